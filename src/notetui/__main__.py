@@ -1,0 +1,3 @@
+from notetui.cli import main
+
+main()

@@ -1,0 +1,88 @@
+"""The `notetui` command: the reader by default, and subcommands for scripting.
+
+A thin front over the core. Every user error is one line on stderr and exit code 2;
+nothing here prints a traceback for bad input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from notetui import __version__
+
+_PATH = click.Path(path_type=Path)
+
+
+class _DefaultGroup(click.Group):
+    """`notetui [PATH]` opens the reader; `notetui list …` runs a subcommand."""
+
+    default_command = "open"
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or args[0] not in self.commands and args[0] not in ("--help", "--version"):
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    click.echo(f"notetui: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group(cls=_DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="notetui")
+def main() -> None:
+    """A terminal reader and annotator for meetup and conference notes.
+
+    Run `notetui [PATH]` to read the notes in PATH (default: $NOTETUI_NOTES, ./notes,
+    or the bundled samples).
+    """
+
+
+@main.command("open")
+@click.argument("path", required=False, type=_PATH)
+def open_command(path: Path | None) -> None:
+    """Open the reader on PATH (the default command)."""
+    from notetui.core.locations import default_notes
+
+    root = _checked_folder(path or default_notes())
+    from notetui.app import make_app
+
+    make_app(root).run()
+
+
+@main.command("list")
+@click.argument("path", required=False, type=_PATH)
+@click.option("--json", "as_json", is_flag=True, help="Print the library as JSON.")
+def list_command(path: Path | None, as_json: bool) -> None:
+    """List the events and talks found in PATH."""
+    from notetui.core.library import LibraryError, load_library
+    from notetui.core.listing import library_json
+    from notetui.core.locations import default_notes
+
+    root = _checked_folder(path or default_notes())
+    try:
+        library = load_library(root)
+    except LibraryError as error:
+        fail(str(error))
+    if as_json:
+        data: dict[str, Any] = library_json(library)
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    from notetui.table import print_library
+
+    print_library(library)
+
+
+def _checked_folder(path: Path) -> Path:
+    path = path.expanduser()
+    if not path.exists():
+        fail(f"{path} does not exist")
+    if not path.is_dir():
+        fail(f"{path} is not a folder")
+    return path

@@ -1,0 +1,1 @@
+"""The core: reading, splitting, merging, store, search, export. No Textual here."""
