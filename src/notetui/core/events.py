@@ -13,26 +13,87 @@ from notetui.core.models import EventInfo
 from notetui.core.sections import clean_event_title
 from notetui.core.text import fold
 
-_TITLE_KEYS = ("event", "event_title", "event_name", "meetup", "conference", "event.title",
-               "event.name")
+_TITLE_KEYS = (
+    "event",
+    "event_title",
+    "event_name",
+    "meetup",
+    "conference",
+    "event.title",
+    "event.name",
+)
 _POST_TITLE_KEYS = ("title", "name", "subject")
-_EVENT_DATE_KEYS = ("event_date", "held_on", "held_at", "開催日", "開催日時", "日時", "event.date",
-                    "event.start", "start_date")
+_EVENT_DATE_KEYS = (
+    "event_date",
+    "held_on",
+    "held_at",
+    "開催日",
+    "開催日時",
+    "日時",
+    "event.date",
+    "event.start",
+    "start_date",
+)
 _POST_DATE_KEYS = ("date", "published", "pubdate", "created", "created_at")
-_VENUE_KEYS = ("venue", "place", "location", "会場", "場所", "where", "event.venue",
-               "event.place", "event.location")
-_URL_KEYS = ("event_url", "url", "link", "connpass", "doorkeeper", "event.url", "event_page",
-             "website")
+_VENUE_KEYS = (
+    "venue",
+    "place",
+    "location",
+    "会場",
+    "場所",
+    "where",
+    "event.venue",
+    "event.place",
+    "event.location",
+)
+_URL_KEYS = (
+    "event_url",
+    "url",
+    "link",
+    "connpass",
+    "doorkeeper",
+    "event.url",
+    "event_page",
+    "website",
+)
 _AUTHOR_KEYS = ("author", "authors", "by", "writer", "著者", "筆者", "blog", "site", "site_name")
 _TAG_KEYS = ("tags", "keywords", "topics", "tag")
 
 # Labels of rows in an event table or of "key: value" lines, folded.
 _ROW_FIELDS: dict[str, str] = {
-    **dict.fromkeys(("日時", "日程", "開催日", "開催日時", "日付", "date", "when", "開催", "日にち",
-                     "time", "datetime"), "date"),
+    **dict.fromkeys(
+        (
+            "日時",
+            "日程",
+            "開催日",
+            "開催日時",
+            "日付",
+            "date",
+            "when",
+            "開催",
+            "日にち",
+            "time",
+            "datetime",
+        ),
+        "date",
+    ),
     **dict.fromkeys(("会場", "場所", "venue", "place", "location", "where", "開催場所"), "venue"),
-    **dict.fromkeys(("url", "イベントページ", "イベント", "event", "event page", "connpass",
-                     "link", "リンク", "募集ページ", "イベントurl", "ページ"), "url"),
+    **dict.fromkeys(
+        (
+            "url",
+            "イベントページ",
+            "イベント",
+            "event",
+            "event page",
+            "connpass",
+            "link",
+            "リンク",
+            "募集ページ",
+            "イベントurl",
+            "ページ",
+        ),
+        "url",
+    ),
     **dict.fromkeys(("イベント名", "event name", "名前", "タイトル", "title"), "title"),
 }
 _EVENT_HOSTS = re.compile(
@@ -43,8 +104,12 @@ _EVENT_HOSTS = re.compile(
 _URL = re.compile(r"https?://[^\s<>\"'|)\]（）]+")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\(\s*<?([^)\s>]+)>?[^)]*\)")
 
-_MONTHS = {m: i for i, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
 _DATE_PATTERNS = (
     re.compile(r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})"),
     re.compile(

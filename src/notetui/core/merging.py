@@ -56,7 +56,9 @@ class MergeSettings:
     date_slack_days: int = 7  # a post date may trail the event by this much
 
 
-_RELAY = re.compile(r"中継|サテライト|satellite|relay|パブリックビューイング|viewing|同時開催", re.I)
+_RELAY = re.compile(
+    r"中継|サテライト|satellite|relay|パブリックビューイング|viewing|同時開催", re.I
+)
 _NUMBERS = re.compile(
     r"(?:#|＃|vol\.?|no\.?|第|part|ep\.?|episode)\s*(\d+)|(\d+)\s*(?:回|th|st|nd|rd)\b"
     r"|\b((?:19|20)\d{2})\b",
@@ -65,8 +67,7 @@ _NUMBERS = re.compile(
 _TERM = re.compile(r"[a-z][a-z0-9+#.\-]{2,}|[ァ-ヴー]{3,}|[\u4e00-\u9fff々]{2,}")
 _STOP_TERMS = frozenset(
     "the and for with this that from are was were have has not but you your our their http https "
-    "www com org net html about into when what which will can also more than then there"
-    .split()
+    "www com org net html about into when what which will can also more than then there".split()
 )
 _MINHASH_PER_TITLE = 3
 _MAX_BLOCK = 64  # a blocking key shared by more notes than this says nothing
@@ -146,8 +147,10 @@ class _Groups:
 
     def compatible(self, a: int, b: int) -> bool:
         ra, rb = self.find(a), self.find(b)
-        if self.explicit[ra] and self.explicit[rb] and self.explicit[ra].isdisjoint(
-            self.explicit[rb]
+        if (
+            self.explicit[ra]
+            and self.explicit[rb]
+            and self.explicit[ra].isdisjoint(self.explicit[rb])
         ):
             return False
         dates_a, dates_b = self.any_dates[ra], self.any_dates[rb]
@@ -395,7 +398,10 @@ def _align(matrix: list[list[float]], settings: MergeSettings) -> list[tuple[int
     pairs = []
     i = j = 0
     while i < rows and j < cols:
-        if matrix[i][j] >= threshold and best[i][j] == best[i + 1][j + 1] + matrix[i][j] - threshold + 1e-3:
+        if (
+            matrix[i][j] >= threshold
+            and best[i][j] == best[i + 1][j + 1] + matrix[i][j] - threshold + 1e-3
+        ):
             pairs.append((i, j))
             i, j = i + 1, j + 1
         elif best[i][j] == best[i + 1][j]:
@@ -420,13 +426,17 @@ def note_event_key(note: Note) -> str:
 def build_events(notes: Sequence[Note], settings: MergeSettings | None = None) -> list[Event]:
     settings = settings or MergeSettings()
     digests = [digest(i, note) for i, note in enumerate(notes)]
-    events = [_event(group, cluster_talks(group, settings)) for group in group_events(digests, settings)]
+    events = [
+        _event(group, cluster_talks(group, settings)) for group in group_events(digests, settings)
+    ]
     return sort_events(events)
 
 
 def sort_events(events: Iterable[Event]) -> list[Event]:
     """Newest first, undated last."""
-    dated = sorted((e for e in events if e.date), key=lambda e: (e.date or "", e.title), reverse=True)
+    dated = sorted(
+        (e for e in events if e.date), key=lambda e: (e.date or "", e.title), reverse=True
+    )
     undated = sorted((e for e in events if not e.date), key=lambda e: e.title.casefold())
     return [*dated, *undated]
 
@@ -447,8 +457,15 @@ def _event(group: Sequence[_Digest], clusters: Sequence[_Cluster]) -> Event:
                 continue
             occurrence = counts[section.title]
             counts[section.title] += 1
-            key = "s" + _hash(event_keys[d.position], section.kind.value, title_key(section.title),
-                              str(occurrence))[:11]
+            key = (
+                "s"
+                + _hash(
+                    event_keys[d.position],
+                    section.kind.value,
+                    title_key(section.title),
+                    str(occurrence),
+                )[:11]
+            )
             sections.append(_source(d, section, key))
     return Event(
         id=event_id,

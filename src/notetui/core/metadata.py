@@ -91,9 +91,7 @@ def split_front_matter(text: str) -> tuple[Metadata, str, int]:
         try:
             raw = handler.load(fm)
         except (yaml.YAMLError, tomllib.TOMLDecodeError, json.JSONDecodeError) as error:
-            raise FrontMatterError(
-                f"invalid {name}: {_one_line(error)}", body, body_line
-            ) from None
+            raise FrontMatterError(f"invalid {name}: {_one_line(error)}", body, body_line) from None
         except RecursionError:
             raise FrontMatterError(
                 f"{name} front matter nests too deeply", body, body_line

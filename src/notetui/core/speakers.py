@@ -23,7 +23,9 @@ from notetui.core.text import collapse_spaces, nfkc
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶー"
 _JA_NAME = re.compile(rf"^[{_CJK}]{{1,6}}(?:[ \u3000][{_CJK}]{{1,6}})?$")
 _LATIN = "A-Za-z\u00c0-\u024f"
-_LATIN_NAME = re.compile(rf"^[A-Z\u00c0-\u00de][{_LATIN}'’.\-]*(?:\s+[A-Z\u00c0-\u00de][{_LATIN}'’.\-]*){{0,3}}$")
+_LATIN_NAME = re.compile(
+    rf"^[A-Z\u00c0-\u00de][{_LATIN}'’.\-]*(?:\s+[A-Z\u00c0-\u00de][{_LATIN}'’.\-]*){{0,3}}$"
+)
 _KANJI = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々ヶ"
 # Shapes that pass for a person's name with little or no other evidence. Run-together
 # kanji ("鶴田貴大") need an affiliation beside them: "開発環境" has the same shape.

@@ -23,8 +23,10 @@ from notetui.core.speakers import (
     social_handle,
 )
 
-_MD = MarkdownIt("commonmark").enable("table").disable(
-    ["inline", "text_join", "list", "blockquote"], ignoreInvalid=True
+_MD = (
+    MarkdownIt("commonmark")
+    .enable("table")
+    .disable(["inline", "text_join", "list", "blockquote"], ignoreInvalid=True)
 )
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\(\s*<?([^)\s>]*)>?[^)]*\)")

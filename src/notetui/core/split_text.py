@@ -64,10 +64,14 @@ _EVENTISH = re.compile(
     r"|東京|大阪|京都|福岡|名古屋|札幌|\bkaigi\b|会議|サミット|フェス|ナイト|\bcon\b|\bug\b|ユーザー?会",
     re.IGNORECASE,
 )
-_REPORTISH = re.compile(r"参加(?:メモ|レポ|記|報告)|に参加|行ってきた|参加してきた|notes from|recap")
+_REPORTISH = re.compile(
+    r"参加(?:メモ|レポ|記|報告)|に参加|行ってきた|参加してきた|notes from|recap"
+)
 _EPISODE = re.compile(r"#\s?\d+|vol\.?\s?\d+|第\s?\d+\s?回|\b(?:19|20)\d{2}\b", re.IGNORECASE)
 _PROSE = re.compile(r"(?:です|ます|でした|ました|だった|ません|でしょう|ください)$|、.*、|[。!！]")
-_REPORT_MARKER = re.compile(r"^(?:参加(?:メモ|レポート?|記|報告)|メモ|レポート|notes|recap)$", re.IGNORECASE)
+_REPORT_MARKER = re.compile(
+    r"^(?:参加(?:メモ|レポート?|記|報告)|メモ|レポート|notes|recap)$", re.IGNORECASE
+)
 _STRICT_NON_TALK = ("まとめ",)  # too often a talk's own summary in plain text
 
 
@@ -96,15 +100,11 @@ class _Candidate:
         return bool(self.speakers or self.slides or self.hinted)
 
 
-def split_text(
-    body: str, body_line: int, known_titles: Sequence[str] = ()
-) -> TextStructure:
+def split_text(body: str, body_line: int, known_titles: Sequence[str] = ()) -> TextStructure:
     lines = body.split("\n")
     end = _content_end(lines)
     hint_keys = [key for key in (title_key(t) for t in known_titles) if len(key) >= 4]
-    candidates = [
-        c for i in range(end) if (c := _candidate(lines, i, end, hint_keys)) is not None
-    ]
+    candidates = [c for i in range(end) if (c := _candidate(lines, i, end, hint_keys)) is not None]
     timetable_rows = _timetable_rows(candidates, lines)
     timetable = [candidates[i].title for i in sorted(timetable_rows)]
     candidates = [c for i, c in enumerate(candidates) if i not in timetable_rows]
@@ -121,10 +121,17 @@ def split_text(
     if titles or any(line.strip() for line in preamble):
         intro, start = body_text(lines, chrome_end, first)
         if intro.strip():
-            sections.insert(0, Section(
-                title="Intro", kind=SectionKind.OTHER, line=body_line + start,
-                end_line=body_line + first - 1, body=intro, body_line=body_line + start,
-            ))
+            sections.insert(
+                0,
+                Section(
+                    title="Intro",
+                    kind=SectionKind.OTHER,
+                    line=body_line + start,
+                    end_line=body_line + first - 1,
+                    body=intro,
+                    body_line=body_line + start,
+                ),
+            )
     return TextStructure(sections, title, blog, preamble, timetable)
 
 
@@ -193,8 +200,10 @@ def _below(lines: list[str], start: int, end: int) -> tuple[list[Speaker], list[
             index += 1
             continue
         handle = handle_only(line)
-        found = None if handle else parse_speaker_line(
-            line, under_title=seen == 0 and not gap, latin_ok=False
+        found = (
+            None
+            if handle
+            else parse_speaker_line(line, under_title=seen == 0 and not gap, latin_ok=False)
         )
         if found:
             speakers.extend(found)
@@ -228,9 +237,7 @@ def _timetable_rows(candidates: list[_Candidate], lines: list[str]) -> set[int]:
             continue
         if run:
             previous = candidates[run[-1]]
-            between = [
-                line for line in lines[previous.consumed : candidate.index] if line.strip()
-            ]
+            between = [line for line in lines[previous.consumed : candidate.index] if line.strip()]
             if between:
                 flush()
         run.append(position)
@@ -255,7 +262,8 @@ def _accept(candidates: list[_Candidate]) -> list[_Candidate]:
     chosen = [c for c in candidates if c.evidence or c.shape in consistent]
     # Two titles in a row with nothing between are a list of titles, not two talks.
     return [
-        c for i, c in enumerate(chosen)
+        c
+        for i, c in enumerate(chosen)
         if not (i + 1 < len(chosen) and chosen[i + 1].index == c.consumed and not c.evidence)
     ]
 
@@ -313,21 +321,28 @@ def _sections(
             trailing = _trailing_non_talk(lines, title.consumed, stop)
         talk_end = trailing if trailing is not None else stop
         body, first = body_text(lines, title.index + 1, talk_end)
-        kind = SectionKind.SCHEDULE if (
-            not title.speakers and is_schedule_title(title.title)
-        ) else SectionKind.TALK
-        sections.append(Section(
-            title=title.title,
-            kind=kind,
-            line=body_line + title.index,
-            end_line=body_line + talk_end - 1,
-            body=body,
-            body_line=body_line + first,
-            time=title.time,
-            speakers=tuple(title.speakers) if kind is SectionKind.TALK else (),
-            slides=tuple(dict.fromkeys(title.slides + slide_links(lines[title.consumed:talk_end])))
-            if kind is SectionKind.TALK else (),
-        ))
+        kind = (
+            SectionKind.SCHEDULE
+            if (not title.speakers and is_schedule_title(title.title))
+            else SectionKind.TALK
+        )
+        sections.append(
+            Section(
+                title=title.title,
+                kind=kind,
+                line=body_line + title.index,
+                end_line=body_line + talk_end - 1,
+                body=body,
+                body_line=body_line + first,
+                time=title.time,
+                speakers=tuple(title.speakers) if kind is SectionKind.TALK else (),
+                slides=tuple(
+                    dict.fromkeys(title.slides + slide_links(lines[title.consumed : talk_end]))
+                )
+                if kind is SectionKind.TALK
+                else (),
+            )
+        )
         if trailing is not None:
             sections.extend(_non_talk_tail(lines, trailing, stop, body_line))
     return sections
@@ -350,18 +365,26 @@ def _non_talk_tail(lines: list[str], start: int, stop: int, body_line: int) -> l
 
     sections = []
     boundaries = [
-        i for i in range(start, stop)
-        if lines[i].strip() and (i == start or not lines[i - 1].strip())
+        i
+        for i in range(start, stop)
+        if lines[i].strip()
+        and (i == start or not lines[i - 1].strip())
         and is_non_talk_word(clean_title(lines[i].strip())[1].rstrip(":："))
     ]
     for position, index in enumerate(boundaries):
         stop_at = boundaries[position + 1] if position + 1 < len(boundaries) else stop
         title = clean_title(lines[index].strip())[1].rstrip(":：")
         body, first = body_text(lines, index + 1, stop_at)
-        sections.append(Section(
-            title=title, kind=classify(title), line=body_line + index,
-            end_line=body_line + stop_at - 1, body=body, body_line=body_line + first,
-        ))
+        sections.append(
+            Section(
+                title=title,
+                kind=classify(title),
+                line=body_line + index,
+                end_line=body_line + stop_at - 1,
+                body=body,
+                body_line=body_line + first,
+            )
+        )
     return sections
 
 
@@ -370,7 +393,10 @@ def _matches_any(key: str, keys: Sequence[str]) -> bool:
         return False
     return any(
         fuzz.ratio(key, other) >= 85
-        or (min(len(key), len(other)) >= 8 and fuzz.partial_ratio(key, other) >= 92
-            and 0.6 <= len(key) / len(other) <= 1.6)
+        or (
+            min(len(key), len(other)) >= 8
+            and fuzz.partial_ratio(key, other) >= 92
+            and 0.6 <= len(key) / len(other) <= 1.6
+        )
         for other in keys
     )

@@ -7,9 +7,7 @@ import unicodedata
 
 # C0 controls except tab and newline, DEL, C1 controls, and the Unicode bidi
 # overrides/isolates that can make a line display differently from what it says.
-_UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-)
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # A whole escape sequence (CSI, OSC, DCS/PM/APC, two-byte ESC x) goes at once, so that
 # no printable remainder such as "]52;c;..." is left behind.
 _ESCAPE_SEQUENCE = re.compile(
@@ -54,9 +52,22 @@ def match_key(text: str) -> str:
     return _PUNCT_OR_SPACE.sub("", fold(text))
 
 
-_KANJI_NUMBERS = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6",
-                  "七": "7", "八": "8", "九": "9", "十": "10", "両": "2"}
-_KANJI_COUNT = re.compile(r"([一二三四五六七八九十両])(?=年|ヶ月|か月|カ月|ヵ月|回|つ|人|台|日|週|種)")
+_KANJI_NUMBERS = {
+    "一": "1",
+    "二": "2",
+    "三": "3",
+    "四": "4",
+    "五": "5",
+    "六": "6",
+    "七": "7",
+    "八": "8",
+    "九": "9",
+    "十": "10",
+    "両": "2",
+}
+_KANJI_COUNT = re.compile(
+    r"([一二三四五六七八九十両])(?=年|ヶ月|か月|カ月|ヵ月|回|つ|人|台|日|週|種)"
+)
 
 
 def title_key(text: str) -> str:

@@ -1,0 +1,83 @@
+"""The notetui application: theme, the reader screen, and global keys."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from notetui.core.locations import data_dir
+from notetui.core.state import load_state, save_state
+from notetui.keys import binding_groups
+from notetui.providers import LibraryProvider
+from notetui.screens.help import HelpScreen
+from notetui.screens.main import MainScreen
+
+DEFAULT_THEME = "tokyo-night"
+
+
+class NoteTuiApp(App[None]):
+    """A reader and annotator for meetup notes."""
+
+    CSS_PATH = "notetui.tcss"
+    TITLE = "notetui"
+    COMMANDS = App.COMMANDS | {LibraryProvider}
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
+    ]
+
+    def __init__(self, root: Path, *, state_path: Path | None = None) -> None:
+        super().__init__()
+        self.root = root
+        self.state_path = state_path or data_dir() / "state.json"
+        self.keymap: dict[str, str] = {}
+        self._state_error_shown = False
+
+    def on_mount(self) -> None:
+        theme = load_state(self.state_path).get("theme")
+        self.theme = theme if isinstance(theme, str) and theme in self.available_themes else (
+            DEFAULT_THEME
+        )
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.push_screen(MainScreen(self.root))
+
+    def _remember_theme(self, _theme: object) -> None:
+        state = load_state(self.state_path)
+        state["theme"] = self.theme
+        try:
+            save_state(self.state_path, state)
+        except OSError as error:
+            if not self._state_error_shown:
+                self._state_error_shown = True
+                self.notify(f"Cannot remember the theme: {error}", severity="warning",
+                            markup=False)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        seen = {"quit", "help", "command_palette"}
+        for title, rows in binding_groups(self):
+            if title not in ("Reader",):
+                continue
+            for row in rows:
+                if row.action in seen or screen.check_action(row.action, ()) is False:
+                    continue
+                seen.add(row.action)
+                yield SystemCommand(
+                    row.description,
+                    f"Key: {row.keys}",
+                    lambda action=row.action: screen.run_action(action),  # type: ignore[misc]
+                )
+        yield SystemCommand("Help", "Every key, grouped (key: ?)", self.action_help)
+
+
+def make_app(root: Path, *, state_path: Path | None = None) -> NoteTuiApp:
+    """The one way to build the app, for the CLI and the tests alike."""
+    return NoteTuiApp(root, state_path=state_path)

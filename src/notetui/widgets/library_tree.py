@@ -1,0 +1,196 @@
+"""The library as a tree: events (newest first), their talks, their other notes,
+and the notes that could not be read.
+
+Labels are built as `Text` from sanitised note text: a Tree turns a `str` label into
+markup, which would let a note's title run actions when clicked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from notetui.core.models import Event, Library, Talk
+from notetui.core.text import sanitize_line
+
+
+@dataclass(frozen=True, slots=True)
+class NodeRef:
+    kind: str  # "event" | "talk" | "event-notes" | "problems" | "problem"
+    id: str = ""
+
+
+_BADGE = Style(color="#7aa2f7", bold=True)
+_DIM = Style(dim=True)
+
+
+def talk_label(talk: Talk, annotations: int = 0) -> Text:
+    """"19:35 3 Title ✎2": time, how many notes cover it, title, the user's annotations."""
+    label = Text()
+    if talk.time:
+        label.append(f"{talk.time} ", _DIM)
+    count = len(talk.sources)
+    label.append(f"{count}", _BADGE if count > 1 else _DIM)
+    label.append(" ")
+    if annotations:
+        label.append(f"✎{annotations} ", Style(color="#e0af68", bold=True))
+    label.append(sanitize_line(talk.title))
+    return label
+
+
+def event_label(event: Event, annotations: int = 0) -> Text:
+    label = Text()
+    label.append(f"{event.date or '—':<10} ", _DIM)
+    label.append(sanitize_line(event.title), Style(bold=True))
+    if event.aliases:
+        hint = sanitize_line(event.aliases[0])
+        if len(hint) > 24:
+            hint = hint[:23] + "…"
+        more = f" +{len(event.aliases) - 1}" if len(event.aliases) > 1 else ""
+        label.append(f" aka {hint}{more}", Style(dim=True, italic=True))
+    notes = len(event.notes)
+    label.append(f"  {notes} note{'s' if notes != 1 else ''}", _DIM)
+    if annotations:
+        label.append(f" ✎{annotations}", Style(color="#e0af68", bold=True))
+    return label
+
+
+class LibraryTree(Tree[NodeRef]):
+    """Events, talks, event notes and problems. Posts what the user moves to."""
+
+    DEFAULT_CSS = """
+    LibraryTree { scrollbar-size-vertical: 1; }
+    """
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="tree.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="tree.up"),
+        Binding("g,home", "scroll_home", "First", show=False, id="tree.first"),
+        Binding("G,end", "scroll_end", "Last", show=False, id="tree.last"),
+        Binding("h,left", "collapse", "Collapse", show=False, id="tree.collapse"),
+        Binding("l,right", "expand", "Expand", show=False, id="tree.expand"),
+    ]
+
+    class Moved(Message):
+        """The cursor moved to a node (the reader previews it)."""
+
+        def __init__(self, ref: NodeRef) -> None:
+            super().__init__()
+            self.ref = ref
+
+    class Chosen(Message):
+        """The user pressed enter on (or clicked) a node."""
+
+        def __init__(self, ref: NodeRef) -> None:
+            super().__init__()
+            self.ref = ref
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(Text("Library", style="bold"), id=id)
+        self.show_root = False
+        self.auto_expand = False  # enter opens an event; h/l and space fold it
+        self.guide_depth = 2
+        self._node_by_key: dict[str, TreeNode[NodeRef]] = {}
+        self._annotation_counts: dict[str, int] = {}
+        self._talks: dict[str, Talk] = {}
+        self._events: dict[str, Event] = {}
+
+    def show_library(
+        self, library: Library, *, keep: NodeRef | None = None, visible: set[str] | None = None
+    ) -> None:
+        """Fill the tree; `visible` limits it to those talk and event ids (a tag filter)."""
+        self.clear()
+        self._node_by_key.clear()
+        self._talks = {t.id: t for t in library.talks}
+        self._events = {e.id: e for e in library.events}
+        for event in library.events:
+            talks = [t for t in event.talks if visible is None or t.id in visible]
+            if visible is not None and not talks and event.id not in visible:
+                continue
+            event_node = self.root.add(
+                event_label(event, self._annotation_counts.get(event.id, 0)),
+                NodeRef("event", event.id),
+                expand=True,
+            )
+            self._node_by_key[event.id] = event_node
+            for talk in talks:
+                self._node_by_key[talk.id] = event_node.add_leaf(
+                    talk_label(talk, self._annotation_counts.get(talk.id, 0)),
+                    NodeRef("talk", talk.id),
+                )
+            if event.sections:
+                count = len(event.sections)
+                label = Text(f"Event notes ({count})", Style(italic=True, dim=True))
+                self._node_by_key["notes:" + event.id] = event_node.add_leaf(
+                    label, NodeRef("event-notes", event.id)
+                )
+        if library.problems:
+            problems = self.root.add(
+                Text(f"Problems ({len(library.problems)})", Style(color="#f7768e", bold=True)),
+                NodeRef("problems"),
+                expand=False,
+            )
+            self._node_by_key["problems"] = problems
+            for problem in library.problems:
+                label = Text(sanitize_line(problem.note), Style(bold=True))
+                label.append(f"  {sanitize_line(problem.message)}", _DIM)
+                problems.add_leaf(label, NodeRef("problem", problem.note))
+        if keep is not None:
+            self.call_after_refresh(self.move_to, keep)
+
+    def set_annotation_counts(self, counts: dict[str, int]) -> None:
+        self._annotation_counts = counts
+        for key, node in self._node_by_key.items():
+            if key in self._talks:
+                node.set_label(talk_label(self._talks[key], counts.get(key, 0)))
+            elif key in self._events:
+                node.set_label(event_label(self._events[key], counts.get(key, 0)))
+
+    def move_to(self, ref: NodeRef) -> bool:
+        """Put the cursor on the node for `ref`; False if it is not in the tree."""
+        key = {"event-notes": "notes:" + ref.id, "problems": "problems"}.get(ref.kind, ref.id)
+        node = self._node_by_key.get(key)
+        if node is None:
+            return False
+        if node.parent is not None:
+            node.parent.expand()
+        if node.line < 0:  # not laid out yet: the tree builds its lines on refresh
+            self.call_after_refresh(self.move_cursor, node, False)
+        else:
+            self.move_cursor(node, animate=False)
+        return True
+
+    def refs(self) -> Iterable[NodeRef]:
+        for node in self._node_by_key.values():
+            if node.data is not None:
+                yield node.data
+
+    def action_collapse(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.allow_expand and node.is_expanded:
+            node.collapse()
+        elif node.parent is not None and node.parent is not self.root:
+            self.move_cursor(node.parent, animate=False)
+
+    def action_expand(self) -> None:
+        node = self.cursor_node
+        if node is not None and node.allow_expand:
+            node.expand()
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[NodeRef]) -> None:
+        event.stop()
+        if event.node.data is not None:
+            self.post_message(self.Moved(event.node.data))
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[NodeRef]) -> None:
+        event.stop()
+        if event.node.data is not None:
+            self.post_message(self.Chosen(event.node.data))

@@ -1,0 +1,38 @@
+"""The reading pane for one talk: its header above every author's notes."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+
+from notetui.core.models import Event, Talk
+from notetui.viewmodel import TalkRows
+from notetui.widgets.columns import SourcesPane
+from notetui.widgets.talk_header import TalkHeader
+
+
+class TalkView(Vertical):
+    DEFAULT_CSS = """
+    TalkView { height: 1fr; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.talk: Talk | None = None
+
+    def compose(self) -> ComposeResult:
+        yield TalkHeader()
+        yield SourcesPane()
+
+    @property
+    def header(self) -> TalkHeader:
+        return self.query_one(TalkHeader)
+
+    @property
+    def sources(self) -> SourcesPane:
+        return self.query_one(SourcesPane)
+
+    async def show_talk(self, talk: Talk, event: Event, rows: TalkRows) -> None:
+        self.talk = talk
+        await self.header.show_talk(talk, event)
+        await self.sources.show(rows.columns, rows.alignment, rows.merged)
