@@ -26,7 +26,7 @@ import math
 import re
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -52,6 +52,7 @@ class MergeSettings:
     talk_match: float = 58.0  # pair two talks in the alignment at or above this score
     talk_strong: float = 80.0  # a pair this good counts as evidence of the same event
     talk_reorder: float = 90.0  # pair out of order only at or above this
+    talk_certain: float = 110.0  # same title and same speaker
     event_title: float = 88.0  # event names this similar are the same event
     date_slack_days: int = 7  # a post date may trail the event by this much
 
@@ -69,8 +70,10 @@ _STOP_TERMS = frozenset(
     "the and for with this that from are was were have has not but you your our their http https "
     "www com org net html about into when what which will can also more than then there".split()
 )
-_MINHASH_PER_TITLE = 3
-_MAX_BLOCK = 64  # a blocking key shared by more notes than this says nothing
+_RARE_GRAMS_PER_TITLE = 3
+# A key shared by more notes than this says little; such pairs are left to other keys.
+_MAX_GRAM_BLOCK = 24
+_MAX_DATE_BLOCK = 64
 
 
 @dataclass
@@ -86,7 +89,11 @@ class _Digest:
     url: str | None
     talks: list[Section]
     talk_keys: list[str]
+    event_words: str = ""  # the event's name folded, spaces kept, for token matching
+    talk_marks: list[tuple[frozenset[str], frozenset[str]]] = field(default_factory=list)
+    talk_grams: list[set[str]] = field(default_factory=list)
     terms: list[Counter[str]] = field(default_factory=list)
+    vectors: list[dict[str, float]] = field(default_factory=list)  # per group, see _vectors
 
 
 def digest(position: int, note: Note) -> _Digest:
@@ -102,8 +109,12 @@ def digest(position: int, note: Note) -> _Digest:
         explicit=event.date_is_explicit,
         url=_url_key(event.url),
         talks=talks,
-        talk_keys=[title_key(t.title) for t in talks],
+        talk_keys=(keys := [title_key(t.title) for t in talks]),
+        event_words=fold(title),
+        talk_grams=[_trigrams("t" + key) for key in keys],
+        talk_marks=[_title_marks(key) for key in keys],
         terms=[_terms(t.body) for t in talks],
+        vectors=[],
     )
 
 
@@ -186,21 +197,32 @@ def group_events(digests: Sequence[_Digest], settings: MergeSettings) -> list[li
 
 
 def _candidate_pairs(digests: Sequence[_Digest]) -> set[tuple[int, int]]:
-    blocks: dict[str, list[int]] = defaultdict(list)
+    """Pairs of notes that share a blocking key: the URL, the date, or one of the
+    rarest trigrams of an event or talk title. Rare trigrams keep blocks small
+    while two wordings of one title still share some of them."""
+    grams_of: list[list[set[str]]] = []
+    frequency: Counter[str] = Counter()
     for d in digests:
+        titles = [_trigrams("e" + d.event_key)] + [_trigrams("t" + k) for k in d.talk_keys]
+        grams_of.append(titles)
+        frequency.update(set().union(*titles))
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for d, titles in zip(digests, grams_of, strict=True):
         keys = set()
         if d.url:
             keys.add("u" + d.url)
         if d.date:
             keys.add("d" + d.date.isoformat())
-        keys.update("e" + h for h in _minhashes(d.event_key))
-        for talk_key in d.talk_keys:
-            keys.update("t" + h for h in _minhashes(talk_key))
+        for grams in titles:
+            shared = [g for g in grams if frequency[g] > 1]
+            shared.sort(key=lambda g: (frequency[g], zlib.crc32(g.encode())))
+            keys.update(shared[:_RARE_GRAMS_PER_TITLE])
         for key in keys:
             blocks[key].append(d.position)
     pairs: set[tuple[int, int]] = set()
-    for members in blocks.values():
-        if len(members) < 2 or len(members) > _MAX_BLOCK:
+    for key, members in blocks.items():
+        limit = _MAX_DATE_BLOCK if key[0] in "ud" else _MAX_GRAM_BLOCK
+        if len(members) < 2 or len(members) > limit:
             continue
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
@@ -208,40 +230,52 @@ def _candidate_pairs(digests: Sequence[_Digest]) -> set[tuple[int, int]]:
     return pairs
 
 
-def _minhashes(key: str) -> list[str]:
-    """A few character trigrams chosen by hash: similar titles share some of them."""
-    if len(key) < 3:
-        return [key] if key else []
-    grams = {key[i : i + 3] for i in range(len(key) - 2)}
-    ranked = sorted(grams, key=lambda g: zlib.crc32(g.encode()))
-    return ranked[:_MINHASH_PER_TITLE]
+def _trigrams(key: str) -> set[str]:
+    kind, text = key[0], key[1:]
+    if len(text) < 3:
+        return {key} if text else set()
+    return {kind + text[i : i + 3] for i in range(len(text) - 2)}
 
 
 def _same_event(a: _Digest, b: _Digest, settings: MergeSettings) -> float:
     """How sure we are that two notes describe one event; 0 when they do not."""
-    if a.numbers and b.numbers and a.numbers.isdisjoint(b.numbers):
-        episode_clash = True
-    else:
-        episode_clash = False
     if a.date and b.date and a.explicit and b.explicit and a.date != b.date:
         return 0.0
     if a.url and a.url == b.url:
         return 300.0
-    title = event_title_similarity(a.event_key, b.event_key) if a.event_key and b.event_key else 0
-    if title >= settings.event_title and not episode_clash:
+    episode_clash = bool(a.numbers and b.numbers and a.numbers.isdisjoint(b.numbers))
+    title = 0.0
+    if len(a.event_key) >= 4 and len(b.event_key) >= 4:
+        title = event_title_similarity(a.event_key, b.event_key, a.event_words, b.event_words)
+    if episode_clash and title >= 60:
+        return 0.0  # the same series, another episode: #4 is not #5
+    if title >= settings.event_title:
         return 200.0 + title
-    strong = [s for s in _aligned_scores(a, b, settings) if s >= settings.talk_strong]
+    # Talks in common: the same evening, perhaps relayed under another name.
+    aligned = _aligned_scores(a, b, settings)
+    strong = [s for s in aligned if s >= settings.talk_strong]
+    weak = [s for s in aligned if settings.talk_match <= s < settings.talk_strong]
+    same_day = a.date is not None and a.date == b.date
     smaller = min(len(a.talks), len(b.talks))
-    if len(strong) >= 2 or (smaller == 1 and strong and a.date is not None and a.date == b.date):
-        if episode_clash and title < 60:
-            # Different episode numbers, but the same talks: a relay under another name.
-            return 100.0 + sum(strong) / 10 if len(strong) >= 2 else 0.0
+    if (
+        len(strong) >= 2
+        or (strong and same_day and (weak or smaller == 1))
+        # One talk noted, the very same title and speaker: a short relay note.
+        or (smaller == 1 and strong and max(strong) >= settings.talk_certain)
+    ):
         return 100.0 + sum(strong) / 10
     return 0.0
 
 
-def event_title_similarity(a: str, b: str) -> float:
-    return max(fuzz.ratio(a, b), fuzz.token_set_ratio(a, b) if len(a) > 8 and len(b) > 8 else 0)
+def event_title_similarity(a: str, b: str, words_a: str = "", words_b: str = "") -> float:
+    """Names of one event: "Sendai DevOps #26" and "Sendai DevOps #26 PagerDuty入門"."""
+    score = fuzz.ratio(a, b)
+    shorter = min(len(a), len(b))
+    if shorter >= 8 and (a.startswith(b) or b.startswith(a)):
+        score = max(score, 92.0)
+    if words_a and words_b and shorter >= 8:
+        score = max(score, fuzz.token_set_ratio(words_a, words_b))
+    return score
 
 
 # ----------------------------------------------------------------------------- talks
@@ -253,9 +287,17 @@ class _Cluster:
 
 
 def _aligned_scores(a: _Digest, b: _Digest, settings: MergeSettings) -> list[float]:
-    matrix = _score_matrix(
-        [(a, i) for i in range(len(a.talks))], [[(b, j)] for j in range(len(b.talks))], None
-    )
+    """Scores of the talk pairs the alignment of two notes' talk lists makes.
+
+    Only pairs that share a few title trigrams are scored at all, which keeps the
+    event decision cheap for the thousands of candidate pairs in a big library.
+    """
+    matrix = [[0.0] * len(b.talks) for _ in a.talks]
+    for i, grams_a in enumerate(a.talk_grams):
+        for j, grams_b in enumerate(b.talk_grams):
+            shared = len(grams_a & grams_b)
+            if shared >= 2 and shared * 4 >= min(len(grams_a), len(grams_b)):
+                matrix[i][j] = talk_score((a, i), (b, j))
     pairs = _align(matrix, settings)
     return [matrix[i][j] for i, j in pairs]
 
@@ -263,13 +305,13 @@ def _aligned_scores(a: _Digest, b: _Digest, settings: MergeSettings) -> list[flo
 def cluster_talks(group: Sequence[_Digest], settings: MergeSettings) -> list[_Cluster]:
     """The group's talks merged across notes, in event order."""
     ordered = sorted(group, key=lambda d: (-len(d.talks), d.note.path))
-    idf = _idf(group)
+    _set_vectors(group)
     clusters: list[_Cluster] = []
     for d in ordered:
         if not d.talks:
             continue
         rows = [(d, i) for i in range(len(d.talks))]
-        matrix = _score_matrix(rows, [c.members for c in clusters], idf)
+        matrix = _score_matrix(rows, [c.members for c in clusters], with_bodies=True)
         pairs = _align(matrix, settings) if clusters else []
         matched = {i: j for i, j in pairs}
         used = set(matched.values())
@@ -308,25 +350,62 @@ def _insert_unmatched(
 def _score_matrix(
     rows: list[tuple[_Digest, int]],
     columns: list[list[tuple[_Digest, int]]],
-    idf: dict[str, float] | None,
+    *,
+    with_bodies: bool,
 ) -> list[list[float]]:
-    return [[max(talk_score(r, m, idf) for m in members) for members in columns] for r in rows]
+    return [
+        [max(talk_score(r, m, with_bodies=with_bodies) for m in members) for members in columns]
+        for r in rows
+    ]
 
 
 def talk_score(
-    a: tuple[_Digest, int], b: tuple[_Digest, int], idf: dict[str, float] | None = None
+    a: tuple[_Digest, int], b: tuple[_Digest, int], *, with_bodies: bool = False
 ) -> float:
-    """0-100+: how likely two notes' talks are the same talk."""
+    """0-100+: how likely two notes' talks are the same talk.
+
+    Deciding whether two notes are one event uses titles, speakers and slots only;
+    merging within an event also weighs the terms the two notes share.
+    """
     da, ia = a
     db, ib = b
     ta, tb = da.talks[ia], db.talks[ib]
     score = title_similarity(da.talk_keys[ia], db.talk_keys[ib])
+    score -= _clash(da.talk_marks[ia], db.talk_marks[ib])
     if _same_speaker(ta.speakers, tb.speakers):
         score = max(score, 55.0) + 25.0
     if ta.time and tb.time:
         score += 8.0 if ta.time == tb.time else -12.0
-    score += 30.0 * _cosine(da.terms[ia], db.terms[ib], idf)
+    if with_bodies and da.vectors and db.vectors:
+        score += 30.0 * _cosine(da.vectors[ia], db.vectors[ib])
     return score
+
+
+_LATIN_WORD = re.compile(r"[a-z][a-z0-9+#.\-]{2,}")
+_NUMBER = re.compile(r"\d+")
+_SYNONYMS = {"kubernetes": "k8s", "javascript": "js", "typescript": "ts", "golang": "go"}
+
+
+def _title_marks(key: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The words and numbers that tell two similar-looking titles apart."""
+    words = frozenset(_SYNONYMS.get(w, w) for w in _LATIN_WORD.findall(key))
+    return words, frozenset(_NUMBER.findall(key))
+
+
+def _clash(
+    a: tuple[frozenset[str], frozenset[str]], b: tuple[frozenset[str], frozenset[str]]
+) -> float:
+    """A penalty for titles built alike around different things: "Swiftでログ基盤を
+    三年運用" and "SBOMでログ基盤を二年運用" differ in what matters."""
+    penalty = 0.0
+    words_a, words_b = a[0], b[0]
+    if words_a and words_b and not any(
+        x.startswith(y) or y.startswith(x) for x in words_a for y in words_b
+    ):
+        penalty += 25.0
+    if a[1] and b[1] and a[1].isdisjoint(b[1]):
+        penalty += 15.0
+    return penalty
 
 
 def title_similarity(a: str, b: str) -> float:
@@ -353,30 +432,29 @@ def _same_speaker(a: Sequence[Speaker], b: Sequence[Speaker]) -> bool:
     return bool(names_a & {re.sub(r"\s+", "", fold(s.name)) for s in b})
 
 
-def _idf(group: Sequence[_Digest]) -> dict[str, float]:
-    documents = [terms for d in group for terms in d.terms]
+def _set_vectors(group: Sequence[_Digest]) -> None:
+    """Unit tf-idf vectors of each talk's body, with idf over this event's talks."""
     frequency: Counter[str] = Counter()
-    for terms in documents:
-        frequency.update(terms.keys())
-    total = len(documents) + 1
-    return {term: math.log(total / count) for term, count in frequency.items()}
+    documents = 0
+    for d in group:
+        for terms in d.terms:
+            frequency.update(terms.keys())
+            documents += 1
+    idf = {term: math.log((documents + 1) / count) for term, count in frequency.items()}
+    for d in group:
+        d.vectors = [_unit(terms, idf) for terms in d.terms]
 
 
-def _cosine(a: Counter[str], b: Counter[str], idf: dict[str, float] | None) -> float:
-    if not a or not b:
-        return 0.0
-    shared = a.keys() & b.keys()
-    if not shared:
-        return 0.0
+def _unit(terms: Counter[str], idf: Mapping[str, float]) -> dict[str, float]:
+    vector = {t: (1 + math.log(n)) * idf[t] for t, n in terms.items() if idf[t] > 0}
+    norm = math.sqrt(sum(w * w for w in vector.values()))
+    return {t: w / norm for t, w in vector.items()} if norm else {}
 
-    def weight(term: str, counts: Counter[str]) -> float:
-        w = (1 + math.log(counts[term])) * (idf.get(term, 1.0) if idf is not None else 1.0)
-        return w
 
-    dot = sum(weight(t, a) * weight(t, b) for t in shared)
-    norm_a = math.sqrt(sum(weight(t, a) ** 2 for t in a))
-    norm_b = math.sqrt(sum(weight(t, b) ** 2 for t in b))
-    return dot / (norm_a * norm_b) if norm_a and norm_b else 0.0
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b[t] for t, w in a.items() if t in b)
 
 
 def _align(matrix: list[list[float]], settings: MergeSettings) -> list[tuple[int, int]]:

@@ -31,6 +31,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 # Candidates for notes that are not UTF-8. Japanese first: these are Japanese meetup
 # notes, and a narrow list keeps charset-normalizer from picking an exotic code page.
 _LEGACY_ENCODINGS = ["cp932", "euc_jp", "iso2022_jp", "cp1252"]
+_JAPANESE_ENCODINGS = ("cp932", "euc_jp")
 
 
 class ReadFailure(Exception):
@@ -145,7 +146,19 @@ def decode(data: bytes) -> tuple[str, str, str | None]:
 
 
 def _guess_legacy(data: bytes) -> tuple[str, str, str | None] | None:
-    from charset_normalizer import from_bytes  # only paid for when a note is not UTF-8
+    """Japanese legacy encodings first, judged by how Japanese the result reads;
+    charset-normalizer for anything else (it misses some short CP932 notes)."""
+    decoded = []
+    for encoding in _JAPANESE_ENCODINGS:
+        try:
+            decoded.append((japanese_plausibility(text := data.decode(encoding)), encoding, text))
+        except UnicodeDecodeError:
+            continue
+    if decoded:
+        score, encoding, text = max(decoded, key=lambda item: item[0])
+        if score >= 0.9 and not _looks_binary(text):
+            return _clean(text), encoding, None
+    from charset_normalizer import from_bytes  # only paid for when the above fails
 
     best = from_bytes(data, cp_isolation=_LEGACY_ENCODINGS).best()
     if best is None or best.encoding is None:
@@ -154,6 +167,31 @@ def _guess_legacy(data: bytes) -> tuple[str, str, str | None] | None:
     if _looks_binary(text):
         return None
     return _clean(text), best.encoding, None
+
+
+def japanese_plausibility(text: str) -> float:
+    """Share of characters that ordinary Japanese or ASCII text is made of.
+
+    EUC-JP bytes read as CP932 turn into half-width katakana and rare kanji; that
+    scores low, so the right reading wins.
+    """
+    sample = text[:8192]
+    if not sample:
+        return 0.0
+    good = 0
+    for ch in sample:
+        code = ord(ch)
+        if (
+            32 <= code < 127
+            or ch in "\t\n\r"
+            or 0x3000 <= code <= 0x30FF  # kana and Japanese punctuation
+            or 0x4E00 <= code <= 0x9FFF  # common kanji
+            or 0xFF01 <= code <= 0xFF5E  # full-width ASCII
+            or 0x2010 <= code <= 0x2312  # dashes, quotes, arrows, symbols
+            or 0x2500 <= code <= 0x25FF  # box drawing and shapes
+        ):
+            good += 1
+    return good / len(sample)
 
 
 def _looks_binary(text: str) -> bool:

@@ -29,11 +29,11 @@ import re
 import sys
 import unicodedata
 from array import array
-from bisect import bisect_left, bisect_right
-from collections import Counter
+from bisect import bisect_left
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, chain
+from itertools import accumulate, chain, pairwise, repeat
 from operator import itemgetter
 from typing import Final, NamedTuple
 
@@ -88,7 +88,6 @@ _IS_WORD_CHAR: Final = re.compile(rf"[^\W_{_CJK}]").match
 _CONTENT: Final = re.compile(r"[^\W_]")  # first word or CJK character of a line
 # Where a camelCase word starts a new part: "Network|Policy", "Argo|CD", "HTTP|Server".
 _CAMEL: Final = re.compile(r"(?<=[a-z])[A-Z]|(?<=[A-Z])[A-Z](?=[a-z])")
-_NOT_AFTER_WORD: Final = rf"(?<![^\W_{_CJK}])"
 # Length-preserving, so that spans stay valid: C0/C1 controls, line/paragraph separators and
 # bidi controls become spaces.
 _UNSAFE: Final = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
@@ -115,7 +114,8 @@ _TERM_WEIGHT: Final = 10.0
 _MAX_LENGTH_PART: Final = 0.5
 _MAX_BONUS: Final = 0.45  # 0.15 quality + 0.15 terms on one line + 0.05 at start + 0.1 short line
 
-_SEGMENT_SIZE: Final = 8192  # local ids must fit array("H")
+_SEGMENT_SIZE: Final = 8192  # docs; local ids must fit array("H")
+_SEGMENT_POSTINGS: Final = 1 << 20  # and at most about this many postings
 _MAX_QUERY: Final = 256  # characters; a search box needs no more
 _MAX_TERMS: Final = 12
 _MAX_OCCURRENCES: Final = 32  # per term per doc: enough to pick a line and highlight it
@@ -206,14 +206,14 @@ def _doc_keys(text: str) -> tuple[set[int], set[str]]:
         raw = set(_WORD.findall(nf))
         words = set(map(str.casefold, raw))
         codes = _bigram_codes(nf)  # casefold leaves CJK alone, so NFKC text will do
-        for word in [w for w in words if not w.isascii() and not _WORD.fullmatch(w)]:
-            words.discard(word)  # casefold made a non-word character (İ -> i + U+0307)
-            words.update(_WORD.findall(word))
+        if not all(map(str.isascii, words)):
+            for word in [w for w in words if not _WORD.fullmatch(w)]:
+                words.discard(word)  # casefold made a non-word character (İ -> i + U+0307)
+                words.update(_WORD.findall(word))
     # camelCase parts are words too ("policy" finds "NetworkPolicy"); the C-level filters
     # leave only the few words whose case changes inside them.
-    mixed = raw.difference(
-        filter(str.islower, raw), filter(str.isupper, raw), filter(str.istitle, raw)
-    )
+    plain: list[Iterable[str]] = [filter(f, raw) for f in (str.islower, str.isupper, str.istitle)]
+    mixed = raw.difference(*plain)
     for word in mixed:
         for m in _CAMEL.finditer(word):
             words.add(word[m.start() :].casefold())
@@ -252,9 +252,7 @@ class _Segment:
 
     __slots__ = ("base", "gkeys", "goffs", "gpost", "wkeys", "woffs", "wpost")
 
-    def __init__(
-        self, base: int, grams: dict[int, list[int]], words: dict[str, list[int]]
-    ) -> None:
+    def __init__(self, base: int, grams: dict[int, list[int]], words: dict[str, list[int]]) -> None:
         self.base = base
         gkeys = sorted(grams)
         self.gkeys = array("Q", gkeys)
@@ -345,7 +343,7 @@ def _parse_term(text: str) -> _Term | None:
                 words.append(run)  # followed by something else in the term: a whole word
         elif kind == "c":
             units = _units(run)
-            codes.extend(a << 16 | b for a, b in zip(units, units[1:], strict=False))
+            codes.extend(a << 16 | b for a, b in pairwise(units))
             if not last:
                 codes.append(units[-1] << 16)  # the doc's run must end here too
             elif len(units) == 1:
@@ -365,7 +363,7 @@ def _parse_term(text: str) -> _Term | None:
         fuzzy_min = max(2, math.ceil(0.6 * len(fuzzy_grams)))
     return _Term(
         text=text,
-        pattern=re.compile((_NOT_AFTER_WORD if anchored else "") + re.escape(text)),
+        pattern=_pattern(text, anchored),
         anchored=anchored,
         latin=len(runs) == 1 and anchored,
         words=tuple(words),
@@ -377,6 +375,14 @@ def _parse_term(text: str) -> _Term | None:
         fuzzy_min=fuzzy_min,
         fuzzy_span=2 * len(text) + 4,
     )
+
+
+def _pattern(text: str, anchored: bool) -> re.Pattern[str]:
+    if not anchored:
+        return re.compile(re.escape(text))
+    # Literal first, so that the regex engine can skip ahead to it; the look-behind then checks
+    # the character before the match is not part of a word (or that there is none).
+    return re.compile(rf"{re.escape(text)}(?<![^\W_{_CJK}].{{{len(text)}}})", re.DOTALL)
 
 
 def _term_lists(seg: _Segment, term: _Term) -> list[array[int]] | None:
@@ -483,12 +489,7 @@ def _exact_occurrences(cf: str, nf: str | None, term: _Term) -> list[_Occurrence
     for start in found:
         end = start + size
         quality = 1.0
-        if (
-            term.latin
-            and end < len(cf)
-            and _IS_WORD_CHAR(cf, end)
-            and not _camel_start(nf, end)
-        ):
+        if term.latin and end < len(cf) and _IS_WORD_CHAR(cf, end) and not _camel_start(nf, end):
             quality = 0.6
         out.append(_Occurrence(start, end, quality, True, ((start, end),)))
     return out
@@ -567,41 +568,40 @@ def _judge(text: str, terms: Sequence[_Term], fuzzy: bool, body: bool) -> _Verdi
         return None  # the exact pass has it already
 
     # The line to show: the one holding most terms, then the best matches, then the shortest.
-    starts = [0]
-    if "\n" in cf:
-        starts.extend(m.end() for m in re.finditer("\n", cf))
-    by_line: dict[int, dict[int, _Occurrence]] = {}
+    by_line: dict[int, dict[int, _Occurrence]] = {}  # line start -> term -> best occurrence
     for t, found in enumerate(per_term):
         for occ in found:
-            line = bisect_right(starts, occ.start) - 1
-            slot = by_line.setdefault(line, {})
+            slot = by_line.setdefault(cf.rfind("\n", 0, occ.start) + 1, {})
             if t not in slot or occ.quality > slot[t].quality:
                 slot[t] = occ
 
-    def line_len(line: int) -> int:
-        end = starts[line + 1] - 1 if line + 1 < len(starts) else len(cf)
-        return end - starts[line]
+    def line_len(start: int) -> int:
+        end = cf.find("\n", start)
+        return (len(cf) if end < 0 else end) - start
 
-    def line_key(line: int) -> tuple[int, float, int]:
-        slot = by_line[line]
-        return len(slot), sum(o.quality for o in slot.values()), -line_len(line)
+    def line_key(start: int) -> tuple[int, float, int]:
+        slot = by_line[start]
+        return len(slot), sum(o.quality for o in slot.values()), -line_len(start)
 
-    line = max(by_line, key=line_key)
-    slot = by_line[line]
+    start = max(by_line, key=line_key)
+    slot = by_line[start]
     quality = 0.0
     for t, found in enumerate(per_term):
         quality += slot[t].quality if t in slot else 0.5 * max(o.quality for o in found)
-    content = _CONTENT.search(cf, starts[line])
+    content = _CONTENT.search(cf, start)
     first = content.start() if content is not None else -1
     bonus = 0.15 * quality / len(terms) + 0.15 * len(slot) / len(terms)
     if any(o.start == first for o in slot.values()):
         bonus += 0.05
     if body:
-        bonus += 0.1 * 40.0 / (40.0 + line_len(line))
+        bonus += 0.1 * 40.0 / (40.0 + line_len(start))
+    line = cf.count("\n", 0, start)
     return _Verdict(exact_terms, bonus, line)
 
 
-def _fragment(raw: str, terms: Sequence[_Term], fuzzy: bool) -> tuple[str, tuple[tuple[int, int], ...]]:
+def _fragment(
+    raw: str, terms: Sequence[_Term], fuzzy: bool
+) -> tuple[str, tuple[tuple[int, int], ...]]:
     """The line to show and the original characters that matched, as spans into it."""
     folded = _fold_mapped(raw)
     pieces: list[tuple[int, int]] = []
@@ -629,9 +629,7 @@ def _fragment(raw: str, terms: Sequence[_Term], fuzzy: bool) -> tuple[str, tuple
         tail = "…" if hi < right else ""
     text = head + _UNSAFE.sub(" ", raw[lo:hi]) + tail
     shift = len(head) - lo
-    shown = tuple(
-        (max(a, lo) + shift, min(b, hi) + shift) for a, b in spans if a < hi and b > lo
-    )
+    shown = tuple((max(a, lo) + shift, min(b, hi) + shift) for a, b in spans if a < hi and b > lo)
     return text, shown
 
 
@@ -653,23 +651,24 @@ class SearchIndex:
         del ranked
         self._segments: list[_Segment] = []
         canonical: dict[str, str] = {}  # one str object per distinct word across segments
-        for base in range(0, len(self._docs), _SEGMENT_SIZE):
-            grams: dict[int, list[int]] = {}
-            words: dict[str, list[int]] = {}
-            for local, doc in enumerate(self._docs[base : base + _SEGMENT_SIZE]):
-                codes, doc_words = _doc_keys(doc.text)
-                for code in codes:
-                    postings = grams.get(code)
-                    if postings is None:
-                        grams[code] = [local]
-                    else:
-                        postings.append(local)
-                for word in doc_words:
-                    postings = words.get(word)
-                    if postings is None:
-                        words[canonical.setdefault(word, word)] = [local]
-                    else:
-                        postings.append(local)
+        grams: defaultdict[int, list[int]] = defaultdict(list)
+        words: defaultdict[str, list[int]] = defaultdict(list)
+        base = volume = 0
+        for doc_id, doc in enumerate(self._docs):
+            local = doc_id - base
+            codes, doc_words = _doc_keys(doc.text)
+            # C-level loops: these two lines run once per posting, millions of times.
+            deque(map(list.append, map(grams.__getitem__, codes), repeat(local)), maxlen=0)
+            doc_words = set(map(canonical.setdefault, doc_words, doc_words))
+            deque(map(list.append, map(words.__getitem__, doc_words), repeat(local)), maxlen=0)
+            volume += len(codes) + len(doc_words)
+            # Close a segment by size or by postings, which bounds the build's transient memory.
+            if local + 1 == _SEGMENT_SIZE or volume >= _SEGMENT_POSTINGS:
+                self._segments.append(_Segment(base, grams, words))
+                grams.clear()
+                words.clear()
+                base, volume = doc_id + 1, 0
+        if grams or words or base < len(self._docs):
             self._segments.append(_Segment(base, grams, words))
 
     def __len__(self) -> int:

@@ -8,6 +8,7 @@ schedule words is left of it.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from notetui.core.models import SectionKind
 from notetui.core.text import fold
@@ -60,6 +61,9 @@ _SCHEDULE_WORDS = (
     "飲み物",
     "移動",
     "解散",
+    "交流",
+    "歓談",
+    "懇談",
     "アンケート",
     "告知",
     "スポンサー紹介",
@@ -270,13 +274,20 @@ def classify(title: str, *, has_speakers: bool = False, body_lines: int = 0) -> 
     return SectionKind.TALK
 
 
+_DURATION = re.compile(r"\d+(?:分|時間|秒|min|mins|minutes?|h|hours?|sec)|約|程度|ほど|頃|ごろ")
+
+
 def is_schedule_title(title: str) -> bool:
     folded = fold(title)
     if len(folded) > 40:
         return False
     rest = _SCHEDULE_RE.sub(" ", folded)
     words = [w for w in re.split(_SEPARATORS, rest) if w]
-    leftover = [w for w in words if w not in _SCHEDULE_SET and not w.isdigit()]
+    leftover = [
+        w for w in words
+        if w not in _SCHEDULE_SET and not w.isdigit() and not _DURATION.fullmatch(w)
+        and not all(unicodedata.category(ch) == "So" for ch in w)  # "懇親会🍺"
+    ]
     return sum(len(w) for w in leftover) <= 1 and rest != folded
 
 

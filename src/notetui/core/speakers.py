@@ -42,8 +42,8 @@ _SOCIAL_URL = re.compile(
 _NOT_HANDLES = frozenset({"hashtag", "intent", "search", "share", "home", "i", "explore", "login"})
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _LABEL = re.compile(
-    r"^(?:登壇者|発表者|講演者|スピーカー|講師|speakers?|presenters?|presented by|talk by|by)"
-    r"\s*[:：]?\s+|^(?:登壇者|発表者|講演者|スピーカー|講師|speakers?|presenters?)\s*[:：]\s*",
+    r"^(?:登壇者|登壇|発表者|講演者|スピーカー|講師|speakers?|presenters?|presented by|talk by|by)"
+    r"\s*[:：]?\s+|^(?:登壇者|登壇|発表者|講演者|スピーカー|講師|speakers?|presenters?)\s*[:：]\s*",
     re.IGNORECASE,
 )
 _HONORIFIC = re.compile(r"\s*(?:さん|氏|様|先生|くん|ちゃん)$")
@@ -75,13 +75,14 @@ _URL_TRAIL = ".,;:!?。、）)]>」』"
 
 
 def parse_speaker_line(
-    raw: str, *, under_title: bool = False, latin_ok: bool = True
+    raw: str, *, under_title: bool = False, latin_ok: bool = True, loose: bool = False
 ) -> list[Speaker] | None:
     """The speakers a line names, or None if it is not a speaker line.
 
     `under_title`: the line sits right below a talk title, so a bare name is enough
     ("山田 拓也"; with `latin_ok` also "Jane Doe", which in plain text is too often
-    a product name such as "Network Policies").
+    a product name such as "Network Policies"; with `loose` also run-together kanji
+    such as "鶴田貴大", for a line right under an unmistakable title).
     """
     line = collapse_spaces(raw)
     if not line or len(line) > 120 or _SENTENCE_END.search(line):
@@ -119,6 +120,8 @@ def parse_speaker_line(
     strong = labelled or bool(link_handles) or any(ev == _STRONG for _, ev in found)
     if not strong:
         if any(ev == _WEAK for _, ev in found):
+            shape = _WEAK_NAME
+        elif under_title and loose:
             shape = _WEAK_NAME
         elif under_title:
             shape = _BARE_NAME_LATIN if latin_ok else _BARE_NAME

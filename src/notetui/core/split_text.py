@@ -67,10 +67,17 @@ _EVENTISH = re.compile(
 _REPORTISH = re.compile(
     r"参加(?:メモ|レポ|記|報告)|に参加|行ってきた|参加してきた|notes from|recap"
 )
-_EPISODE = re.compile(r"#\s?\d+|vol\.?\s?\d+|第\s?\d+\s?回|\b(?:19|20)\d{2}\b", re.IGNORECASE)
+_EPISODE = re.compile(
+    r"#\s?\d+|vol\.?\s?\d+|第\s?\d+\s?[回夜部期話弾号]|\b(?:19|20)\d{2}\b|\bpart\s?\d+", re.IGNORECASE
+)
 _PROSE = re.compile(r"(?:です|ます|でした|ました|だった|ません|でしょう|ください)$|、.*、|[。!！]")
 _REPORT_MARKER = re.compile(
     r"^(?:参加(?:メモ|レポート?|記|報告)|メモ|レポート|notes|recap)$", re.IGNORECASE
+)
+_DATE_ONLY = re.compile(
+    r"^[\[(（]?\s*(?:(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?"
+    r"|[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+(?:19|20)\d{2}|\d{1,2}\s+[A-Za-z]{3,9}\s+(?:19|20)\d{2})"
+    r"\s*(?:[(（][^)）]{1,6}[)）])?\s*(?:\d{1,2}:\d{2})?\s*[\])）]?\s*$"
 )
 _STRICT_NON_TALK = ("まとめ",)  # too often a talk's own summary in plain text
 
@@ -112,7 +119,7 @@ def split_text(body: str, body_line: int, known_titles: Sequence[str] = ()) -> T
         keys = [title_key(t) for t in timetable if not is_schedule_title(t)]
         for candidate in candidates:
             candidate.hinted = candidate.hinted or _matches_any(title_key(candidate.title), keys)
-    titles = _accept(candidates)
+    titles = _accept(candidates, lines)
     blog, title, chrome_end = _top_chrome(lines, titles[0].index if titles else end)
     titles = [t for t in titles if t.index >= chrome_end]
     sections = _sections(lines, titles, end, body_line)
@@ -179,15 +186,21 @@ def _candidate(lines: list[str], index: int, end: int, hint_keys: list[str]) -> 
         return None
     if parse_speaker_line(raw) or handle_only(raw) or is_slide_line(raw):
         return None
-    speakers, slides, consumed = _below(lines, index + 1, end)
+    speakers, slides, consumed = _below(lines, index + 1, end, strong=shape is not Shape.BARE)
     hinted = bool(hint_keys) and _matches_any(title_key(title), hint_keys)
     if shape is Shape.BARE and not (speakers or slides or hinted):
         return None
     return _Candidate(index, shape, title, time, speakers, slides, consumed, hinted)
 
 
-def _below(lines: list[str], start: int, end: int) -> tuple[list[Speaker], list[str], int]:
-    """Speaker lines, handle lines and slide links right under a title line."""
+def _below(
+    lines: list[str], start: int, end: int, *, strong: bool = False
+) -> tuple[list[Speaker], list[str], int]:
+    """Speaker lines, handle lines and slide links right under a title line.
+
+    Under a title that is clearly one (`strong`: quoted, timed, labelled), the line
+    right below may be a bare name in any script ("Dana Moreau", "北条慎也").
+    """
     speakers: list[Speaker] = []
     slides: list[str] = []
     index, seen, gap = start, 0, False
@@ -203,7 +216,9 @@ def _below(lines: list[str], start: int, end: int) -> tuple[list[Speaker], list[
         found = (
             None
             if handle
-            else parse_speaker_line(line, under_title=seen == 0 and not gap, latin_ok=False)
+            else parse_speaker_line(
+                line, under_title=seen == 0 and not gap, latin_ok=strong, loose=strong
+            )
         )
         if found:
             speakers.extend(found)
@@ -245,27 +260,42 @@ def _timetable_rows(candidates: list[_Candidate], lines: list[str]) -> set[int]:
     return rows
 
 
-def _accept(candidates: list[_Candidate]) -> list[_Candidate]:
-    """The candidates that are talk titles (see the module docstring)."""
-    accepted = [c for c in candidates if c.evidence]
-    by_shape: dict[Shape, int] = {}
-    for candidate in accepted:
-        by_shape[candidate.shape] = by_shape.get(candidate.shape, 0) + 1
-    consistent = {shape for shape, count in by_shape.items() if count >= 2 and shape.value > 0}
-    if not accepted:
-        # No title has a speaker below it; a shape the note uses throughout still counts.
+def _accept(candidates: list[_Candidate], lines: list[str]) -> list[_Candidate]:
+    """The candidates that are talk titles (see the module docstring).
+
+    A title shape (「quoted」, timed, labelled) that at least one title with a speaker
+    or slides uses counts on its own elsewhere in the note, for a line that stands
+    apart like a title (a blank line above it). With no such title at all, a shape
+    used at least twice counts.
+    """
+    backed = {c.shape for c in candidates if c.evidence and c.shape.value > 0}
+    if not any(c.evidence for c in candidates):
         counts: dict[Shape, int] = {}
         for candidate in candidates:
             if candidate.shape.value > 0:
                 counts[candidate.shape] = counts.get(candidate.shape, 0) + 1
-        consistent = {shape for shape, count in counts.items() if count >= 2}
-    chosen = [c for c in candidates if c.evidence or c.shape in consistent]
+        backed = {shape for shape, count in counts.items() if count >= 2}
+    chosen = [
+        c for c in candidates
+        if c.evidence or (c.shape in backed and _stands_apart(lines, c.index))
+    ]
     # Two titles in a row with nothing between are a list of titles, not two talks.
-    return [
+    listed = [
         c
         for i, c in enumerate(chosen)
         if not (i + 1 < len(chosen) and chosen[i + 1].index == c.consumed and not c.evidence)
     ]
+    # A line that a title above already took as its speaker or slides is not a title.
+    kept: list[_Candidate] = []
+    for candidate in listed:
+        if kept and candidate.index < kept[-1].consumed:
+            continue
+        kept.append(candidate)
+    return kept
+
+
+def _stands_apart(lines: list[str], index: int) -> bool:
+    return index == 0 or not lines[index - 1].strip()
 
 
 def _top_chrome(lines: list[str], first_title: int) -> tuple[str | None, str | None, int]:
@@ -277,6 +307,8 @@ def _top_chrome(lines: list[str], first_title: int) -> tuple[str | None, str | N
     for position, (index, line) in enumerate(top[:15]):
         if len(line) > 100 or "http" in line or line.endswith(("。", ".")):
             continue
+        if _DATE_ONLY.match(line) or _REPORT_MARKER.match(line):
+            continue  # the post's date, or the "参加メモ" line under its title
         score = 0
         if _EPISODE.search(line):
             score += 4

@@ -346,7 +346,7 @@ def _migrate(data: Tables, path: Path) -> Tables:
     if found > SCHEMA_VERSION:
         raise BadStore(
             f"{describe(path)} has schema {found}, newer than this notetui understands "
-            f"({SCHEMA_VERSION}); upgrade notetui to use it"
+            f"({SCHEMA_VERSION}): upgrade notetui to use it"
         )
     for version in range(found, SCHEMA_VERSION):
         step = MIGRATIONS.get(version)

@@ -98,8 +98,12 @@ def _json_kind(value: object) -> str:
     return "an object"
 
 
+class _Ambiguous(ValueError):
+    """Parses, but not into something the store can keep faithfully."""
+
+
 def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not allowed in JSON")
+    raise _Ambiguous(f"{name} is not allowed in JSON")
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -110,7 +114,7 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                raise ValueError(f'the key "{key}" appears twice in one object')
+                raise _Ambiguous(f'the key "{key}" appears twice in one object')
             seen.add(key)
     return result
 
@@ -133,8 +137,10 @@ def parse_store(raw: bytes, path: Path) -> Tables:
         raise BadStore(
             f"{name} is not valid JSON ({error.msg}, line {error.lineno}, column {error.colno})"
         ) from None
-    except ValueError as error:
-        raise BadStore(f"{name} is not valid JSON ({error})") from None
+    except _Ambiguous as error:
+        raise BadStore(f"{name} cannot be read safely ({error})") from None
+    except RecursionError:
+        raise BadStore(f"{name} is not a notetui store (it is nested too deeply)") from None
     if not isinstance(data, dict):
         raise BadStore(
             f"{name} is not a notetui store (it holds {_json_kind(data)}, not an object)"
