@@ -79,6 +79,14 @@ def list_command(path: Path | None, as_json: bool) -> None:
     print_library(library)
 
 
+# Subcommands that live in notetui.commands, one module per area.
+def _register() -> None:
+    from notetui.commands import registry
+
+    for command in registry.commands():
+        main.add_command(command)
+
+
 def _checked_folder(path: Path) -> Path:
     path = path.expanduser()
     if not path.exists():
@@ -86,3 +94,6 @@ def _checked_folder(path: Path) -> Path:
     if not path.is_dir():
         fail(f"{path} is not a folder")
     return path
+
+
+_register()
