@@ -30,9 +30,18 @@ class NoteTuiApp(App[None]):
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
     ]
 
-    def __init__(self, root: Path, *, state_path: Path | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        db_path: Path | None = None,
+        state_path: Path | None = None,
+        watch: bool = True,
+    ) -> None:
         super().__init__()
         self.root = root
+        self.db_path = db_path
+        self.watch_notes = watch
         self.state_path = state_path or data_dir() / "state.json"
         self.keymap: dict[str, str] = {}
         self._state_error_shown = False
@@ -43,7 +52,7 @@ class NoteTuiApp(App[None]):
             DEFAULT_THEME
         )
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self.push_screen(MainScreen(self.root))
+        self.push_screen(MainScreen(self.root, db_path=self.db_path, watch=self.watch_notes))
 
     def _remember_theme(self, _theme: object) -> None:
         state = load_state(self.state_path)
@@ -63,7 +72,7 @@ class NoteTuiApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         seen = {"quit", "help", "command_palette"}
-        for title, rows in binding_groups(self):
+        for title, rows in binding_groups(self):  # type: ignore[arg-type]
             if title not in ("Reader",):
                 continue
             for row in rows:
@@ -73,11 +82,17 @@ class NoteTuiApp(App[None]):
                 yield SystemCommand(
                     row.description,
                     f"Key: {row.keys}",
-                    lambda action=row.action: screen.run_action(action),  # type: ignore[misc]
+                    lambda action=row.action: screen.run_action(action),
                 )
         yield SystemCommand("Help", "Every key, grouped (key: ?)", self.action_help)
 
 
-def make_app(root: Path, *, state_path: Path | None = None) -> NoteTuiApp:
+def make_app(
+    root: Path,
+    *,
+    db_path: Path | None = None,
+    state_path: Path | None = None,
+    watch: bool = True,
+) -> NoteTuiApp:
     """The one way to build the app, for the CLI and the tests alike."""
-    return NoteTuiApp(root, state_path=state_path)
+    return NoteTuiApp(root, db_path=db_path, state_path=state_path, watch=watch)

@@ -46,14 +46,16 @@ def main() -> None:
 
 @main.command("open")
 @click.argument("path", required=False, type=_PATH)
-def open_command(path: Path | None) -> None:
+@click.option("--db", type=_PATH, default=None,
+              help="The annotations store (default: $NOTETUI_DB or the data folder).")
+def open_command(path: Path | None, db: Path | None) -> None:
     """Open the reader on PATH (the default command)."""
     from notetui.core.locations import default_notes
 
     root = _checked_folder(path or default_notes())
     from notetui.app import make_app
 
-    make_app(root).run()
+    make_app(root, db_path=db).run()
 
 
 @main.command("list")

@@ -32,7 +32,7 @@ def db_option(function: F) -> F:
         type=PATH,
         default=None,
         help="The annotations store (default: $NOTETUI_DB or the data folder).",
-    )(function)  # type: ignore[return-value]
+    )(function)
 
 
 def notes_option(function: F) -> F:
@@ -42,7 +42,7 @@ def notes_option(function: F) -> F:
         type=PATH,
         default=None,
         help="The notes folder (default: $NOTETUI_NOTES, ./notes, or the samples).",
-    )(function)  # type: ignore[return-value]
+    )(function)
 
 
 def notes_folder(path: Path | None) -> Path:

@@ -1,13 +1,18 @@
 """The reader: the library tree on the left, the selected talk or event on the right.
 
-The library loads in a thread worker, so the first paint never waits for the disk.
-Widgets below report what the user did with messages; this screen decides what to
-show and hands it down.
+The library (and the annotation store) load in a thread worker, so the first paint
+never waits for the disk; store writes run in workers too. Widgets below report what
+the user did with messages; this screen decides what to show and hands it down.
 """
 
 from __future__ import annotations
 
+import os
+import shlex
+import subprocess
+import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.text import Text
@@ -21,10 +26,22 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer, ProgressBar, Static
 from textual.worker import get_current_worker
 
+from notetui.annotating import (
+    passage_anchor,
+    passage_rows,
+    personal_text,
+    talk_markdown,
+    target_titles,
+    visible_ids,
+)
+from notetui.core.anchoring import Attachments, attach
 from notetui.core.library import LibraryError, load_library
-from notetui.core.models import Event, Library, Talk
+from notetui.core.locations import database_path
+from notetui.core.models import Event, Library, Source, Talk
+from notetui.core.reading import is_note_name
+from notetui.core.store import Store, StoreError
 from notetui.core.text import sanitize_line
-from notetui.viewmodel import TalkRows, event_rows, talk_rows
+from notetui.viewmodel import Row, TalkRows, event_rows, talk_rows
 from notetui.widgets.columns import SourcesPane
 from notetui.widgets.event_view import EventView
 from notetui.widgets.library_tree import LibraryTree, NodeRef
@@ -32,6 +49,17 @@ from notetui.widgets.problems_view import ProblemsView
 from notetui.widgets.talk_view import TalkView
 
 _PREVIEW_DELAY = 0.08  # seconds the tree cursor rests before the pane follows it
+_WATCH_DEBOUNCE_MS = 300  # live reload: a changed note shows within a second
+
+
+@dataclass
+class Loaded:
+    """What a load produced: the library and, if it opened, the store."""
+
+    library: Library
+    store: Store | None
+    store_error: str | None
+    attachments: Attachments = field(default_factory=Attachments)
 
 
 class MainScreen(Screen[None]):
@@ -45,15 +73,28 @@ class MainScreen(Screen[None]):
                 id="column.previous"),
         Binding("right_square_bracket", "next_column", "Next column", key_display="]",
                 id="column.next"),
+        Binding("a", "annotate", "Annotate", id="annotate.target"),
+        Binding("A", "annotate_passage", "Annotate point", id="annotate.passage"),
+        Binding("t", "edit_tags", "Tags", id="tags.edit"),
+        Binding("f", "filter_tags", "Filter by tag", show=False, id="tags.filter"),
+        Binding("v", "all_annotations", "All annotations", show=False, id="annotations.all"),
+        Binding("ctrl+z", "undo_delete", "Undo delete", show=False, id="annotations.undo"),
+        Binding("slash", "search", "Search", key_display="/", id="search.library"),
+        Binding("ctrl+f", "find", "Find in talk", show=False, id="search.talk"),
+        Binding("x", "export", "Export", show=False, id="export"),
+        Binding("e", "edit_note", "Edit note", show=False, id="note.edit"),
+        Binding("y", "copy", "Copy", show=False, id="note.copy"),
+        Binding("r", "reload", "Reload", show=False, id="library.reload"),
         Binding("tab", "app.focus_next", "Next pane", show=False, id="focus.next"),
         Binding("shift+tab", "app.focus_previous", "Previous pane", show=False,
                 id="focus.previous"),
     ]
 
     class LibraryLoaded(Message):
-        def __init__(self, library: Library) -> None:
+        def __init__(self, loaded: Loaded, *, reload: bool = False) -> None:
             super().__init__()
-            self.library = library
+            self.loaded = loaded
+            self.reload = reload
 
     class LoadFailed(Message):
         def __init__(self, message: str) -> None:
@@ -66,13 +107,30 @@ class MainScreen(Screen[None]):
             self.done = done
             self.total = total
 
-    def __init__(self, root: Path) -> None:
+    class StoreChanged(Message):
+        """A store write finished; `error` is a one-line reason when it failed."""
+
+        def __init__(self, error: str | None = None, done: str | None = None) -> None:
+            super().__init__()
+            self.error = error
+            self.done = done
+
+    class NotesChanged(Message):
+        """The notes folder changed on disk."""
+
+    def __init__(self, root: Path, *, db_path: Path | None = None, watch: bool = True) -> None:
         super().__init__()
         self.root = root
+        self.db_path = database_path(db_path)
+        self.watch_notes = watch
         self.library: Library | None = None
+        self.store: Store | None = None
+        self.attachments = Attachments()
+        self.tag_filter: tuple[str, ...] = ()
         self.shown: NodeRef | None = None
         self._rows: dict[str, TalkRows] = {}
         self._preview: Timer | None = None
+        self._stop_watching = threading.Event()
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -90,11 +148,16 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(LibraryTree).focus()
         self.load()
+        if self.watch_notes:
+            self.watch_folder()
+
+    def on_unmount(self) -> None:
+        self._stop_watching.set()
 
     # ----------------------------------------------------------------- loading
 
     @work(thread=True, exclusive=True, group="load")
-    def load(self) -> None:
+    def load(self, *, reload: bool = False) -> None:
         worker = get_current_worker()
         last = [0.0]
 
@@ -109,8 +172,17 @@ class MainScreen(Screen[None]):
         except LibraryError as error:
             self.post_message(self.LoadFailed(str(error)))
             return
+        store, store_error = self.store, None
+        if store is None:
+            try:
+                store = Store(self.db_path)
+            except StoreError as error:
+                store_error = str(error)
+        loaded = Loaded(library, store, store_error)
+        if store is not None:
+            loaded.attachments = attach(library, store.annotations(), store.tag_sets())
         if not worker.is_cancelled:
-            self.post_message(self.LibraryLoaded(library))
+            self.post_message(self.LibraryLoaded(loaded, reload=reload))
 
     @on(LoadProgress)
     def _progress(self, message: LoadProgress) -> None:
@@ -127,12 +199,23 @@ class MainScreen(Screen[None]):
 
     @on(LibraryLoaded)
     async def _loaded(self, message: LibraryLoaded) -> None:
-        library = message.library
+        loaded = message.loaded
+        library = loaded.library
         self.library = library
+        self.store = loaded.store
+        self.attachments = loaded.attachments
+        if loaded.store_error:
+            self.notify(loaded.store_error + " Annotations are read-only until it is fixed.",
+                        severity="error", timeout=12, markup=False)
         self._rows.clear()
         tree = self.query_one(LibraryTree)
-        tree.show_library(library)
-        if library.talks:
+        keep = self.shown
+        self.shown = None
+        tree.set_annotation_counts(self.attachments.counts())
+        self._fill_tree(keep)
+        if keep is not None and self._resolves(keep):
+            await self._restore(keep)
+        elif library.talks:
             first = library.talks[0]
             tree.move_to(NodeRef("talk", first.id))
             await self.show(NodeRef("talk", first.id))
@@ -143,6 +226,77 @@ class MainScreen(Screen[None]):
                 Text(f"No notes found in {sanitize_line(str(self.root))}", "bold")
             )
             self.query_one("#loading-bar", ProgressBar).display = False
+        if message.reload:
+            self.notify("Notes reloaded", timeout=2)
+
+    def _fill_tree(self, keep: NodeRef | None) -> None:
+        library = self.library
+        if library is None:
+            return
+        visible = visible_ids(library, self.attachments, self.tag_filter) if self.tag_filter else None
+        tree = self.query_one(LibraryTree)
+        tree.show_library(library, keep=keep, visible=visible)
+        tree.border_title = (
+            "filter: " + " ".join(f"#{sanitize_line(t)}" for t in self.tag_filter)
+            if self.tag_filter else None
+        )
+
+    def _resolves(self, ref: NodeRef) -> bool:
+        library = self.library
+        if library is None:
+            return False
+        if ref.kind == "talk":
+            return library.talk(ref.id) is not None
+        if ref.kind in ("event", "event-notes"):
+            return library.event(ref.id) is not None
+        return ref.kind in ("problems", "problem") and bool(library.problems)
+
+    async def _restore(self, ref: NodeRef) -> None:
+        """Show the same talk again after a reload, columns where they were."""
+        sources = self._active_sources()
+        cursors = [v.cursor for v in sources.point_views()]
+        active, merged = sources.active, sources.merged
+        library = self.library
+        if ref.kind == "talk" and library is not None and (talk := library.talk(ref.id)):
+            ref = NodeRef("talk", talk.id)
+        self.query_one(LibraryTree).move_to(ref)
+        await self.show(ref)
+        sources = self._active_sources()
+        for view, cursor in zip(sources.point_views(), cursors, strict=False):
+            view.move_to(cursor)
+        sources.active = min(active, max(0, len(sources.specs) - 1))
+        sources.merged = merged
+
+    # ------------------------------------------------------------ live reload
+
+    @work(thread=True, exclusive=True, group="watch")
+    def watch_folder(self) -> None:
+        from watchfiles import watch
+
+        def is_note(change: object, path: str) -> bool:
+            parts = Path(path).relative_to(self.root).parts if path.startswith(
+                str(self.root)) else Path(path).parts
+            return not any(p.startswith(".") for p in parts) and is_note_name(Path(path).name)
+
+        try:
+            for _changes in watch(
+                self.root,
+                watch_filter=is_note,
+                debounce=_WATCH_DEBOUNCE_MS,
+                step=50,
+                stop_event=self._stop_watching,
+                raise_interrupt=False,
+            ):
+                self.post_message(self.NotesChanged())
+        except (OSError, RuntimeError) as error:
+            self.post_message(self.StoreChanged(f"Live reload stopped: {error}"))
+
+    @on(NotesChanged)
+    def _notes_changed(self) -> None:
+        self.load(reload=True)
+
+    def action_reload(self) -> None:
+        self.load(reload=True)
 
     # ----------------------------------------------------------------- showing
 
@@ -164,17 +318,38 @@ class MainScreen(Screen[None]):
     async def _event_talk_chosen(self, message: EventView.TalkChosen) -> None:
         await self.open_talk(message.talk_id)
 
-    async def open_talk(self, talk_id: str, *, focus: bool = True) -> None:
+    async def open_talk(self, talk_id: str, *, focus: bool = True, line: int | None = None,
+                        note: str | None = None) -> None:
         ref = NodeRef("talk", talk_id)
+        library = self.library
+        if library is not None and (talk := library.talk(talk_id)) is not None:
+            ref = NodeRef("talk", talk.id)
         self.query_one(LibraryTree).move_to(ref)
         await self.show(ref)
         if focus:
             self._active_sources().focus_column(0)
+        if line is not None:
+            self._go_to_line(note, line)
 
     async def open_event(self, event_id: str) -> None:
         ref = NodeRef("event", event_id)
         self.query_one(LibraryTree).move_to(ref)
         await self.show(ref)
+
+    def _go_to_line(self, note: str | None, line: int) -> None:
+        """Scroll the column showing `note` to the point on `line`."""
+        sources = self._active_sources()
+        for index, spec in enumerate(sources.specs):
+            if note is not None and spec.note != note:
+                continue
+            rows = [i for i, row in enumerate(spec.rows) if row.line is not None and row.line <= line]
+            if rows:
+                sources.focus_column(index)
+                column = sources.column(index)
+                if column is not None:
+                    column.points.move_to(rows[-1], top=True)
+                    column.points.cursor = rows[-1]
+                return
 
     async def show(self, ref: NodeRef) -> None:
         library = self.library
@@ -195,6 +370,10 @@ class MainScreen(Screen[None]):
             self.shown = ref
             switcher.current = "problems"
             self.query_one(ProblemsView).show_problems(library.problems)
+        else:
+            return
+        self._show_personal()
+        self.refresh_bindings()
 
     def rows_for(self, talk: Talk) -> TalkRows:
         rows = self._rows.get(talk.id)
@@ -214,23 +393,307 @@ class MainScreen(Screen[None]):
             return self.library.event_of(talk)
         return self.library.event(self.shown.id)
 
+    def _current_target(self) -> str | None:
+        talk = self.current_talk()
+        if talk is not None:
+            return talk.id
+        event = self.current_event()
+        return event.id if event is not None else None
+
     def _active_sources(self) -> SourcesPane:
         pane = self.query_one("#pane", ContentSwitcher).current
         view = self.query_one(EventView) if pane == "event" else self.query_one(TalkView)
         return view.sources
 
+    def _current_point(self) -> tuple[Source, Row] | None:
+        """The focused column's source and the point under its cursor."""
+        sources = self._active_sources()
+        column, row = sources.current_row()
+        if column is None or row is None:
+            return None
+        talk = self.current_talk()
+        if talk is not None and column < len(talk.sources):
+            return talk.sources[column], row
+        event = self.current_event()
+        if event is not None:
+            for source in event.sections:
+                section = source.section
+                if source.note == row.note and row.line is not None and (
+                    section.line <= row.line <= section.end_line
+                ):
+                    return source, row
+        return None
+
+    # ------------------------------------------------------------ annotations
+
+    def _show_personal(self) -> None:
+        """Tags, annotations and gutter marks for what is shown, from `attachments`."""
+        target = self._current_target()
+        if target is None:
+            return
+        placements = self.attachments.for_target(target)
+        tags = self.attachments.tags.get(target, ())
+        view = self.query_one(TalkView) if self.current_talk() else self.query_one(EventView)
+        view.header.show_personal(personal_text(placements, tags))
+        talk = self.current_talk()
+        if talk is not None:
+            for index, column_view in enumerate(view.sources.point_views()):
+                if index < len(talk.sources):
+                    marks = passage_rows(column_view.rows, placements, talk.sources[index])
+                    column_view.set_annotations({row: len(p) for row, p in marks.items()})
+
+    def _after_store_change(self) -> None:
+        if self.library is None or self.store is None:
+            return
+        self.attachments = attach(self.library, self.store.annotations(), self.store.tag_sets())
+        self.query_one(LibraryTree).set_annotation_counts(self.attachments.counts())
+        if self.tag_filter:
+            self._fill_tree(self.shown)
+        self._show_personal()
+
+    @on(StoreChanged)
+    def _store_changed(self, message: StoreChanged) -> None:
+        if message.error:
+            self.notify(message.error, severity="error", timeout=8, markup=False)
+        elif message.done:
+            self.notify(message.done, timeout=2, markup=False)
+        self._after_store_change()
+
+    def _writable(self) -> Store | None:
+        if self.store is None:
+            self.notify("The annotation store could not be opened; run `notetui db check`.",
+                        severity="error", markup=False)
+        return self.store
+
+    @work(thread=True, group="store")
+    def _write(self, change: str, **kwargs: object) -> None:
+        """Run one store change off the UI thread; report how it went."""
+        store = self.store
+        if store is None:
+            return
+        try:
+            done = getattr(self, f"_store_{change}")(store, **kwargs)
+        except StoreError as error:
+            self.post_message(self.StoreChanged(error=str(error)))
+            return
+        self.post_message(self.StoreChanged(done=done))
+
+    def _store_add(self, store: Store, **kwargs: object) -> str:
+        store.add_annotation(**kwargs)  # type: ignore[arg-type]
+        return "Annotation saved"
+
+    def _store_update(self, store: Store, uid: str, text: str) -> str:
+        store.update_annotation(uid, text)
+        return "Annotation updated"
+
+    def _store_delete(self, store: Store, uid: str) -> str:
+        store.delete_annotation(uid)
+        return "Annotation deleted (ctrl+z to undo)"
+
+    def _store_undo(self, store: Store) -> str:
+        restored = store.undo_delete()
+        return "Annotation restored" if restored else "Nothing to undo"
+
+    def _store_tags(self, store: Store, **kwargs: object) -> str:
+        store.set_tags(**kwargs)  # type: ignore[arg-type]
+        return "Tags saved"
+
+    def _store_attach(self, store: Store, uid: str, target_id: str) -> str:
+        library = self.library
+        assert library is not None
+        title, titles, event_title, event_date = target_titles(library, target_id)
+        target = "talk" if library.talk(target_id) else "event"
+        store.retarget_annotation(uid, target=target, target_id=target_id, title=title,
+                                  titles=titles, event_title=event_title, event_date=event_date)
+        return "Annotation attached"
+
+    def action_annotate(self) -> None:
+        target = self._current_target()
+        if target is None or self._writable() is None or self.library is None:
+            return
+        from notetui.dialogs.annotate import AnnotateDialog
+
+        title, titles, event_title, event_date = target_titles(self.library, target)
+        kind = "talk" if self.library.talk(target) else "event"
+
+        def saved(text: str | None) -> None:
+            if text:
+                self._write("add", target=kind, target_id=target, text=text, title=title,
+                            titles=list(titles), event_title=event_title, event_date=event_date)
+
+        self.app.push_screen(AnnotateDialog(sanitize_line(title)), saved)
+
+    def action_annotate_passage(self) -> None:
+        point = self._current_point()
+        target = self._current_target()
+        if point is None or target is None or self.library is None:
+            self.notify("Move to a point in a column first (tab, then j/k)", timeout=3)
+            return
+        if self._writable() is None:
+            return
+        source, row = point
+        anchor = passage_anchor(source, row)
+        if anchor is None:
+            self.notify("This point cannot be annotated", severity="warning", timeout=3)
+            return
+        from notetui.dialogs.annotate import AnnotateDialog
+
+        existing = [
+            p for p in self.attachments.for_target(target)
+            if p.note == source.note and p.annotation.anchor is not None
+            and p.line is not None and row.line is not None and p.line == row.line
+        ]
+        title, titles, event_title, event_date = target_titles(self.library, target)
+        heading = f"Passage in {sanitize_line(source.note)}, line {row.line}"
+        if existing:
+            current = existing[0].annotation
+
+            def edited(text: str | None) -> None:
+                if text is None:
+                    return
+                if text.strip():
+                    self._write("update", uid=current.uid, text=text)
+                else:
+                    self._write("delete", uid=current.uid)
+
+            self.app.push_screen(
+                AnnotateDialog(heading, context=anchor.quote, initial=current.text), edited
+            )
+            return
+        kind = "passage"
+
+        def saved(text: str | None) -> None:
+            if text:
+                self._write("add", target=kind, target_id=target, text=text, title=title,
+                            titles=list(titles), event_title=event_title,
+                            event_date=event_date, anchor=anchor)
+
+        self.app.push_screen(AnnotateDialog(heading, context=anchor.quote), saved)
+
+    def action_edit_tags(self) -> None:
+        target = self._current_target()
+        if target is None or self._writable() is None or self.library is None:
+            return
+        from notetui.dialogs.tags import TagsDialog
+
+        title, _, event_title, _ = target_titles(self.library, target)
+        kind = "talk" if self.library.talk(target) else "event"
+        known = sorted(self.store.tag_counts()) if self.store else []
+
+        def saved(tags: tuple[str, ...] | None) -> None:
+            if tags is not None:
+                self._write("tags", target=kind, target_id=target, tags=list(tags),
+                            title=title, event_title=event_title)
+
+        self.app.push_screen(
+            TagsDialog(sanitize_line(title), self.attachments.tags.get(target, ()), known), saved
+        )
+
+    def action_filter_tags(self) -> None:
+        if self.store is None:
+            return
+        from notetui.dialogs.pick import TagFilterDialog
+
+        counts = sorted(self.store.tag_counts().items())
+
+        def chosen(tags: tuple[str, ...] | None) -> None:
+            if tags is None:
+                return
+            self.tag_filter = tags
+            self._fill_tree(self.shown)
+
+        self.app.push_screen(TagFilterDialog(counts, self.tag_filter), chosen)
+
+    def action_all_annotations(self) -> None:
+        if self.store is None or self.library is None:
+            return
+        from notetui.annotation_rows import annotation_rows
+        from notetui.screens.annotations import AnnotationAction, AnnotationsScreen
+
+        rows = annotation_rows(self.library, self.attachments)
+
+        async def done(action: AnnotationAction | None) -> None:
+            if action is None:
+                return
+            if action.kind == "open" and action.target_id:
+                placement = next(
+                    (p for p in self.attachments.placements if p.annotation.uid == action.uid),
+                    None,
+                )
+                line = placement.line if placement else None
+                note = placement.note if placement else None
+                if self.library and self.library.talk(action.target_id):
+                    await self.open_talk(action.target_id, line=line, note=note)
+                else:
+                    await self.open_event(action.target_id)
+            elif action.kind == "delete":
+                self._write("delete", uid=action.uid)
+            elif action.kind == "edit":
+                self._edit_annotation(action.uid)
+            elif action.kind == "attach":
+                self._attach_annotation(action.uid)
+
+        self.app.push_screen(AnnotationsScreen(rows), done)
+
+    def _edit_annotation(self, uid: str) -> None:
+        store = self.store
+        annotation = store.annotation(uid) if store else None
+        if annotation is None:
+            return
+        from notetui.dialogs.annotate import AnnotateDialog
+
+        def edited(text: str | None) -> None:
+            if text is not None:
+                self._write("update", uid=uid, text=text)
+
+        quote = annotation.anchor.quote if annotation.anchor else ""
+        self.app.push_screen(
+            AnnotateDialog(sanitize_line(annotation.title or "Annotation"), context=quote,
+                           initial=annotation.text),
+            edited,
+        )
+
+    def _attach_annotation(self, uid: str) -> None:
+        library = self.library
+        if library is None:
+            return
+        from notetui.dialogs.pick import TalkPicker
+
+        choices = [
+            (talk.id, f"{library.event_of(talk).date or '—'}  {sanitize_line(talk.title)}")
+            for talk in library.talks
+        ]
+
+        def picked(talk_id: str | None) -> None:
+            if talk_id:
+                self._write("attach", uid=uid, target_id=talk_id)
+
+        self.app.push_screen(TalkPicker(choices, "Attach the annotation to which talk?"), picked)
+
+    def action_undo_delete(self) -> None:
+        if self._writable() is not None:
+            self._write("undo")
+
     # ----------------------------------------------------------------- actions
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        loaded = self.library is not None
         if action in ("next_talk", "previous_talk"):
             return bool(self.library and self.library.talks)
         if action == "open_slides":
             talk = self.current_talk()
+            event = self.current_event()
             return bool(talk and talk.slides) or bool(
-                self.shown and self.shown.kind == "event" and (e := self.current_event()) and e.url
+                self.shown and self.shown.kind == "event" and event and event.url
             )
-        if action in ("toggle_merged",):
+        if action in ("toggle_merged", "find"):
             return self.current_talk() is not None
+        if action in ("annotate", "edit_tags", "export", "copy"):
+            return loaded and self._current_target() is not None
+        if action in ("annotate_passage", "edit_note"):
+            return loaded and self.shown is not None and self.shown.kind != "problems"
+        if action in ("all_annotations", "filter_tags", "undo_delete", "search", "reload"):
+            return loaded
         return True
 
     async def action_next_talk(self) -> None:
@@ -285,3 +748,57 @@ class MainScreen(Screen[None]):
     def action_previous_column(self) -> None:
         sources = self._active_sources()
         sources.focus_column(sources.active - 1)
+
+    def action_copy(self) -> None:
+        """The focused point, or (from the tree) the whole talk, as Markdown."""
+        point = self._current_point()
+        talk = self.current_talk()
+        focused_tree = isinstance(self.focused, LibraryTree)
+        if point is not None and not focused_tree:
+            text = point[1].text
+            what = "point"
+        elif talk is not None and self.library is not None:
+            text = talk_markdown(talk, self.library.event_of(talk))
+            what = "talk"
+        else:
+            return
+        self.app.copy_to_clipboard(text)
+        self.notify(f"Copied the {what} as Markdown", timeout=2)
+
+    def action_edit_note(self) -> None:
+        """Open the focused column's note in $VISUAL/$EDITOR at the section's line."""
+        point = self._current_point()
+        talk = self.current_talk()
+        if point is not None:
+            source, row = point
+            note, line = source.note, row.line or source.section.line
+        elif talk is not None and talk.sources:
+            note, line = talk.sources[0].note, talk.sources[0].section.line
+        else:
+            return
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+        if not editor:
+            self.notify("Set $VISUAL or $EDITOR to edit notes", severity="warning", timeout=4)
+            return
+        path = self.root / note
+        try:
+            command = [*shlex.split(editor), f"+{line}", str(path)]
+        except ValueError as error:
+            self.notify(f"$EDITOR cannot be parsed: {error}", severity="error", markup=False)
+            return
+        with self.app.suspend():
+            try:
+                subprocess.run(command, check=False)
+            except OSError as error:
+                self.notify(f"Cannot run the editor: {error}", severity="error", markup=False)
+                return
+        self.load(reload=True)
+
+    def action_search(self) -> None:
+        self.notify("Search is coming with the search index", timeout=2)
+
+    def action_find(self) -> None:
+        self.notify("Find is coming with the find bar", timeout=2)
+
+    def action_export(self) -> None:
+        self.notify("Export is coming with the export module", timeout=2)

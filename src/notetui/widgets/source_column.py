@@ -15,7 +15,7 @@ from notetui.widgets.point_view import PointView, source_colour, source_letter
 
 def source_title(index: int, label: str, detail: str, *, shared: int | None = None) -> Text:
     """"A  author" over "event · file" for a column header."""
-    text = Text()
+    text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f" {source_letter(index)} ", Style(bgcolor=source_colour(index), color="black",
                                                     bold=True))
     text.append(f" {sanitize_line(label)}", Style(bold=True))

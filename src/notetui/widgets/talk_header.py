@@ -33,6 +33,7 @@ class TalkHeader(Vertical):
     TalkHeader #title { text-style: bold; color: $text; }
     TalkHeader #aliases { color: $text-muted; text-style: italic; }
     TalkHeader #slides { height: auto; }
+    TalkHeader #slides > * { width: auto; }
     TalkHeader #slides Link { margin-right: 2; }
     TalkHeader .empty { display: none; }
     """
