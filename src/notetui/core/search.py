@@ -14,7 +14,9 @@ How it stays fast in pure Python:
   range (no separate unigram table), and a longer one is the intersection of its bigrams.
 - A query intersects its terms' slices segment by segment (C-level set operations), verifies the
   candidates on the normalised text in id order, and keeps the best `limit` in a heap. It stops
-  once no remaining doc can beat the heap, or after `limit` extra hits of look-ahead.
+  once no remaining doc can beat the heap, or after `limit` extra hits of look-ahead, or when
+  verifying has cost a fixed budget (only reachable when the index cannot tell hits from misses,
+  as for a phrase like "node.js"): latency is bounded whatever the query.
 - Only if that finds fewer than `limit` docs does a second pass look for *partial* matches of
   long katakana/kanji terms (most of the term's bigrams close together on one line).
 
@@ -24,7 +26,6 @@ Nothing is cached between queries, so the worst case is the measured case.
 from __future__ import annotations
 
 import heapq
-import math
 import re
 import sys
 import unicodedata
@@ -121,14 +122,18 @@ _MAX_TERMS: Final = 12
 _MAX_OCCURRENCES: Final = 32  # per term per doc: enough to pick a line and highlight it
 _FRAGMENT_WIDTH: Final = 80
 _FRAGMENT_LEAD: Final = 16  # characters kept before the first highlight of a long line
-# Partial matches are a fallback; bound what verifying them may cost (characters normalised).
+# What verifying candidates may cost per query, in characters of doc text (about 17 ns each),
+# plus a fixed cost per doc. Only reached when the index cannot tell a hit from a miss (a
+# phrase like "node.js", a long CJK term), or for partial matches, which are a fallback.
+_WORK_PER_DOC: Final = 100
+_EXACT_WORK: Final = 1_200_000
 _FUZZY_WORK: Final = 400_000
 _LITTLE_ENDIAN: Final = sys.byteorder == "little"
 
 
 def _nfkc(text: str) -> str:
     # Most note text is already NFKC; normalise only the lines that are not (full-width digits
-    # are common in Japanese notes and make whole-text normalisation ten times slower).
+    # are common in Japanese notes, and normalising a whole body is several times slower).
     if text.isascii() or unicodedata.is_normalized("NFKC", text):
         return text
     if len(text) < 256 or "\n" not in text:
@@ -169,17 +174,32 @@ def _fold_mapped(text: str) -> _Folded:
     aligned = True
     i, n = 0, len(text)
     while i < n:
-        j = i + 1
+        # Chunks of about 32 characters, cut where NFKC cannot join across: most chunks are
+        # stable and map one to one, and only the others pay for a character-by-character walk.
+        j = min(n, i + 32)
         while j < n and _joins_previous(text[j]):
             j += 1
-        nf = unicodedata.normalize("NFKC", text[i:j])
-        cf = nf.casefold()
-        aligned = aligned and len(nf) == len(cf)
-        nfs.append(nf)
-        cfs.append(cf)
-        starts.extend([i] * len(cf))
-        ends.extend([j] * len(cf))
-        i = j
+        chunk = text[i:j]
+        cf = chunk.casefold()
+        if len(cf) == len(chunk) and unicodedata.is_normalized("NFKC", chunk):
+            nfs.append(chunk)
+            cfs.append(cf)
+            starts.extend(range(i, j))
+            ends.extend(range(i + 1, j + 1))
+            i = j
+            continue
+        while i < j:
+            k = i + 1
+            while k < j and _joins_previous(text[k]):
+                k += 1
+            nf = unicodedata.normalize("NFKC", text[i:k])
+            cf = nf.casefold()
+            aligned = aligned and len(nf) == len(cf)
+            nfs.append(nf)
+            cfs.append(cf)
+            starts.extend([i] * len(cf))
+            ends.extend([k] * len(cf))
+            i = k
     return _Folded("".join(cfs), "".join(nfs) if aligned else None, starts, ends)
 
 
@@ -220,10 +240,10 @@ def _doc_keys(text: str) -> tuple[set[int], set[str]]:
     return codes, words
 
 
-def _bigram_codes(cf: str) -> set[int]:
+def _bigram_codes(text: str) -> set[int]:
     # Code of a pair of UTF-16 units = first << 16 | second; second = 0 marks the end of a run.
     # Built from two views of the UTF-16 bytes so that no Python loop touches each character.
-    runs = _CJK_RUN.findall(cf)
+    runs = _CJK_RUN.findall(text)
     if not runs:
         return set()
     data = ("\0".join(runs) + "\0").encode("utf-16-be")
@@ -238,7 +258,6 @@ def _bigram_codes(cf: str) -> set[int]:
     codes.update(odd)
     # Pairs that start at a separator are not bigrams; they are the only codes below 2**16.
     codes.difference_update(map(ord, map(itemgetter(0), runs)))
-    codes.discard(0)
     return codes
 
 
@@ -248,7 +267,7 @@ def _units(text: str) -> list[int]:
 
 
 class _Segment:
-    """The inverted index of `_SEGMENT_SIZE` consecutive doc ids, as flat arrays."""
+    """The inverted index of up to `_SEGMENT_SIZE` consecutive doc ids, as flat arrays."""
 
     __slots__ = ("base", "gkeys", "goffs", "gpost", "wkeys", "woffs", "wpost")
 
@@ -328,8 +347,16 @@ def _parse(query: str) -> list[_Term]:
 
 def _parse_term(text: str) -> _Term | None:
     runs = [(m.lastgroup, m.group()) for m in _RUN.finditer(text)]
-    if not any(kind for kind, _ in runs):
+    # Punctuation around a term is dropped: "@tkg" and "(@tkgtransit)" look for the handle, and
+    # "k8s." (on the way to "k8s.io") stays "k8s" instead of a phrase that only a scan of every
+    # doc holding "k8s" could check. Punctuation inside a term ("node.js") is kept.
+    while runs and runs[0][0] is None:
+        runs.pop(0)
+    while runs and runs[-1][0] is None:
+        runs.pop()
+    if not runs:
         return None  # punctuation only: nothing to look up, so not a condition
+    text = "".join(run for _, run in runs)
     words: list[str] = []
     prefix: str | None = None
     codes: list[int] = []
@@ -360,7 +387,7 @@ def _parse_term(text: str) -> _Term | None:
     ):
         fuzzy_grams = tuple(dict.fromkeys(text[k : k + 2] for k in range(len(text) - 1)))
         fuzzy_codes = tuple(dict.fromkeys(codes))
-        fuzzy_min = max(2, math.ceil(0.6 * len(fuzzy_grams)))
+        fuzzy_min = max(2, round(0.7 * len(fuzzy_grams)))  # 2 of 3, 6 of 9, 7 of 10
     return _Term(
         text=text,
         pattern=_pattern(text, anchored),
@@ -710,6 +737,7 @@ class SearchIndex:
         found = 0
         budget = 2 * limit  # hits: `limit` plus as many again of look-ahead for the bonus
         work = 0
+        max_work = _FUZZY_WORK if fuzzy else _EXACT_WORK
         for seg in self._segments:
             if len(top) >= limit and ranks[seg.base] + reach <= top[0][0]:
                 return
@@ -719,10 +747,9 @@ class SearchIndex:
                 if len(top) >= limit and ranks[doc_id] + reach <= top[0][0]:
                     return
                 doc = self._docs[doc_id]
-                if fuzzy:
-                    work += len(doc.text)
-                    if work > _FUZZY_WORK:
-                        return
+                work += len(doc.text) + _WORK_PER_DOC
+                if work > max_work:
+                    return
                 verdict = _judge(doc.text, terms, fuzzy, doc.field == "body")
                 if verdict is None:
                     continue
