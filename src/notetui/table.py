@@ -39,4 +39,5 @@ def print_library(library: Library, console: Console | None = None) -> None:
     talks = sum(len(e.talks) for e in library.events)
     console.print(f"{len(library.events)} events, {talks} talks, {len(library.notes)} notes")
     for problem in library.problems:
-        errors.print(Text(f"{sanitize_line(problem.note)}: {sanitize_line(problem.message)}"))
+        line = Text(f"{sanitize_line(problem.note)}: {sanitize_line(problem.message)}")
+        errors.print(line, soft_wrap=True)  # one problem, one line, however narrow the terminal

@@ -8,4 +8,28 @@ import click
 def commands() -> list[click.Command]:
     found: list[click.Command] = []
     # Each line below registers one module's commands; keep one import per line.
+    from notetui.commands.admin import locate_command
+
+    found.append(locate_command)
+    from notetui.commands.admin import db_group
+
+    found.append(db_group)
+    from notetui.commands.admin import config_command
+
+    found.append(config_command)
+    from notetui.commands.annotations import annotate_command
+
+    found.append(annotate_command)
+    from notetui.commands.annotations import annotations_group
+
+    found.append(annotations_group)
+    from notetui.commands.annotations import tag_command
+
+    found.append(tag_command)
+    from notetui.commands.annotations import tags_command
+
+    found.append(tags_command)
+    from notetui.commands.export import export_command
+
+    found.append(export_command)
     return found

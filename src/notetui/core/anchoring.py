@@ -109,7 +109,7 @@ class _Finder:
     # ---------------------------------------------------------------- targets
 
     def place(self, annotation: Annotation) -> Placement:
-        target_kind = "event" if annotation.target == "event" else "talk"
+        target_kind = self._kind_of(annotation)
         found = self.target_of(
             target_kind,
             annotation.target_id,
@@ -148,6 +148,19 @@ class _Finder:
                 annotation, placed.talk_id, placed.event_id, None, None, how="title"
             )
         return Placement(annotation, how="orphan")
+
+    def _kind_of(self, annotation: Annotation) -> str:
+        """What the annotation is on, "talk" or "event" (for a passage: its section's owner)."""
+        if annotation.target != "passage":
+            return "event" if annotation.target == "event" else "talk"
+        # A passage hangs off a talk or off an event's own sections; the id says which.
+        if self.library.talk(annotation.target_id) is not None:
+            return "talk"
+        if self.library.event(annotation.target_id) is not None:
+            return "event"
+        # Neither id is known now. An event's passage remembers the event's name as title.
+        title, event_title = title_key(annotation.title), title_key(annotation.event_title)
+        return "event" if title and title == event_title else "talk"
 
     def _ids_of(self, target_id: str) -> set[str]:
         talk = self.library.talk(target_id)
@@ -195,28 +208,38 @@ class _Finder:
                 for name in (talk.title, *talk.aliases)
             ]
         keys = [k for k, _ in self._talk_titles]
-        best: tuple[float, Talk] | None = None
+        # Ranked by title, then by how well the event agrees: the same talk title at
+        # several editions of a series goes to the edition whose name is closest.
+        best: tuple[float, float, Talk] | None = None
         for wanted in (title_key(t) for t in titles if t):
             if len(wanted) < 3:
                 continue
+            # No limit: a title that recurs at every edition ("Ask me anything") must
+            # reach its own event's talk however many editions come before it.
             for _, score, index in process.extract(
-                wanted, keys, scorer=fuzz.ratio, score_cutoff=TITLE_MATCH, limit=5
+                wanted, keys, scorer=fuzz.ratio, score_cutoff=TITLE_MATCH, limit=None
             ):
                 talk = self._talk_titles[index][1]
-                if not self._same_event(talk, event_title, event_date):
+                agreement = self._event_agreement(talk, event_title, event_date)
+                if agreement is None:
                     continue
-                if best is None or score > best[0]:
-                    best = (score, talk)
-        return best[1].id if best else None
+                if best is None or (score, agreement) > best[:2]:
+                    best = (score, agreement, talk)
+        return best[2].id if best else None
 
-    def _same_event(self, talk: Talk, event_title: str, event_date: str | None) -> bool:
+    def _event_agreement(
+        self, talk: Talk, event_title: str, event_date: str | None
+    ) -> float | None:
+        """How well the talk's event fits the remembered one (0-100), None if it is
+        another event."""
         event = self.library.event_of(talk)
         if event_date and event.date:
-            return event_date == event.date
+            return 100.0 if event_date == event.date else None
         if not event_title:
-            return True
-        names = [title_key(n) for n in (event.title, *event.aliases)]
-        return any(fuzz.ratio(title_key(event_title), n) >= 70 for n in names)
+            return 0.0
+        wanted = title_key(event_title)
+        score = max(fuzz.ratio(wanted, title_key(n)) for n in (event.title, *event.aliases))
+        return score if score >= 70 else None
 
     def _event_by_title(self, title: str, date: str | None) -> str | None:
         key = title_key(title)

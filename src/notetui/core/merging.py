@@ -24,6 +24,7 @@ import datetime as dt
 import hashlib
 import math
 import re
+import sys
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -92,7 +93,7 @@ class _Digest:
     event_words: str = ""  # the event's name folded, spaces kept, for token matching
     talk_marks: list[tuple[frozenset[str], frozenset[str]]] = field(default_factory=list)
     talk_grams: list[set[str]] = field(default_factory=list)
-    terms: list[Counter[str]] = field(default_factory=list)
+    terms: list[Counter[str]] = field(default_factory=list)  # per group, see _set_vectors
     vectors: list[dict[str, float]] = field(default_factory=list)  # per group, see _vectors
 
 
@@ -113,7 +114,7 @@ def digest(position: int, note: Note) -> _Digest:
         event_words=fold(title),
         talk_grams=[_trigrams("t" + key) for key in keys],
         talk_marks=[_title_marks(key) for key in keys],
-        terms=[_terms(t.body) for t in talks],
+        terms=[],  # grouping never needs them: cluster_talks fills them per group
         vectors=[],
     )
 
@@ -231,10 +232,11 @@ def _candidate_pairs(digests: Sequence[_Digest]) -> set[tuple[int, int]]:
 
 
 def _trigrams(key: str) -> set[str]:
+    # Interned: a big library repeats the same few trigrams millions of times.
     kind, text = key[0], key[1:]
     if len(text) < 3:
-        return {key} if text else set()
-    return {kind + text[i : i + 3] for i in range(len(text) - 2)}
+        return {sys.intern(key)} if text else set()
+    return {sys.intern(kind + text[i : i + 3]) for i in range(len(text) - 2)}
 
 
 def _same_event(a: _Digest, b: _Digest, settings: MergeSettings) -> float:
@@ -328,6 +330,8 @@ def cluster_talks(group: Sequence[_Digest], settings: MergeSettings) -> list[_Cl
         for i, j in matched.items():
             clusters[j].members.append(rows[i])
         clusters = _insert_unmatched(clusters, rows, matched)
+    for d in group:  # only this group's clustering needed them
+        d.terms, d.vectors = [], []
     return clusters
 
 
@@ -437,6 +441,8 @@ def _set_vectors(group: Sequence[_Digest]) -> None:
     frequency: Counter[str] = Counter()
     documents = 0
     for d in group:
+        if len(d.terms) != len(d.talks):
+            d.terms = [_terms(t.body) for t in d.talks]
         for terms in d.terms:
             frequency.update(terms.keys())
             documents += 1
@@ -498,7 +504,12 @@ def note_event_key(note: Note) -> str:
     if event.title or event.date:
         return _hash("event", title_key(event.title or ""), event.date or "")
     talks = sorted(title_key(t.title) for t in note.talks)
-    return _hash("event-talks", *talks) if talks else _hash("event-path", note.path)
+    if talks:
+        return _hash("event-talks", *talks)
+    # Nothing names the event: key it by what the note says, so that a rename or a
+    # move keeps the id (the path is the last resort, for a note with no text at all).
+    text = [f"{s.kind.value}:{title_key(s.title)}:{title_key(s.body)}" for s in note.sections]
+    return _hash("event-text", *text) if text else _hash("event-path", note.path)
 
 
 def build_events(notes: Sequence[Note], settings: MergeSettings | None = None) -> list[Event]:

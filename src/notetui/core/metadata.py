@@ -36,10 +36,16 @@ class FrontMatterError(Exception):
 
 
 class _PlainYamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """A safe loader with no implicit typing: every scalar stays the string written."""
+    """A safe loader with no implicit typing: every scalar stays the string written,
+    except an unquoted null (`~`, `null`, nothing at all), which means "no value"."""
 
 
 _PlainYamlLoader.yaml_implicit_resolvers = {}
+_PlainYamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:null",
+    re.compile(r"^(?:~|null|Null|NULL|)$"),
+    ["~", "n", "N", ""],
+)
 
 
 class YamlHandler(BaseHandler):
@@ -47,7 +53,38 @@ class YamlHandler(BaseHandler):
     START_DELIMITER = END_DELIMITER = "---"
 
     def load(self, fm: str, **kwargs: object) -> Any:
-        return yaml.load(fm, Loader=_PlainYamlLoader)  # noqa: S506 - a SafeLoader subclass
+        _check_yaml_events(fm)
+        return yaml.load(fm, Loader=_PlainYamlLoader)  # a SafeLoader subclass: safe
+
+
+class _Refused(Exception):
+    """Front matter that parses, but that we will not build into objects."""
+
+
+_COLLECTION_START = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_COLLECTION_END = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+
+
+def _check_yaml_events(fm: str) -> None:
+    """Measure nesting and aliases on the parser's event stream before composing.
+
+    Nesting needs neither brackets nor indentation ("- - - - x", "? ? ? x"), so the
+    character checks in `_check_caps` cannot see it all, and composing a document
+    nested some 10,000 deep crashes the interpreter inside libyaml's composer. The
+    event parser itself keeps its own stack and is safe at any depth.
+    """
+    depth = aliases = 0
+    for event in yaml.parse(fm, Loader=_PlainYamlLoader):
+        if isinstance(event, _COLLECTION_START):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise _Refused("YAML front matter nests too deeply")
+        elif isinstance(event, _COLLECTION_END):
+            depth -= 1
+        elif isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                raise _Refused("YAML front matter uses too many aliases")
 
 
 class TomlHandler(BaseHandler):
@@ -96,6 +133,8 @@ def split_front_matter(text: str) -> tuple[Metadata, str, int]:
             raise FrontMatterError(
                 f"{name} front matter nests too deeply", body, body_line
             ) from None
+        except _Refused as error:
+            raise FrontMatterError(str(error), body, body_line) from None
         if raw is None:
             return {}, body, body_line
         if not isinstance(raw, dict):

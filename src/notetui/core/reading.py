@@ -85,7 +85,7 @@ def iter_note_files(root: Path) -> Iterator[Path]:
 
 
 def is_note_name(name: str) -> bool:
-    suffix = os.path.splitext(name)[1].lower()
+    suffix = Path(name).suffix.lower()
     return suffix in NOTE_SUFFIXES or suffix == ""
 
 
@@ -126,7 +126,9 @@ def decode(data: bytes) -> tuple[str, str, str | None]:
             try:
                 return _clean(data.decode(encoding)), encoding, None
             except UnicodeDecodeError:
-                raise ReadFailure(f"starts with a {encoding} byte order mark but is not {encoding}")
+                raise ReadFailure(
+                    f"starts with a {encoding} byte order mark but is not {encoding}"
+                ) from None
     if not data.strip():
         return "", "utf-8", None
     if b"\x00" in data[:8192]:
@@ -137,12 +139,20 @@ def decode(data: bytes) -> tuple[str, str, str | None]:
         pass
     lenient = data.decode("utf-8", errors="replace")
     bad = lenient.count("\ufffd")
-    if bad <= max(1, int(len(lenient) * _MAX_BAD_UTF8_RATIO)):
+    tolerable = bad <= max(1, int(len(lenient) * _MAX_BAD_UTF8_RATIO))
+    # UTF-8 with a few broken bytes still has non-ASCII characters that did decode.
+    # A mostly English CP932 or EUC-JP note (a Japanese name in English notes) has
+    # few bad bytes too, but hardly any of its non-ASCII bytes form UTF-8. A note
+    # whose non-ASCII text is overwhelmingly good UTF-8 is UTF-8, however short.
+    decoded = len(lenient) - len(lenient.encode("ascii", "ignore")) - bad
+    if (tolerable and decoded >= bad) or decoded >= 10 * bad:
         return _clean(lenient), "utf-8", f"{bad} invalid UTF-8 byte sequence(s) shown as \ufffd"
     guessed = _guess_legacy(data)
-    if guessed is None:
-        raise ReadFailure("is not text in any encoding notetui recognises")
-    return guessed
+    if guessed is not None:
+        return guessed
+    if tolerable:
+        return _clean(lenient), "utf-8", f"{bad} invalid UTF-8 byte sequence(s) shown as \ufffd"
+    raise ReadFailure("is not text in any encoding notetui recognises")
 
 
 def _guess_legacy(data: bytes) -> tuple[str, str, str | None] | None:

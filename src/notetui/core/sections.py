@@ -305,10 +305,22 @@ def is_non_talk_word(title: str) -> bool:
     return key in _IMPRESSIONS or key in _LINKS
 
 
+_LEADING_MARKS = re.compile(r"[#\s]*")
+_TRAILING_MARKS = re.compile(r"[\s:：。.!！]*")
+
+
 def _plain(title: str) -> str:
     folded = fold(title).strip()
-    folded = re.sub(r"^[#\s]+|[\s:：。.!！]+$", "", folded)
-    return re.sub(r"\s+", " ", folded)
+    # Both ends are matched anchored (the tail on the reversed text): an unanchored
+    # "[…]+$" retries at every position and is quadratic on a long run of ". . .".
+    start = _run_length(_LEADING_MARKS, folded)
+    end = len(folded) - _run_length(_TRAILING_MARKS, folded[::-1])
+    return re.sub(r"\s+", " ", folded[start : max(start, end)])
+
+
+def _run_length(pattern: re.Pattern[str], text: str) -> int:
+    match = pattern.match(text)
+    return match.end() if match else 0
 
 
 def _starts_with_any(key: str, words: frozenset[str]) -> bool:

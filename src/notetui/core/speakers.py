@@ -248,10 +248,21 @@ def _same_person(a: Speaker, b: Speaker) -> bool:
     if _person_key(a.name) == _person_key(b.name):
         return True
     # A name that is only a handle ("deeeet") matches the person with that handle.
-    return bool(
-        (a.handle and _person_key(b.name) == a.handle.casefold())
-        or (b.handle and _person_key(a.name) == b.handle.casefold())
-    )
+    if (a.handle and _person_key(b.name) == a.handle.casefold()) or (
+        b.handle and _person_key(a.name) == b.handle.casefold()
+    ):
+        return True
+    if a.handle and b.handle:
+        return False  # two different handles are two people, whatever the names say
+    return _short_form(a.name, b.name) or _short_form(b.name, a.name)
+
+
+def _short_form(short: str, full: str) -> bool:
+    """"山下" (from "山下さん") or "Doe" is one part of the spaced full name "山下 茜",
+    "Jane Doe". Only used among the speakers of one talk, where that is enough."""
+    parts = nfkc(full).casefold().split()
+    key = nfkc(short).casefold().strip()
+    return len(parts) >= 2 and bool(key) and " " not in key and key in (parts[0], parts[-1])
 
 
 def _better_name(first: str, second: str, handle: str | None) -> str:
@@ -259,6 +270,8 @@ def _better_name(first: str, second: str, handle: str | None) -> str:
     if handle and first.casefold() == handle.casefold() and second.casefold() != handle.casefold():
         return second
     if " " not in first and " " in second and _person_key(first) == _person_key(second):
+        return second
+    if _short_form(first, second):
         return second
     return first
 

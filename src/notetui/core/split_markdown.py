@@ -28,6 +28,10 @@ _MD = (
     .enable("table")
     .disable(["inline", "text_join", "list", "blockquote"], ignoreInvalid=True)
 )
+# A longer "heading" is a pasted blob, not a title: it stays body text. This also
+# keeps the title regexes (inline marks, links) from running on megabytes.
+MAX_HEADING_CHARS = 1000
+_MAX_PREAMBLE_LINES = 5
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\(\s*<?([^)\s>]*)>?[^)]*\)")
 _INLINE_MARKS = re.compile(r"(?<!\w)(\*\*|__|\*|_|~~)(?=\S)(.+?)(?<=\S)\1(?!\w)|`([^`]+)`")
@@ -68,7 +72,7 @@ def parse_headings(body: str) -> tuple[list[Heading], list[tuple[int, list[str]]
             # Without the list rule, "- item" above "---" reads as a setext heading.
             if token.markup in ("=", "-") and _LIST_MARKER.match(text):
                 continue
-            if text:
+            if text and len(text) <= MAX_HEADING_CHARS:
                 headings.append(Heading(int(token.tag[1]), text, token.map[0]))
         elif token.type == "tr_open" and token.map is not None:
             cells, row_line = [], token.map[0]
@@ -109,6 +113,9 @@ def split_markdown(body: str, body_line: int) -> MarkdownStructure | None:
         covered_until = end
     if covered_until < len(lines) and any(line.strip() for line in lines[covered_until:]):
         sections.append(_gap_section(covered_until, len(lines), lines, body_line))
+    intro = _intro_section(lines, headings, title, body_line)
+    if intro is not None:
+        sections.insert(0, intro)
     preamble_end = first
     preamble = [
         line for i, line in enumerate(lines[:preamble_end]) if title is None or i != title.line
@@ -138,7 +145,10 @@ def _choose(roots: list[Heading], lines: list[str]) -> tuple[Heading | None, lis
     first = roots[0]
     before = [line for line in lines[: first.line] if line.strip()]
     others = roots[1:]
-    if first.children and not before and all(_non_talk(h) for h in others):
+    # A few lines above the title (the event's URL, a date, "参加してきました") are a
+    # preamble, not a section; a longer text before the first heading is content.
+    short_preamble = len(before) <= _MAX_PREAMBLE_LINES
+    if first.children and short_preamble and all(_non_talk(h) for h in others):
         # "# Event" with the talks below it, maybe followed by "# 感想"-like sections.
         title = first
         roots = [*first.children, *others]
@@ -249,6 +259,28 @@ def _extend(section: Section, lines: list[str], end: int, body_line: int) -> Sec
         time=section.time,
         speakers=section.speakers,
         slides=section.slides,
+    )
+
+
+def _intro_section(
+    lines: list[str], headings: list[Heading], title: Heading | None, body_line: int
+) -> Section | None:
+    """The author's text above the first section ("参加してきました", the event's URL):
+    not a talk, but the reader still shows it, as the plain-text splitter does."""
+    start = 0
+    if title is not None and not any(line.strip() for line in lines[: title.line]):
+        start = title.line + 1  # the title heading itself is the event's name
+    end = next((h.line for h in headings if h.line >= start and h is not title), len(lines))
+    body, first = body_text(lines, start, end)
+    if not body.strip():
+        return None
+    return Section(
+        title="Intro",
+        kind=SectionKind.OTHER,
+        line=body_line + first,
+        end_line=body_line + end - 1,
+        body=body,
+        body_line=body_line + first,
     )
 
 

@@ -1,0 +1,111 @@
+"""Fixtures shared by the whole suite.
+
+Every test runs with notetui's locations pointed at its own `tmp_path`, so no test
+reads or writes the user's real data, config, cache, database or exports.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+SCORER = Path(__file__).resolve().parents[2] / "shared" / "tools" / "score.py"
+NOTES = REPO / "notes"
+NOTES_EXPECTED = REPO / "tests" / "data" / "notes_expected.json"
+
+_LOCATION_VARS = {
+    "NOTETUI_DATA": "data",
+    "NOTETUI_CONFIG_DIR": "config",
+    "NOTETUI_CACHE": "cache",
+    "NOTETUI_EXPORT": "export",
+}
+
+
+@pytest.fixture(autouse=True)
+def isolated_locations(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    """Point every notetui location at a fresh folder; the user's files stay untouched."""
+    home = tmp_path_factory.mktemp("notetui-home")
+    for var, name in _LOCATION_VARS.items():
+        monkeypatch.setenv(var, str(home / name))
+    monkeypatch.setenv("NOTETUI_DB", str(home / "data" / "annotations.json"))
+    monkeypatch.setenv("NOTETUI_CONFIG", str(home / "config" / "config.toml"))
+    monkeypatch.delenv("NOTETUI_NOTES", raising=False)
+    yield home
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    """The real notes in ../shared/corpus. Read in place: their text never enters the project."""
+    if not (CORPUS / "expected.json").is_file():
+        pytest.skip(f"the shared corpus is not at {CORPUS}")
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def corpus_expected(corpus_dir: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((corpus_dir / "expected.json").read_text("utf-8"))
+    return data
+
+
+@pytest.fixture(scope="session")
+def scorer() -> Path:
+    """The shared scorer script: `score.py EXPECTED ACTUAL` prints a summary with ok=True|False."""
+    if not SCORER.is_file():
+        pytest.skip(f"the scorer is not at {SCORER}")
+    return SCORER
+
+
+@pytest.fixture(scope="session")
+def notes_dir() -> Path:
+    """The sample library shipped in the repository's notes/."""
+    return NOTES
+
+
+@pytest.fixture(scope="session")
+def notes_expected() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(NOTES_EXPECTED.read_text("utf-8"))
+    return data
+
+
+def _notetui_executable() -> str:
+    beside = Path(sys.executable).parent / "notetui"
+    if beside.is_file():
+        return str(beside)
+    found = shutil.which("notetui")
+    if found is None:
+        raise RuntimeError("the notetui console script is not installed")
+    return found
+
+
+@pytest.fixture(scope="session")
+def notetui_exe() -> str:
+    """The installed `notetui` console script: the command a user types."""
+    return _notetui_executable()
+
+
+@pytest.fixture
+def run_notetui(notetui_exe: str) -> Any:
+    """Run `notetui ARGS…` as a user would; returns the CompletedProcess (text, not raised)."""
+
+    def run(*args: str | Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [notetui_exe, *map(str, args)],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=timeout,
+            check=False,
+        )
+
+    return run
