@@ -1,4 +1,4 @@
-"""What the reader shows of the user's own annotations and tags. No Textual here."""
+"""What the reader shows of the user's own annotations and tags, built from the core."""
 
 from __future__ import annotations
 
@@ -11,14 +11,15 @@ from notetui.core.anchoring import Attachments, Placement, make_anchor_text
 from notetui.core.models import Event, Library, Source, Talk
 from notetui.core.store import Anchor
 from notetui.core.text import sanitize_line
+from notetui.screens.annotations import AnnotationRow
 from notetui.viewmodel import Row
 
 NOTE_STYLE = Style(color="#e0af68")
 
 
-def passage_rows(rows: Sequence[Row], placements: Sequence[Placement], source: Source) -> dict[
-    int, list[Placement]
-]:
+def passage_rows(
+    rows: Sequence[Row], placements: Sequence[Placement], source: Source
+) -> dict[int, list[Placement]]:
     """Which rows of a source's column carry which passage annotations."""
     section = source.section
     found: dict[int, list[Placement]] = {}
@@ -28,16 +29,15 @@ def passage_rows(rows: Sequence[Row], placements: Sequence[Placement], source: S
             continue
         if not section.line <= placement.line <= section.end_line:
             continue
-        row = max((i for i, line in lines if line is not None and line <= placement.line),
-                  default=None)
+        row = max(
+            (i for i, line in lines if line is not None and line <= placement.line), default=None
+        )
         if row is not None:
             found.setdefault(row, []).append(placement)
     return found
 
 
-def personal_text(
-    placements: Sequence[Placement], tags: Sequence[str], *, limit: int = 3
-) -> Text:
+def personal_text(placements: Sequence[Placement], tags: Sequence[str], *, limit: int = 3) -> Text:
     """Under the header: the tags, then the talk's own annotations, newest first."""
     text = Text()
     if tags:
@@ -133,3 +133,30 @@ def talk_markdown(talk: Talk, event: Event) -> str:
     for source in talk.sources:
         lines += ["", f"## {source.label}", "", source.section.body]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def annotation_rows(library: Library, attachments: Attachments) -> list[AnnotationRow]:
+    """Every annotation, orphans included, as the "All annotations" screen lists them."""
+    rows = []
+    for placement in attachments.placements:
+        annotation = placement.annotation
+        target = placement.target_id
+        title, event_title = annotation.title, annotation.event_title
+        if target is not None:
+            title, _, event_title, _ = target_titles(library, target)
+        rows.append(
+            AnnotationRow(
+                uid=annotation.uid,
+                created=annotation.created,
+                updated=annotation.updated,
+                target_title=title,
+                event_title=event_title,
+                target_id=target,
+                tags=attachments.tags.get(target, ()) if target else (),
+                text=annotation.text,
+                orphan=placement.orphan,
+                note=placement.note,
+                line=placement.line,
+            )
+        )
+    return rows

@@ -9,7 +9,8 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from notetui.core.locations import data_dir
+from notetui.core.config import Config, load_config
+from notetui.core.locations import config_path, data_dir
 from notetui.core.state import load_state, save_state
 from notetui.keys import binding_groups
 from notetui.providers import LibraryProvider
@@ -37,33 +38,67 @@ class NoteTuiApp(App[None]):
         db_path: Path | None = None,
         state_path: Path | None = None,
         watch: bool = True,
+        config: Path | None = None,
     ) -> None:
         super().__init__()
         self.root = root
         self.db_path = db_path
         self.watch_notes = watch
         self.state_path = state_path or data_dir() / "state.json"
+        self.config_path = config_path(config)
+        self.config = Config()
         self.keymap: dict[str, str] = {}
         self._state_error_shown = False
 
     def on_mount(self) -> None:
-        theme = load_state(self.state_path).get("theme")
-        self.theme = theme if isinstance(theme, str) and theme in self.available_themes else (
-            DEFAULT_THEME
-        )
+        ids = {k.binding_id for _, rows in binding_groups(self) for k in rows if k.binding_id}
+        self.config, problems = load_config(self.config_path, binding_ids=ids)
+        for problem in problems:
+            self.notify(problem, title="Config", severity="warning", timeout=10, markup=False)
+        self.keymap = dict(self.config.keymap)
+        self.set_keymap(self.keymap)
+        self.theme = self._starting_theme()
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self.push_screen(MainScreen(self.root, db_path=self.db_path, watch=self.watch_notes))
+        thresholds = self.config.thresholds
+        self.push_screen(
+            MainScreen(
+                self.root,
+                db_path=self.db_path,
+                watch=self.watch_notes,
+                settings=thresholds.merge_settings(),
+                point_threshold=thresholds.point_match,
+            )
+        )
+
+    def _starting_theme(self) -> str:
+        """The theme last chosen in the app, unless the config names a new one."""
+        state = load_state(self.state_path)
+        configured = self.config.theme
+        if configured and configured not in self.available_themes:
+            self.notify(
+                f"{self.config_path}: theme {configured!r} does not exist",
+                title="Config",
+                severity="warning",
+                markup=False,
+            )
+            configured = None
+        if configured and configured != state.get("config_theme"):
+            return configured
+        remembered = state.get("theme")
+        if isinstance(remembered, str) and remembered in self.available_themes:
+            return remembered
+        return configured or DEFAULT_THEME
 
     def _remember_theme(self, _theme: object) -> None:
         state = load_state(self.state_path)
         state["theme"] = self.theme
+        state["config_theme"] = self.config.theme
         try:
             save_state(self.state_path, state)
         except OSError as error:
             if not self._state_error_shown:
                 self._state_error_shown = True
-                self.notify(f"Cannot remember the theme: {error}", severity="warning",
-                            markup=False)
+                self.notify(f"Cannot remember the theme: {error}", severity="warning", markup=False)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -72,7 +107,7 @@ class NoteTuiApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         seen = {"quit", "help", "command_palette"}
-        for title, rows in binding_groups(self):  # type: ignore[arg-type]
+        for title, rows in binding_groups(self):
             if title not in ("Reader",):
                 continue
             for row in rows:
@@ -93,6 +128,7 @@ def make_app(
     db_path: Path | None = None,
     state_path: Path | None = None,
     watch: bool = True,
+    config: Path | None = None,
 ) -> NoteTuiApp:
     """The one way to build the app, for the CLI and the tests alike."""
-    return NoteTuiApp(root, db_path=db_path, state_path=state_path, watch=watch)
+    return NoteTuiApp(root, db_path=db_path, state_path=state_path, watch=watch, config=config)

@@ -7,13 +7,13 @@ nothing here prints a traceback for bad input.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
 from notetui import __version__
+from notetui.commands.common import fail, notes_folder
 
 _PATH = click.Path(path_type=Path)
 
@@ -24,14 +24,9 @@ class _DefaultGroup(click.Group):
     default_command = "open"
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args or args[0] not in self.commands and args[0] not in ("--help", "--version"):
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "--version")):
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
-
-
-def fail(message: str, code: int = 2) -> NoReturn:
-    click.echo(f"notetui: {message}", err=True)
-    sys.exit(code)
 
 
 @click.group(cls=_DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -46,13 +41,15 @@ def main() -> None:
 
 @main.command("open")
 @click.argument("path", required=False, type=_PATH)
-@click.option("--db", type=_PATH, default=None,
-              help="The annotations store (default: $NOTETUI_DB or the data folder).")
+@click.option(
+    "--db",
+    type=_PATH,
+    default=None,
+    help="The annotations store (default: $NOTETUI_DB or the data folder).",
+)
 def open_command(path: Path | None, db: Path | None) -> None:
     """Open the reader on PATH (the default command)."""
-    from notetui.core.locations import default_notes
-
-    root = _checked_folder(path or default_notes())
+    root = notes_folder(path)
     from notetui.app import make_app
 
     make_app(root, db_path=db).run()
@@ -65,9 +62,8 @@ def list_command(path: Path | None, as_json: bool) -> None:
     """List the events and talks found in PATH."""
     from notetui.core.library import LibraryError, load_library
     from notetui.core.listing import library_json
-    from notetui.core.locations import default_notes
 
-    root = _checked_folder(path or default_notes())
+    root = notes_folder(path)
     try:
         library = load_library(root)
     except LibraryError as error:
@@ -87,15 +83,6 @@ def _register() -> None:
 
     for command in registry.commands():
         main.add_command(command)
-
-
-def _checked_folder(path: Path) -> Path:
-    path = path.expanduser()
-    if not path.exists():
-        fail(f"{path} does not exist")
-    if not path.is_dir():
-        fail(f"{path} is not a folder")
-    return path
 
 
 _register()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding, BindingType
 
@@ -28,7 +28,7 @@ def _bindings(items: Iterable[BindingType]) -> list[Binding]:
     return [b for b in items if isinstance(b, Binding)]
 
 
-def binding_groups(app: App[object]) -> list[tuple[str, list[KeyHelp]]]:
+def binding_groups(app: App[Any]) -> list[tuple[str, list[KeyHelp]]]:
     from notetui.screens.main import MainScreen
     from notetui.widgets.library_tree import LibraryTree
     from notetui.widgets.point_view import PointView
@@ -38,8 +38,12 @@ def binding_groups(app: App[object]) -> list[tuple[str, list[KeyHelp]]]:
         Binding("enter", "select_cursor", "Open the talk or event", id="tree.open"),
         Binding("space", "toggle_node", "Fold or unfold an event", id="tree.toggle"),
     ]
-    palette = Binding("ctrl+p", "command_palette", "Command palette: jump to a talk, event or command",
-                      id="app.commands")
+    palette = Binding(
+        "ctrl+p",
+        "command_palette",
+        "Command palette: jump to a talk, event or command",
+        id="app.commands",
+    )
     groups = [
         ("Everywhere", [*_bindings(type(app).BINDINGS), palette]),
         ("Reader", _bindings(MainScreen.BINDINGS)),
@@ -57,8 +61,16 @@ def binding_groups(app: App[object]) -> list[tuple[str, list[KeyHelp]]]:
     return result
 
 
-_NAMES = {"left_square_bracket": "[", "right_square_bracket": "]", "question_mark": "?",
-          "slash": "/", "down": "↓", "up": "↑", "left": "←", "right": "→"}
+_NAMES = {
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "question_mark": "?",
+    "slash": "/",
+    "down": "↓",
+    "up": "↑",
+    "left": "←",
+    "right": "→",
+}
 
 
 def _pretty(keys: str) -> str:

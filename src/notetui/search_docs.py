@@ -28,20 +28,28 @@ def library_docs(library: Library, attachments: Attachments) -> Iterator[SearchD
             for source in talk.sources:
                 section = source.section
                 if section.body.strip():
-                    yield SearchDoc("body", talk.id, "body", section.body, source.note,
-                                    section.body_line)
+                    yield SearchDoc(
+                        "body", talk.id, "body", section.body, source.note, section.body_line
+                    )
         for source in event.sections:
             section = source.section
             if section.body.strip():
-                yield SearchDoc("body", event.id, "body", section.body, source.note,
-                                section.body_line)
+                yield SearchDoc(
+                    "body", event.id, "body", section.body, source.note, section.body_line
+                )
     for target, tags in attachments.tags.items():
         for tag in tags:
             yield SearchDoc("tag", target, "tag", "#" + tag)
     for placement in attachments.placements:
         if placement.target_id:
-            yield SearchDoc("annotation", placement.target_id, "annotation",
-                            placement.annotation.text, placement.note, placement.line)
+            yield SearchDoc(
+                "annotation",
+                placement.target_id,
+                "annotation",
+                placement.annotation.text,
+                placement.note,
+                placement.line,
+            )
 
 
 def build_index(library: Library, attachments: Attachments) -> SearchIndex:

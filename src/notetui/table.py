@@ -22,8 +22,12 @@ def print_library(library: Library, console: Console | None = None) -> None:
     for event in library.events:
         names = " / ".join([event.title, *event.aliases])
         table.add_row(
-            event.date or "—", "", Text(sanitize_line(names), style="bold"), "",
-            str(len(event.notes)), end_section=not event.talks,
+            event.date or "—",
+            "",
+            Text(sanitize_line(names), style="bold"),
+            "",
+            str(len(event.notes)),
+            end_section=not event.talks,
         )
         for position, talk in enumerate(event.talks):
             speakers = ", ".join(
@@ -31,8 +35,11 @@ def print_library(library: Library, console: Console | None = None) -> None:
                 for s in talk.speakers
             )
             table.add_row(
-                "", talk.time or "", Text("  " + sanitize_line(talk.title)),
-                Text(sanitize_line(speakers)), str(len(talk.sources)),
+                "",
+                talk.time or "",
+                Text("  " + sanitize_line(talk.title)),
+                Text(sanitize_line(speakers)),
+                str(len(talk.sources)),
                 end_section=position == len(event.talks) - 1,
             )
     console.print(table)

@@ -67,8 +67,18 @@ def talk_rows(talk: Talk, threshold: float = DEFAULT_POINT_THRESHOLD) -> TalkRow
         for point in points[index]:
             ref = PointRef(index, point.index)
             marks = tuple(alignment.sources_of(ref)) if point.matchable else ()
-            rows.append(Row(point.kind, point.text, point.depth, marks, point.line,
-                            point.ordered, point.level, note=source.note))
+            rows.append(
+                Row(
+                    point.kind,
+                    point.text,
+                    point.depth,
+                    marks,
+                    point.line,
+                    point.ordered,
+                    point.level,
+                    note=source.note,
+                )
+            )
         columns.append(SourceRows(source_label(source), source_detail(source), source.note, rows))
     merged = []
     for item in merged_points(alignment):
@@ -76,8 +86,18 @@ def talk_rows(talk: Talk, threshold: float = DEFAULT_POINT_THRESHOLD) -> TalkRow
         source = talk.sources[lead.source]
         point = points[lead.source][lead.point]
         matchable = point.matchable
-        merged.append(Row(item.kind, item.text, item.depth, item.sources if matchable else (),
-                          point.line, point.ordered, point.level, note=source.note))
+        merged.append(
+            Row(
+                item.kind,
+                item.text,
+                item.depth,
+                item.sources if matchable else (),
+                point.line,
+                point.ordered,
+                point.level,
+                note=source.note,
+            )
+        )
     return TalkRows(columns, merged, alignment)
 
 
@@ -94,8 +114,18 @@ def event_rows(event: Event) -> list[SourceRows]:
             title = f"{section.title}  ({section.kind.value})"
             rows.append(Row(PointKind.HEADING, title, line=section.line, level=2, note=note))
             for point in parse_points(section):
-                rows.append(Row(point.kind, point.text, point.depth, (), point.line,
-                                point.ordered, point.level + 1 if point.level else 0, note=note))
+                rows.append(
+                    Row(
+                        point.kind,
+                        point.text,
+                        point.depth,
+                        (),
+                        point.line,
+                        point.ordered,
+                        point.level + 1 if point.level else 0,
+                        note=note,
+                    )
+                )
         first = sources[0]
         columns.append(SourceRows(source_label(first), source_detail(first), note, rows))
     return columns

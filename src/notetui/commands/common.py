@@ -45,8 +45,17 @@ def notes_option(function: F) -> F:
     )(function)
 
 
+def configured_notes() -> Path:
+    """$NOTETUI_NOTES, the config's `notes`, ./notes, then the bundled samples."""
+    from notetui.core.config import load_config
+    from notetui.core.locations import config_path
+
+    config, _problems = load_config(config_path())  # `config --check` reports problems
+    return default_notes(config.notes)
+
+
 def notes_folder(path: Path | None) -> Path:
-    root = (path or default_notes()).expanduser()
+    root = (path or configured_notes()).expanduser()
     if not root.exists():
         fail(f"{root} does not exist")
     if not root.is_dir():

@@ -139,14 +139,16 @@ class _Finder:
             )
         # The passage is gone but its talk is still there: keep it on the talk.
         found = found or self.target_of(
-            target_kind, "", annotation.title, annotation.titles, annotation.event_title,
+            target_kind,
+            "",
+            annotation.title,
+            annotation.titles,
+            annotation.event_title,
             annotation.event_date,
         )
         if found is not None:
             placed = self._placement(annotation, found, "title")
-            return Placement(
-                annotation, placed.talk_id, placed.event_id, None, None, how="title"
-            )
+            return Placement(annotation, placed.talk_id, placed.event_id, None, None, how="title")
         return Placement(annotation, how="orphan")
 
     def _kind_of(self, annotation: Annotation) -> str:
@@ -302,8 +304,9 @@ class _Finder:
             body = source.section.body
             for start, score in _occurrences(body, anchor.quote, exact):
                 line = source.section.body_line + body.count("\n", 0, start)
-                context = _context_score(body, start, len(anchor.quote), anchor.prefix,
-                                         anchor.suffix)
+                context = _context_score(
+                    body, start, len(anchor.quote), anchor.prefix, anchor.suffix
+                )
                 same_note = source.note == anchor.note
                 distance = abs(line - anchor.line) if same_note else 10_000
                 # Quote first, then context, then the note and line it was made on.

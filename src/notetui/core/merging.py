@@ -68,8 +68,45 @@ _NUMBERS = re.compile(
 )
 _TERM = re.compile(r"[a-z][a-z0-9+#.\-]{2,}|[ァ-ヴー]{3,}|[\u4e00-\u9fff々]{2,}")
 _STOP_TERMS = frozenset(
-    "the and for with this that from are was were have has not but you your our their http https "
-    "www com org net html about into when what which will can also more than then there".split()
+    (
+        "the",
+        "and",
+        "for",
+        "with",
+        "this",
+        "that",
+        "from",
+        "are",
+        "was",
+        "were",
+        "have",
+        "has",
+        "not",
+        "but",
+        "you",
+        "your",
+        "our",
+        "their",
+        "http",
+        "https",
+        "www",
+        "com",
+        "org",
+        "net",
+        "html",
+        "about",
+        "into",
+        "when",
+        "what",
+        "which",
+        "will",
+        "can",
+        "also",
+        "more",
+        "than",
+        "then",
+        "there",
+    )
 )
 _RARE_GRAMS_PER_TITLE = 3
 # A key shared by more notes than this says little; such pairs are left to other keys.
@@ -403,8 +440,10 @@ def _clash(
     三年運用" and "SBOMでログ基盤を二年運用" differ in what matters."""
     penalty = 0.0
     words_a, words_b = a[0], b[0]
-    if words_a and words_b and not any(
-        x.startswith(y) or y.startswith(x) for x in words_a for y in words_b
+    if (
+        words_a
+        and words_b
+        and not any(x.startswith(y) or y.startswith(x) for x in words_a for y in words_b)
     ):
         penalty += 25.0
     if a[1] and b[1] and a[1].isdisjoint(b[1]):

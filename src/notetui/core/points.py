@@ -73,7 +73,6 @@ def parse_points(section: Section) -> list[Point]:
     fence: str | None = None
     block: list[str] = []
     block_line = 0
-    kind_of_block = PointKind.CODE
 
     def add(kind: PointKind, depth: int, text: str, line: int, **extra: object) -> None:
         points.append(Point(len(points), kind, depth, text, line, **extra))  # type: ignore[arg-type]
@@ -126,10 +125,17 @@ def parse_points(section: Section) -> list[Point]:
         elif text_bullet := _TEXT_BULLET.match(raw):
             marker = text_bullet.group(2)
             depth = max(0, len(marker) - 1) if marker.startswith("-") else 0
-            add(PointKind.BULLET, depth + _depth(text_bullet.group(1)), text_bullet.group(3), line_no)
+            add(
+                PointKind.BULLET,
+                depth + _depth(text_bullet.group(1)),
+                text_bullet.group(3),
+                line_no,
+            )
         elif _indent(raw) >= 4 and points and points[-1].kind is not PointKind.TEXT:
             start = index
-            while index + 1 < len(lines) and (_indent(lines[index + 1]) >= 4 or not lines[index + 1].strip()):
+            while index + 1 < len(lines) and (
+                _indent(lines[index + 1]) >= 4 or not lines[index + 1].strip()
+            ):
                 index += 1
             add(PointKind.CODE, 0, "\n".join(lines[start : index + 1]).rstrip(), line_no)
         else:
@@ -286,9 +292,7 @@ def merged_points(alignment: Alignment) -> list[MergedPoint]:
     """
     if not alignment.points:
         return []
-    order = sorted(
-        range(len(alignment.points)), key=lambda s: (-len(alignment.points[s]), s)
-    )
+    order = sorted(range(len(alignment.points)), key=lambda s: (-len(alignment.points[s]), s))
     placed: dict[int | tuple[int, int], int] = {}
     sequence: list[tuple[PointRef, ...]] = []
     for source in order:
@@ -311,11 +315,13 @@ def merged_points(alignment: Alignment) -> list[MergedPoint]:
     for refs in sequence:
         lead = max(refs, key=lambda r: len(alignment.points[r.source][r.point].text))
         point = alignment.points[lead.source][lead.point]
-        merged.append(MergedPoint(
-            text=point.text,
-            kind=point.kind,
-            depth=point.depth,
-            sources=tuple(sorted({r.source for r in refs})),
-            refs=refs,
-        ))
+        merged.append(
+            MergedPoint(
+                text=point.text,
+                kind=point.kind,
+                depth=point.depth,
+                sources=tuple(sorted({r.source for r in refs})),
+                refs=refs,
+            )
+        )
     return merged

@@ -284,8 +284,11 @@ def is_schedule_title(title: str) -> bool:
     rest = _SCHEDULE_RE.sub(" ", folded)
     words = [w for w in re.split(_SEPARATORS, rest) if w]
     leftover = [
-        w for w in words
-        if w not in _SCHEDULE_SET and not w.isdigit() and not _DURATION.fullmatch(w)
+        w
+        for w in words
+        if w not in _SCHEDULE_SET
+        and not w.isdigit()
+        and not _DURATION.fullmatch(w)
         and not all(unicodedata.category(ch) == "So" for ch in w)  # "懇親会🍺"
     ]
     return sum(len(w) for w in leftover) <= 1 and rest != folded

@@ -30,7 +30,8 @@ _KANJI = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々ヶ"
 # Shapes that pass for a person's name with little or no other evidence. Run-together
 # kanji ("鶴田貴大") need an affiliation beside them: "開発環境" has the same shape.
 _JA_SPACED = rf"[{_KANJI}]{{1,3}}[ \u3000][{_CJK}]{{1,4}}"
-_LATIN_FULL = r"[A-Z\u00c0-\u00de][a-z\u00df-\u024f'’.\-]+(?:\s[A-Z\u00c0-\u00de][a-z\u00df-\u024f'’.\-]+){1,2}"
+_LATIN_WORD = r"[A-Z\u00c0-\u00de][a-z\u00df-\u024f'’.\-]+"
+_LATIN_FULL = rf"{_LATIN_WORD}(?:\s{_LATIN_WORD}){{1,2}}"
 _BARE_NAME = re.compile(rf"^{_JA_SPACED}$")
 _BARE_NAME_LATIN = re.compile(rf"^(?:{_JA_SPACED}|{_LATIN_FULL})$")
 _WEAK_NAME = re.compile(rf"^(?:{_JA_SPACED}|[{_KANJI}]{{3,4}}|{_LATIN_FULL})$")
@@ -119,9 +120,7 @@ def parse_speaker_line(
         found[0] = (Speaker(first.name, link_handles[0], first.affiliation), _STRONG)
     strong = labelled or bool(link_handles) or any(ev == _STRONG for _, ev in found)
     if not strong:
-        if any(ev == _WEAK for _, ev in found):
-            shape = _WEAK_NAME
-        elif under_title and loose:
+        if any(ev == _WEAK for _, ev in found) or (under_title and loose):
             shape = _WEAK_NAME
         elif under_title:
             shape = _BARE_NAME_LATIN if latin_ok else _BARE_NAME
@@ -258,7 +257,7 @@ def _same_person(a: Speaker, b: Speaker) -> bool:
 
 
 def _short_form(short: str, full: str) -> bool:
-    """"山下" (from "山下さん") or "Doe" is one part of the spaced full name "山下 茜",
+    """ "山下" (from "山下さん") or "Doe" is one part of the spaced full name "山下 茜",
     "Jane Doe". Only used among the speakers of one talk, where that is enough."""
     parts = nfkc(full).casefold().split()
     key = nfkc(short).casefold().strip()

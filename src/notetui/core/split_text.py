@@ -68,7 +68,8 @@ _REPORTISH = re.compile(
     r"参加(?:メモ|レポ|記|報告)|に参加|行ってきた|参加してきた|notes from|recap"
 )
 _EPISODE = re.compile(
-    r"#\s?\d+|vol\.?\s?\d+|第\s?\d+\s?[回夜部期話弾号]|\b(?:19|20)\d{2}\b|\bpart\s?\d+", re.IGNORECASE
+    r"#\s?\d+|vol\.?\s?\d+|第\s?\d+\s?[回夜部期話弾号]|\b(?:19|20)\d{2}\b|\bpart\s?\d+",
+    re.IGNORECASE,
 )
 _PROSE = re.compile(r"(?:です|ます|でした|ました|だった|ません|でしょう|ください)$|、.*、|[。!！]")
 _REPORT_MARKER = re.compile(
@@ -276,8 +277,7 @@ def _accept(candidates: list[_Candidate], lines: list[str]) -> list[_Candidate]:
                 counts[candidate.shape] = counts.get(candidate.shape, 0) + 1
         backed = {shape for shape, count in counts.items() if count >= 2}
     chosen = [
-        c for c in candidates
-        if c.evidence or (c.shape in backed and _stands_apart(lines, c.index))
+        c for c in candidates if c.evidence or (c.shape in backed and _stands_apart(lines, c.index))
     ]
     # Two titles in a row with nothing between are a list of titles, not two talks.
     listed = [
@@ -304,7 +304,7 @@ def _top_chrome(lines: list[str], first_title: int) -> tuple[str | None, str | N
     if not top:
         return None, None, 0
     best: tuple[int, int] | None = None
-    for position, (index, line) in enumerate(top[:15]):
+    for position, (_index, line) in enumerate(top[:15]):
         if len(line) > 100 or "http" in line or line.endswith(("。", ".")):
             continue
         if _DATE_ONLY.match(line) or _REPORT_MARKER.match(line):

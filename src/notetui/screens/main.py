@@ -27,6 +27,7 @@ from textual.widgets import ContentSwitcher, Footer, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from notetui.annotating import (
+    annotation_rows,
     passage_anchor,
     passage_rows,
     personal_text,
@@ -35,15 +36,21 @@ from notetui.annotating import (
     visible_ids,
 )
 from notetui.core.anchoring import Attachments, attach
-from notetui.core.library import LibraryError, load_library
+from notetui.core.export import Selection, Split
+from notetui.core.library import LibraryError, LoadCancelled, load_library
 from notetui.core.locations import database_path
+from notetui.core.merging import MergeSettings
 from notetui.core.models import Event, Library, Source, Talk
+from notetui.core.points import DEFAULT_POINT_THRESHOLD
 from notetui.core.reading import is_note_name
+from notetui.core.search import SearchHit, SearchIndex
 from notetui.core.store import Store, StoreError
 from notetui.core.text import sanitize_line
+from notetui.search_docs import build_index
 from notetui.viewmodel import Row, TalkRows, event_rows, talk_rows
 from notetui.widgets.columns import SourcesPane
 from notetui.widgets.event_view import EventView
+from notetui.widgets.find_bar import FindBar, find_rows
 from notetui.widgets.library_tree import LibraryTree, NodeRef
 from notetui.widgets.problems_view import ProblemsView
 from notetui.widgets.talk_view import TalkView
@@ -69,10 +76,16 @@ class MainScreen(Screen[None]):
         Binding("m", "toggle_merged", "Merged", id="view.merged"),
         Binding("s", "toggle_sync", "Sync", id="view.sync"),
         Binding("o", "open_slides", "Slides", id="talk.slides"),
-        Binding("left_square_bracket", "previous_column", "Prev column", key_display="[",
-                id="column.previous"),
-        Binding("right_square_bracket", "next_column", "Next column", key_display="]",
-                id="column.next"),
+        Binding(
+            "left_square_bracket",
+            "previous_column",
+            "Prev column",
+            key_display="[",
+            id="column.previous",
+        ),
+        Binding(
+            "right_square_bracket", "next_column", "Next column", key_display="]", id="column.next"
+        ),
         Binding("a", "annotate", "Annotate", id="annotate.target"),
         Binding("A", "annotate_passage", "Annotate point", id="annotate.passage"),
         Binding("t", "edit_tags", "Tags", id="tags.edit"),
@@ -81,13 +94,15 @@ class MainScreen(Screen[None]):
         Binding("ctrl+z", "undo_delete", "Undo delete", show=False, id="annotations.undo"),
         Binding("slash", "search", "Search", key_display="/", id="search.library"),
         Binding("ctrl+f", "find", "Find in talk", show=False, id="search.talk"),
+        Binding("N", "previous_match", "Previous match", show=False, id="search.previous"),
         Binding("x", "export", "Export", show=False, id="export"),
         Binding("e", "edit_note", "Edit note", show=False, id="note.edit"),
         Binding("y", "copy", "Copy", show=False, id="note.copy"),
         Binding("r", "reload", "Reload", show=False, id="library.reload"),
         Binding("tab", "app.focus_next", "Next pane", show=False, id="focus.next"),
-        Binding("shift+tab", "app.focus_previous", "Previous pane", show=False,
-                id="focus.previous"),
+        Binding(
+            "shift+tab", "app.focus_previous", "Previous pane", show=False, id="focus.previous"
+        ),
     ]
 
     class LibraryLoaded(Message):
@@ -118,9 +133,38 @@ class MainScreen(Screen[None]):
     class NotesChanged(Message):
         """The notes folder changed on disk."""
 
-    def __init__(self, root: Path, *, db_path: Path | None = None, watch: bool = True) -> None:
+    class IndexBuilt(Message):
+        def __init__(self, index: SearchIndex) -> None:
+            super().__init__()
+            self.index = index
+
+    class Exported(Message):
+        """An export finished (or needs a go-ahead to overwrite)."""
+
+        def __init__(
+            self, summary: str, *, existing: tuple[Path, ...] = (), error: bool = False
+        ) -> None:
+            super().__init__()
+            self.summary = summary
+            self.existing = existing
+            self.error = error
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        db_path: Path | None = None,
+        watch: bool = True,
+        settings: MergeSettings | None = None,
+        point_threshold: float = DEFAULT_POINT_THRESHOLD,
+    ) -> None:
         super().__init__()
         self.root = root
+        self.settings = settings or MergeSettings()
+        self.point_threshold = point_threshold
+        self.search_index: SearchIndex | None = None
+        self._find_matches: list[int] = []  # column * 1_000_000 + row, in reading order
+        self._pending_export: tuple[Selection, Path, Split | None, bool] | None = None
         self.db_path = database_path(db_path)
         self.watch_notes = watch
         self.library: Library | None = None
@@ -137,8 +181,11 @@ class MainScreen(Screen[None]):
             yield LibraryTree(id="tree")
             with ContentSwitcher(id="pane", initial="loading"):
                 with Vertical(id="loading"):
-                    yield Static(Text(f"Reading notes in {sanitize_line(str(self.root))} …"),
-                                 id="loading-text", markup=False)
+                    yield Static(
+                        Text(f"Reading notes in {sanitize_line(str(self.root))} …"),
+                        id="loading-text",
+                        markup=False,
+                    )
                     yield ProgressBar(id="loading-bar", show_eta=False)
                 yield TalkView(id="talk")
                 yield EventView(id="event")
@@ -168,9 +215,16 @@ class MainScreen(Screen[None]):
                 self.post_message(self.LoadProgress(done, total))
 
         try:
-            library = load_library(self.root, progress=progress)
+            library = load_library(
+                self.root,
+                settings=self.settings,
+                progress=progress,
+                cancelled=lambda: worker.is_cancelled,
+            )
         except LibraryError as error:
             self.post_message(self.LoadFailed(str(error)))
+            return
+        except LoadCancelled:
             return
         store, store_error = self.store, None
         if store is None:
@@ -205,8 +259,12 @@ class MainScreen(Screen[None]):
         self.store = loaded.store
         self.attachments = loaded.attachments
         if loaded.store_error:
-            self.notify(loaded.store_error + " Annotations are read-only until it is fixed.",
-                        severity="error", timeout=12, markup=False)
+            self.notify(
+                loaded.store_error + " Annotations are read-only until it is fixed.",
+                severity="error",
+                timeout=12,
+                markup=False,
+            )
         self._rows.clear()
         tree = self.query_one(LibraryTree)
         keep = self.shown
@@ -226,6 +284,7 @@ class MainScreen(Screen[None]):
                 Text(f"No notes found in {sanitize_line(str(self.root))}", "bold")
             )
             self.query_one("#loading-bar", ProgressBar).display = False
+        self.index_library()
         if message.reload:
             self.notify("Notes reloaded", timeout=2)
 
@@ -233,12 +292,15 @@ class MainScreen(Screen[None]):
         library = self.library
         if library is None:
             return
-        visible = visible_ids(library, self.attachments, self.tag_filter) if self.tag_filter else None
+        visible = (
+            visible_ids(library, self.attachments, self.tag_filter) if self.tag_filter else None
+        )
         tree = self.query_one(LibraryTree)
         tree.show_library(library, keep=keep, visible=visible)
         tree.border_title = (
             "filter: " + " ".join(f"#{sanitize_line(t)}" for t in self.tag_filter)
-            if self.tag_filter else None
+            if self.tag_filter
+            else None
         )
 
     def _resolves(self, ref: NodeRef) -> bool:
@@ -274,8 +336,11 @@ class MainScreen(Screen[None]):
         from watchfiles import watch
 
         def is_note(change: object, path: str) -> bool:
-            parts = Path(path).relative_to(self.root).parts if path.startswith(
-                str(self.root)) else Path(path).parts
+            parts = (
+                Path(path).relative_to(self.root).parts
+                if path.startswith(str(self.root))
+                else Path(path).parts
+            )
             return not any(p.startswith(".") for p in parts) and is_note_name(Path(path).name)
 
         try:
@@ -318,8 +383,9 @@ class MainScreen(Screen[None]):
     async def _event_talk_chosen(self, message: EventView.TalkChosen) -> None:
         await self.open_talk(message.talk_id)
 
-    async def open_talk(self, talk_id: str, *, focus: bool = True, line: int | None = None,
-                        note: str | None = None) -> None:
+    async def open_talk(
+        self, talk_id: str, *, focus: bool = True, line: int | None = None, note: str | None = None
+    ) -> None:
         ref = NodeRef("talk", talk_id)
         library = self.library
         if library is not None and (talk := library.talk(talk_id)) is not None:
@@ -342,7 +408,9 @@ class MainScreen(Screen[None]):
         for index, spec in enumerate(sources.specs):
             if note is not None and spec.note != note:
                 continue
-            rows = [i for i, row in enumerate(spec.rows) if row.line is not None and row.line <= line]
+            rows = [
+                i for i, row in enumerate(spec.rows) if row.line is not None and row.line <= line
+            ]
             if rows:
                 sources.focus_column(index)
                 column = sources.column(index)
@@ -378,7 +446,7 @@ class MainScreen(Screen[None]):
     def rows_for(self, talk: Talk) -> TalkRows:
         rows = self._rows.get(talk.id)
         if rows is None:
-            rows = self._rows[talk.id] = talk_rows(talk)
+            rows = self._rows[talk.id] = talk_rows(talk, self.point_threshold)
         return rows
 
     def current_talk(self) -> Talk | None:
@@ -418,8 +486,10 @@ class MainScreen(Screen[None]):
         if event is not None:
             for source in event.sections:
                 section = source.section
-                if source.note == row.note and row.line is not None and (
-                    section.line <= row.line <= section.end_line
+                if (
+                    source.note == row.note
+                    and row.line is not None
+                    and (section.line <= row.line <= section.end_line)
                 ):
                     return source, row
         return None
@@ -446,6 +516,7 @@ class MainScreen(Screen[None]):
         if self.library is None or self.store is None:
             return
         self.attachments = attach(self.library, self.store.annotations(), self.store.tag_sets())
+        self.index_library()
         self.query_one(LibraryTree).set_annotation_counts(self.attachments.counts())
         if self.tag_filter:
             self._fill_tree(self.shown)
@@ -461,8 +532,11 @@ class MainScreen(Screen[None]):
 
     def _writable(self) -> Store | None:
         if self.store is None:
-            self.notify("The annotation store could not be opened; run `notetui db check`.",
-                        severity="error", markup=False)
+            self.notify(
+                "The annotation store could not be opened; run `notetui db check`.",
+                severity="error",
+                markup=False,
+            )
         return self.store
 
     @work(thread=True, group="store")
@@ -503,8 +577,15 @@ class MainScreen(Screen[None]):
         assert library is not None
         title, titles, event_title, event_date = target_titles(library, target_id)
         target = "talk" if library.talk(target_id) else "event"
-        store.retarget_annotation(uid, target=target, target_id=target_id, title=title,
-                                  titles=titles, event_title=event_title, event_date=event_date)
+        store.retarget_annotation(
+            uid,
+            target=target,
+            target_id=target_id,
+            title=title,
+            titles=titles,
+            event_title=event_title,
+            event_date=event_date,
+        )
         return "Annotation attached"
 
     def action_annotate(self) -> None:
@@ -518,8 +599,16 @@ class MainScreen(Screen[None]):
 
         def saved(text: str | None) -> None:
             if text:
-                self._write("add", target=kind, target_id=target, text=text, title=title,
-                            titles=list(titles), event_title=event_title, event_date=event_date)
+                self._write(
+                    "add",
+                    target=kind,
+                    target_id=target,
+                    text=text,
+                    title=title,
+                    titles=list(titles),
+                    event_title=event_title,
+                    event_date=event_date,
+                )
 
         self.app.push_screen(AnnotateDialog(sanitize_line(title)), saved)
 
@@ -539,9 +628,13 @@ class MainScreen(Screen[None]):
         from notetui.dialogs.annotate import AnnotateDialog
 
         existing = [
-            p for p in self.attachments.for_target(target)
-            if p.note == source.note and p.annotation.anchor is not None
-            and p.line is not None and row.line is not None and p.line == row.line
+            p
+            for p in self.attachments.for_target(target)
+            if p.note == source.note
+            and p.annotation.anchor is not None
+            and p.line is not None
+            and row.line is not None
+            and p.line == row.line
         ]
         title, titles, event_title, event_date = target_titles(self.library, target)
         heading = f"Passage in {sanitize_line(source.note)}, line {row.line}"
@@ -564,9 +657,17 @@ class MainScreen(Screen[None]):
 
         def saved(text: str | None) -> None:
             if text:
-                self._write("add", target=kind, target_id=target, text=text, title=title,
-                            titles=list(titles), event_title=event_title,
-                            event_date=event_date, anchor=anchor)
+                self._write(
+                    "add",
+                    target=kind,
+                    target_id=target,
+                    text=text,
+                    title=title,
+                    titles=list(titles),
+                    event_title=event_title,
+                    event_date=event_date,
+                    anchor=anchor,
+                )
 
         self.app.push_screen(AnnotateDialog(heading, context=anchor.quote), saved)
 
@@ -582,8 +683,14 @@ class MainScreen(Screen[None]):
 
         def saved(tags: tuple[str, ...] | None) -> None:
             if tags is not None:
-                self._write("tags", target=kind, target_id=target, tags=list(tags),
-                            title=title, event_title=event_title)
+                self._write(
+                    "tags",
+                    target=kind,
+                    target_id=target,
+                    tags=list(tags),
+                    title=title,
+                    event_title=event_title,
+                )
 
         self.app.push_screen(
             TagsDialog(sanitize_line(title), self.attachments.tags.get(target, ()), known), saved
@@ -607,7 +714,6 @@ class MainScreen(Screen[None]):
     def action_all_annotations(self) -> None:
         if self.store is None or self.library is None:
             return
-        from notetui.annotation_rows import annotation_rows
         from notetui.screens.annotations import AnnotationAction, AnnotationsScreen
 
         rows = annotation_rows(self.library, self.attachments)
@@ -648,8 +754,11 @@ class MainScreen(Screen[None]):
 
         quote = annotation.anchor.quote if annotation.anchor else ""
         self.app.push_screen(
-            AnnotateDialog(sanitize_line(annotation.title or "Annotation"), context=quote,
-                           initial=annotation.text),
+            AnnotateDialog(
+                sanitize_line(annotation.title or "Annotation"),
+                context=quote,
+                initial=annotation.text,
+            ),
             edited,
         )
 
@@ -686,6 +795,8 @@ class MainScreen(Screen[None]):
             return bool(talk and talk.slides) or bool(
                 self.shown and self.shown.kind == "event" and event and event.url
             )
+        if action == "previous_match":
+            return bool(self._find_matches)
         if action in ("toggle_merged", "find"):
             return self.current_talk() is not None
         if action in ("annotate", "edit_tags", "export", "copy"):
@@ -697,6 +808,9 @@ class MainScreen(Screen[None]):
         return True
 
     async def action_next_talk(self) -> None:
+        if self._find_matches:  # while finding in a talk, n goes to the next match
+            self.action_next_match()
+            return
         await self._step_talk(+1)
 
     async def action_previous_talk(self) -> None:
@@ -794,11 +908,185 @@ class MainScreen(Screen[None]):
                 return
         self.load(reload=True)
 
+    # ------------------------------------------------------------------ search
+
+    @work(thread=True, exclusive=True, group="index")
+    def index_library(self) -> None:
+        """Build the search index off the UI thread; `/` uses it when it is ready."""
+        library = self.library
+        if library is None:
+            return
+        index = build_index(library, self.attachments)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.IndexBuilt(index))
+
+    @on(IndexBuilt)
+    def _index_built(self, message: IndexBuilt) -> None:
+        self.search_index = message.index
+
     def action_search(self) -> None:
-        self.notify("Search is coming with the search index", timeout=2)
+        library = self.library
+        if library is None:
+            return
+        index = self.search_index or build_index(library, self.attachments)
+        self.search_index = index
+        from notetui.screens.search import SearchScreen
+
+        titles = {talk.id: talk.title for talk in library.talks}
+        titles.update({event.id: event.title for event in library.events})
+
+        async def chosen(hit: SearchHit | None) -> None:
+            if hit is None or self.library is None:
+                return
+            target = hit.doc.target_id
+            talk = self.library.talk(target)
+            if talk is not None:
+                await self.open_talk(talk.id, line=hit.line, note=hit.doc.note)
+            elif self.library.event(target) is not None:
+                await self.open_event(target)
+                if hit.line is not None:
+                    self._go_to_line(hit.doc.note, hit.line)
+
+        self.app.push_screen(SearchScreen(index, titles=titles), chosen)
+
+    # --------------------------------------------------------- find in talk
 
     def action_find(self) -> None:
-        self.notify("Find is coming with the find bar", timeout=2)
+        self.query_one(TalkView).query_one(FindBar).open()
+
+    @on(FindBar.Changed)
+    def _find_changed(self, message: FindBar.Changed) -> None:
+        self._find(message.query)
+        if self._find_matches:
+            self._go_to_match(0)
+
+    @on(FindBar.Submitted)
+    def _find_submitted(self, message: FindBar.Submitted) -> None:
+        self._find(message.query)
+        if self._find_matches:
+            self._go_to_match(0)
+        self._active_sources().focus_column(self._active_sources().active)
+
+    @on(FindBar.Closed)
+    def _find_closed(self) -> None:
+        self._find("")
+        sources = self._active_sources()
+        sources.focus_column(sources.active)
+
+    def _find(self, query: str) -> None:
+        """Highlight the points matching `query` in every column of the talk."""
+        sources = self.query_one(TalkView).sources
+        matches: list[int] = []
+        for index, view in enumerate(sources.point_views()):
+            rows = find_rows([row.text for row in view.rows], query) if query.strip() else []
+            view.matches = set(rows)
+            view.refresh()
+            matches.extend(index * 1_000_000 + row for row in rows)
+        self._find_matches = sorted(matches)
+        self.query_one(TalkView).query_one(FindBar).show_count(len(matches))
+        self.refresh_bindings()
+
+    def _go_to_match(self, position: int) -> None:
+        if not self._find_matches:
+            return
+        position %= len(self._find_matches)
+        match = self._find_matches[position]
+        column, row = divmod(match, 1_000_000)
+        sources = self.query_one(TalkView).sources
+        view = sources.column(column)
+        if view is not None:
+            sources.active = column
+            view.points.move_to(row)
+            view.points.cursor = row
+        self.query_one(TalkView).query_one(FindBar).show_count(
+            len(self._find_matches), position + 1
+        )
+
+    def _current_match(self) -> int:
+        sources = self.query_one(TalkView).sources
+        column = sources.column(sources.active)
+        if column is None:
+            return -1
+        here = sources.active * 1_000_000 + column.points.cursor
+        return next((i for i, m in enumerate(self._find_matches) if m == here), -1)
+
+    def action_next_match(self) -> None:
+        self._go_to_match(self._current_match() + 1)
+
+    def action_previous_match(self) -> None:
+        self._go_to_match(self._current_match() - 1)
+
+    # ----------------------------------------------------------------- export
 
     def action_export(self) -> None:
-        self.notify("Export is coming with the export module", timeout=2)
+        library = self.library
+        if library is None:
+            return
+        from notetui.core.export import Selection, describe, select
+        from notetui.core.locations import export_dir
+        from notetui.dialogs.export import ExportDialog
+
+        if isinstance(self.focused, LibraryTree) and self.tag_filter:
+            selection = Selection(tags=self.tag_filter)
+        elif (talk := self.current_talk()) is not None:
+            selection = Selection(talks=(talk.id,))
+        elif (event := self.current_event()) is not None:
+            selection = Selection(events=(event.id,))
+        else:
+            return
+        chosen = select(library, self.attachments, selection)
+        if not chosen:
+            self.notify("Nothing to export", severity="warning", timeout=3)
+            return
+        talks = sum(len(c.talks) for c in chosen)
+
+        def go(request: object) -> None:
+            from notetui.core.export import ExportRequest
+
+            if isinstance(request, ExportRequest):
+                self._export(selection, request.out, request.split, request.merged, False)
+
+        self.app.push_screen(ExportDialog(describe(chosen), export_dir(), talks), go)
+
+    @work(thread=True, group="export")
+    def _export(
+        self, selection: Selection, out: Path, split: Split | None, merged: bool, force: bool
+    ) -> None:
+        from notetui.core.export import ExportError, export_library
+
+        library = self.library
+        if library is None:
+            return
+        try:
+            result = export_library(
+                library, self.attachments, selection, out, split=split, merged=merged, force=force
+            )
+        except ExportError as error:
+            self.post_message(self.Exported(str(error), error=True))
+            return
+        if result.existing:
+            self._pending_export = (selection, out, split, merged)
+            self.post_message(self.Exported(result.summary(), existing=tuple(result.existing)))
+            return
+        self.post_message(self.Exported(result.summary()))
+
+    @on(Exported)
+    def _exported(self, message: Exported) -> None:
+        if message.error:
+            self.notify(message.summary, severity="error", timeout=8, markup=False)
+            return
+        if not message.existing:
+            self.notify(message.summary, title="Exported", timeout=8, markup=False)
+            return
+        from notetui.dialogs.confirm import ConfirmDialog
+
+        pending = self._pending_export
+        count = len(message.existing)
+
+        def answer(overwrite: bool | None) -> None:
+            if overwrite and pending is not None:
+                self._export(*pending, True)
+
+        first = sanitize_line(str(message.existing[0]))
+        question = f"{count} file(s) exist, e.g. {first}. Overwrite?"
+        self.app.push_screen(ConfirmDialog(question), answer)

@@ -214,13 +214,16 @@ class SourcesPane(Vertical):
                 for number, source in enumerate(marks):
                     if number:
                         info.append(", ")
-                    info.append(source_letter(source), Style(color=source_colour(source), bold=True))
+                    info.append(
+                        source_letter(source), Style(color=source_colour(source), bold=True)
+                    )
                     info.append(f" {sanitize_line(self.specs[source].label)}")
             elif len(marks) == 1:
                 info.append("Only ", Style(dim=True))
                 info.append(source_letter(marks[0]), Style(color=source_colour(marks[0])))
-                info.append(f" {sanitize_line(self.specs[marks[0]].label)} noted this",
-                            Style(dim=True))
+                info.append(
+                    f" {sanitize_line(self.specs[marks[0]].label)} noted this", Style(dim=True)
+                )
         if row is not None and row.line is not None:
             where = f"  line {row.line}"
             if row.note:

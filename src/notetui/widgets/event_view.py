@@ -62,8 +62,10 @@ class EventView(Vertical):
         self.set_class(not columns, "-no-sections")
         title = Text(f"Talks ({len(event.talks)})")
         if not columns:
-            title.append("   this event's notes have no schedule, impressions or links",
-                         Style(dim=True, bold=False))
+            title.append(
+                "   this event's notes have no schedule, impressions or links",
+                Style(dim=True, bold=False),
+            )
         self.query_one("#event-talks-title", Static).update(title)
         talks = self.query_one("#event-talks", OptionList)
         talks.clear_options()

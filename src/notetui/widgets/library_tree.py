@@ -32,7 +32,7 @@ _DIM = Style(dim=True)
 
 
 def talk_label(talk: Talk, annotations: int = 0) -> Text:
-    """"19:35 3 Title ✎2": time, how many notes cover it, title, the user's annotations."""
+    """ "19:35 3 Title ✎2": time, how many notes cover it, title, the user's annotations."""
     label = Text()
     if talk.time:
         label.append(f"{talk.time} ", _DIM)

@@ -25,8 +25,16 @@ from notetui.rendering import CODE_STYLE, block, inline_markdown
 from notetui.viewmodel import Row
 
 # One colour per source, readable on dark and light themes.
-SOURCE_COLOURS = ("#f7768e", "#9ece6a", "#7aa2f7", "#e0af68", "#bb9af7", "#2ac3de",
-                  "#ff9e64", "#73daca")
+SOURCE_COLOURS = (
+    "#f7768e",
+    "#9ece6a",
+    "#7aa2f7",
+    "#e0af68",
+    "#bb9af7",
+    "#2ac3de",
+    "#ff9e64",
+    "#73daca",
+)
 _BULLETS = ("•", "◦", "▪", "‣")
 
 
@@ -49,7 +57,7 @@ class PointView(ScrollView, can_focus=True):
         overflow-x: hidden;
     }
     PointView > .point-view--cursor { background: $boost; }
-    PointView:focus > .point-view--cursor { background: $accent 30%; }
+    PointView:focus > .point-view--cursor { background: $accent 45%; }
     PointView > .point-view--heading { color: $text-accent; text-style: bold; }
     PointView > .point-view--unique { color: $text-muted; }
     PointView > .point-view--match { background: $warning 25%; }
@@ -83,8 +91,9 @@ class PointView(ScrollView, can_focus=True):
         def control(self) -> PointView:
             return self.view
 
-    def __init__(self, *, name: str | None = None, id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(
+        self, *, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.rows: list[Row] = []
         self.sources = 0  # how many sources the marks can name
@@ -109,8 +118,17 @@ class PointView(ScrollView, can_focus=True):
     def set_annotations(self, counts: dict[int, int]) -> None:
         """Annotation counts per row, shown as ✎ in the gutter."""
         self.rows = [
-            Row(r.kind, r.text, r.depth, r.marks, r.line, r.ordered, r.level,
-                counts.get(i, 0), r.note)
+            Row(
+                r.kind,
+                r.text,
+                r.depth,
+                r.marks,
+                r.line,
+                r.ordered,
+                r.level,
+                counts.get(i, 0),
+                r.note,
+            )
             for i, r in enumerate(self.rows)
         ]
         self._layout_width = 0
@@ -168,7 +186,9 @@ class PointView(ScrollView, can_focus=True):
         if self.sources > 1 and marks:
             if len(marks) > 1 and len(marks) <= 4:
                 for source in marks:
-                    text.append(source_letter(source), Style(color=source_colour(source), bold=True))
+                    text.append(
+                        source_letter(source), Style(color=source_colour(source), bold=True)
+                    )
             elif len(marks) > 4:
                 text.append(f"+{len(marks)}", Style(bold=True))
             else:

@@ -23,8 +23,10 @@ class ProblemsView(VerticalScroll):
     def show_problems(self, problems: tuple[Problem, ...]) -> None:
         text = Text()
         text.append(f"{len(problems)} note(s) had problems", Style(bold=True))
-        text.append("\nThe rest of the library loaded; these were skipped or read in part.\n\n",
-                    Style(dim=True))
+        text.append(
+            "\nThe rest of the library loaded; these were skipped or read in part.\n\n",
+            Style(dim=True),
+        )
         for problem in problems:
             text.append(sanitize_line(problem.note), Style(bold=True, color="#f7768e"))
             text.append("\n  " + sanitize_line(problem.message) + "\n")

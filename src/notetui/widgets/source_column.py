@@ -14,10 +14,11 @@ from notetui.widgets.point_view import PointView, source_colour, source_letter
 
 
 def source_title(index: int, label: str, detail: str, *, shared: int | None = None) -> Text:
-    """"A  author" over "event · file" for a column header."""
+    """ "A  author" over "event · file" for a column header."""
     text = Text(no_wrap=True, overflow="ellipsis")
-    text.append(f" {source_letter(index)} ", Style(bgcolor=source_colour(index), color="black",
-                                                    bold=True))
+    text.append(
+        f" {source_letter(index)} ", Style(bgcolor=source_colour(index), color="black", bold=True)
+    )
     text.append(f" {sanitize_line(label)}", Style(bold=True))
     if shared is not None:
         text.append(f"  {shared} shared", Style(dim=True))
@@ -35,8 +36,9 @@ class SourceColumn(Vertical):
     SourceColumn.-active > .column-header { background: $accent 35%; }
     """
 
-    def __init__(self, index: int, header: Text, rows: list[Row], sources: int,
-                 *, own: int | None) -> None:
+    def __init__(
+        self, index: int, header: Text, rows: list[Row], sources: int, *, own: int | None
+    ) -> None:
         super().__init__(id=f"column-{index}")
         self.index = index
         self._header = header

@@ -76,8 +76,9 @@ class TalkHeader(Vertical):
         if event.venue:
             facts.append(f"  {sanitize_line(event.venue)}")
         talks = len(event.talks)
-        facts.append(f"  {talks} talk{'s' if talks != 1 else ''}, {len(event.notes)} notes",
-                     Style(dim=True))
+        facts.append(
+            f"  {talks} talk{'s' if talks != 1 else ''}, {len(event.notes)} notes", Style(dim=True)
+        )
         self._set("#speakers", facts)
         tags = Text(" ".join(f"#{sanitize_line(t)}" for t in event.tags), Style(dim=True))
         self._set("#when", tags)
@@ -98,8 +99,7 @@ class TalkHeader(Vertical):
         if urls:
             await box.mount(Static(Text(f"{label} ", Style(dim=True)), markup=False))
             await box.mount_all(
-                Link(short_url(url), url=sanitize_line(url), tooltip="Open with o")
-                for url in urls
+                Link(short_url(url), url=sanitize_line(url), tooltip="Open with o") for url in urls
             )
         box.set_class(not urls, "empty")
 

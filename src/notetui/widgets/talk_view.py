@@ -8,6 +8,7 @@ from textual.containers import Vertical
 from notetui.core.models import Event, Talk
 from notetui.viewmodel import TalkRows
 from notetui.widgets.columns import SourcesPane
+from notetui.widgets.find_bar import FindBar
 from notetui.widgets.talk_header import TalkHeader
 
 
@@ -23,6 +24,7 @@ class TalkView(Vertical):
     def compose(self) -> ComposeResult:
         yield TalkHeader()
         yield SourcesPane()
+        yield FindBar()
 
     @property
     def header(self) -> TalkHeader:
@@ -33,6 +35,8 @@ class TalkView(Vertical):
         return self.query_one(SourcesPane)
 
     async def show_talk(self, talk: Talk, event: Event, rows: TalkRows) -> None:
+        if self.talk is not None and self.talk.id != talk.id:
+            self.query_one(FindBar).close()
         self.talk = talk
         await self.header.show_talk(talk, event)
         await self.sources.show(rows.columns, rows.alignment, rows.merged)
