@@ -30,6 +30,7 @@ def _bindings(items: Iterable[BindingType]) -> list[Binding]:
 
 def binding_groups(app: App[Any]) -> list[tuple[str, list[KeyHelp]]]:
     from notetui.screens.main import MainScreen
+    from notetui.widgets.find_bar import FindBar
     from notetui.widgets.library_tree import LibraryTree
     from notetui.widgets.point_view import PointView
 
@@ -49,6 +50,7 @@ def binding_groups(app: App[Any]) -> list[tuple[str, list[KeyHelp]]]:
         ("Reader", _bindings(MainScreen.BINDINGS)),
         ("Library tree", [*_bindings(LibraryTree.BINDINGS), *tree_defaults]),
         ("Notes column", _bindings(PointView.BINDINGS)),
+        ("Find in talk", _bindings(FindBar.BINDINGS)),
     ]
     result = []
     for title, bindings in groups:

@@ -8,11 +8,16 @@ followed: a note cannot make the terminal or the app do anything.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from rich.cells import get_character_cell_size
+from rich.console import Console
 from rich.style import Style
+from rich.table import Table
 from rich.text import Text
 
 from notetui.core.text import sanitize, sanitize_line
@@ -69,3 +74,132 @@ def plain(text: str) -> Text:
 def block(text: str) -> Text:
     """Literal multi-line note text (code, tables): no markup, no control characters."""
     return Text(sanitize(text))
+
+
+# Japanese line breaking: a line may not start with closing punctuation, small kana
+# or the long-vowel mark, and may not end with an opening bracket.
+_NO_START = frozenset(
+    "、。，．,.:;!?)]}」』）］｝〕〉》】〙〗〟’”｠»・：；？！ー‐゠–〜～…‥"
+    "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ々〻"
+)
+_NO_END = frozenset("([{「『（［｛〔〈《【〘〖〝‘“｟«")
+
+
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in "WF"
+
+
+def _can_break_before(plain: str, index: int) -> bool:
+    before, char = plain[index - 1], plain[index]
+    if char == " " or char in _NO_START or before in _NO_END:
+        return False
+    return before == " " or _wide(before) or _wide(char)
+
+
+def wrap(text: Text, width: int) -> list[Text]:
+    """Wrap one line of text to `width` cells, as Japanese is set.
+
+    Breaks at spaces and between any two characters next to a wide (CJK) one, so a
+    Japanese run continues on the same line after an English word instead of jumping
+    to the next; keeps closing punctuation (、。」) off the start of a line and opening
+    brackets off its end; folds a word longer than the line.
+    """
+    plain = text.plain
+    width = max(1, width)
+    if sum(get_character_cell_size(c) for c in plain) <= width:
+        return [text]
+    lines: list[Text] = []
+    start, length = 0, len(plain)
+    while start < length:
+        if lines:
+            while start < length and plain[start] == " ":
+                start += 1
+            if start >= length:
+                break
+        used, index, last_break = 0, start, -1
+        while index < length:
+            if index > start and _can_break_before(plain, index):
+                last_break = index
+            cells = get_character_cell_size(plain[index])
+            if used + cells > width:
+                break
+            used += cells
+            index += 1
+        if index >= length:
+            end = length
+        elif last_break > start:
+            end = last_break
+        else:
+            end = max(index, start + 1)
+        piece = text[start:end]
+        if end < length:
+            piece.rstrip()
+        lines.append(piece)
+        start = end
+    return lines or [Text("")]
+
+
+_TABLE_SEPARATOR = re.compile(r"^:?-+:?$")
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+
+
+def table_rows(source: str) -> tuple[list[list[str]], bool]:
+    """A Markdown pipe table's rows of cells, and whether its first row is a header.
+
+    Separator rows and rows with no text are dropped.
+    """
+    rows: list[list[str]] = []
+    header = False
+    for number, raw in enumerate(sanitize(source).split("\n")):
+        line = raw.strip()
+        line = line.removeprefix("|")
+        if line.endswith("|") and not line.endswith("\\|"):
+            line = line[:-1]
+        cells = [cell.strip().replace("\\|", "|") for cell in _CELL_SPLIT.split(line)]
+        if any(cells) and all(_TABLE_SEPARATOR.match(c) for c in cells if c):
+            header = header or (number == 1 and bool(rows))
+            continue
+        if any(cells):
+            rows.append(cells)
+        elif number == 0:
+            header = False
+    return rows, header
+
+
+def table_lines(source: str, width: int, console: Console) -> list[Text]:
+    """A Markdown pipe table laid out in aligned columns, `width` cells at most."""
+    rows, header = table_rows(source)
+    if not rows:
+        return [Text(sanitize_line(source), Style(dim=True))]
+    table = Table(
+        box=None,
+        show_header=header,
+        show_edge=False,
+        pad_edge=False,
+        padding=(0, 1),
+        collapse_padding=True,
+        header_style=Style(bold=True),
+    )
+    columns = max(len(r) for r in rows)
+    for _ in range(columns):
+        table.add_column(overflow="fold")
+    cells = [[inline_markdown(c) for c in r] + [Text("")] * (columns - len(r)) for r in rows]
+    if header:
+        table.columns = []
+        for heading in cells[0]:
+            table.add_column(heading, overflow="fold")
+        cells = cells[1:]
+    for row in cells:
+        table.add_row(*row)
+    options = console.options.update(width=max(8, width), height=None)
+    out = []
+    for segments in console.render_lines(table, options, pad=False):
+        line = Text()
+        for segment in segments:
+            if not segment.control:
+                line.append(segment.text, segment.style)
+        line.rstrip()
+        out.append(line)
+    while out and not out[-1].plain:
+        out.pop()
+    return out or [Text("")]

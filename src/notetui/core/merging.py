@@ -111,7 +111,8 @@ _STOP_TERMS = frozenset(
 _RARE_GRAMS_PER_TITLE = 3
 # A key shared by more notes than this says little; such pairs are left to other keys.
 _MAX_GRAM_BLOCK = 24
-_MAX_DATE_BLOCK = 64
+_MAX_DIRECT_BLOCK = 64  # notes sharing a URL, a date or an exact name
+_MIN_SHARED_KEYS = 2
 
 
 @dataclass
@@ -235,9 +236,9 @@ def group_events(digests: Sequence[_Digest], settings: MergeSettings) -> list[li
 
 
 def _candidate_pairs(digests: Sequence[_Digest]) -> set[tuple[int, int]]:
-    """Pairs of notes that share a blocking key: the URL, the date, or one of the
-    rarest trigrams of an event or talk title. Rare trigrams keep blocks small
-    while two wordings of one title still share some of them."""
+    """Pairs of notes that share the event URL, the date, the exact event name, or
+    several of the rarest trigrams of their event and talk titles. Rare trigrams keep
+    blocks small while two wordings of one title still share some of them."""
     grams_of: list[list[set[str]]] = []
     frequency: Counter[str] = Counter()
     for d in digests:
@@ -251,6 +252,8 @@ def _candidate_pairs(digests: Sequence[_Digest]) -> set[tuple[int, int]]:
             keys.add("u" + d.url)
         if d.date:
             keys.add("d" + d.date.isoformat())
+        if len(d.event_key) >= 4:
+            keys.add("n" + d.event_key)  # the very same name
         for grams in titles:
             shared = [g for g in grams if frequency[g] > 1]
             shared.sort(key=lambda g: (frequency[g], zlib.crc32(g.encode())))
@@ -258,13 +261,19 @@ def _candidate_pairs(digests: Sequence[_Digest]) -> set[tuple[int, int]]:
         for key in keys:
             blocks[key].append(d.position)
     pairs: set[tuple[int, int]] = set()
+    shared_keys: Counter[tuple[int, int]] = Counter()
     for key, members in blocks.items():
-        limit = _MAX_DATE_BLOCK if key[0] in "ud" else _MAX_GRAM_BLOCK
-        if len(members) < 2 or len(members) > limit:
+        direct = key[0] in "udn"
+        if len(members) < 2 or len(members) > (_MAX_DIRECT_BLOCK if direct else _MAX_GRAM_BLOCK):
             continue
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
-                pairs.add((a, b))
+                if direct:
+                    pairs.add((a, b))
+                else:
+                    shared_keys[a, b] += 1
+    # One shared rare trigram is chance; the same talk or event name shares several.
+    pairs.update(pair for pair, count in shared_keys.items() if count >= _MIN_SHARED_KEYS)
     return pairs
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
 from rich.style import Style
@@ -26,7 +26,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from notetui.core.text import sanitize, sanitize_line
 
 SortKey = Literal["date", "talk", "tag"]
-ActionKind = Literal["open", "attach", "delete", "edit"]
+ActionKind = Literal["open", "attach", "delete", "edit", "undo"]
 
 _DIM = Style(dim=True)
 _TAG = Style(color="#9ece6a")
@@ -60,12 +60,25 @@ class AnnotationRow:
 
 
 @dataclass(frozen=True, slots=True)
+class ListState:
+    """How the list looked: to open it again as it was after an edit or a delete."""
+
+    sort: SortKey = "date"
+    reverse: bool = True
+    query: str = ""
+    uid: str | None = None  # the row under the cursor…
+    row: int = 0  # …or, when that one is gone, its position
+
+
+@dataclass(frozen=True, slots=True)
 class AnnotationAction:
-    """What the user chose: open the target, attach, delete or edit the annotation."""
+    """What the user chose: open the target, attach, delete or edit the annotation,
+    or undo the last delete; `state` is how the list looked."""
 
     kind: ActionKind
     uid: str
     target_id: str | None = None
+    state: ListState = field(default=ListState(), compare=False)  # context, not the choice
 
 
 def fold(text: str) -> str:
@@ -127,6 +140,7 @@ class AnnotationsScreen(Screen[AnnotationAction | None]):
         Binding("e", "edit", "Edit", id="annotations.edit"),
         Binding("a", "attach", "Attach", id="annotations.attach"),
         Binding("x,delete", "delete", "Delete", key_display="x", id="annotations.delete"),
+        Binding("ctrl+z", "undo", "Undo delete", show=False, id="annotations.undo"),
         Binding("slash", "filter", "Filter", key_display="/", id="annotations.filter"),
         # Shown in the heading line rather than the footer, which has no room at 80 columns.
         Binding("d", "sort('date')", "Sort by date", show=False, id="annotations.sort_date"),
@@ -138,11 +152,12 @@ class AnnotationsScreen(Screen[AnnotationAction | None]):
         Binding("down", "to_table", "To the list", show=False, id="annotations.to_table"),
     ]
 
-    def __init__(self, rows: Sequence[AnnotationRow]) -> None:
+    def __init__(self, rows: Sequence[AnnotationRow], state: ListState | None = None) -> None:
         super().__init__()
         self.rows = tuple(rows)
-        self.sort_key: SortKey = "date"
-        self.reverse = True  # newest first
+        self.initial = state or ListState()
+        self.sort_key: SortKey = self.initial.sort
+        self.reverse = self.initial.reverse  # by default, newest first
         self.shown: list[AnnotationRow] = []
         self._haystacks = {row.uid: _haystack(row) for row in self.rows}
         self._widths: tuple[int, ...] = ()
@@ -152,7 +167,11 @@ class AnnotationsScreen(Screen[AnnotationAction | None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="heading", markup=False)
-        yield Input(placeholder="filter: words from the text, title or tags  (/)", id="filter")
+        yield Input(
+            self.initial.query,
+            placeholder="filter: words from the text, title or tags  (/)",
+            id="filter",
+        )
         table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True, id="table")
         yield table
         yield Static(id="preview", markup=False)
@@ -161,6 +180,22 @@ class AnnotationsScreen(Screen[AnnotationAction | None]):
     def on_mount(self) -> None:
         self.table.focus()
         self._refill()
+        uids = [row.uid for row in self.shown]
+        wanted = self.initial.uid
+        row = uids.index(wanted) if wanted in uids else min(self.initial.row, len(uids) - 1)
+        if row > 0:
+            self.table.move_cursor(row=row, animate=False)
+
+    @property
+    def state(self) -> ListState:
+        current = self.current
+        return ListState(
+            self.sort_key,
+            self.reverse,
+            self.query_one("#filter", Input).value,
+            current.uid if current else None,
+            self.table.cursor_row,
+        )
 
     @property
     def table(self) -> DataTable[Text]:
@@ -363,7 +398,7 @@ class AnnotationsScreen(Screen[AnnotationAction | None]):
                 timeout=4,
             )
             return
-        self.dismiss(AnnotationAction("open", row.uid, row.target_id))
+        self.dismiss(AnnotationAction("open", row.uid, row.target_id, self.state))
 
     def action_edit(self) -> None:
         self._finish("edit")
@@ -374,7 +409,7 @@ class AnnotationsScreen(Screen[AnnotationAction | None]):
     def _finish(self, kind: ActionKind) -> None:
         row = self.current
         if row is not None:
-            self.dismiss(AnnotationAction(kind, row.uid, row.target_id))
+            self.dismiss(AnnotationAction(kind, row.uid, row.target_id, self.state))
 
     def action_delete(self) -> None:
         row = self.current
@@ -389,9 +424,13 @@ class AnnotationsScreen(Screen[AnnotationAction | None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.dismiss(AnnotationAction("delete", uid, target))
+                self.dismiss(AnnotationAction("delete", uid, target, self.state))
 
         self.app.push_screen(ConfirmDialog(question), answered)
+
+    def action_undo(self) -> None:
+        """ctrl+z: bring back the last deleted annotation (the reader does it)."""
+        self.dismiss(AnnotationAction("undo", "", None, self.state))
 
     def action_close(self) -> None:
         if self.focused is self.query_one("#filter", Input):

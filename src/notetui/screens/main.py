@@ -12,18 +12,20 @@ import shlex
 import subprocess
 import threading
 import time
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Footer, ProgressBar, Static
+from textual.widget import Widget
+from textual.widgets import ContentSwitcher, Footer, OptionList, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from notetui.annotating import (
@@ -36,7 +38,7 @@ from notetui.annotating import (
     visible_ids,
 )
 from notetui.core.anchoring import Attachments, attach
-from notetui.core.export import Selection, Split
+from notetui.core.export import ExportRequest, Selection, Split
 from notetui.core.library import LibraryError, LoadCancelled, load_library
 from notetui.core.locations import database_path
 from notetui.core.merging import MergeSettings
@@ -46,17 +48,37 @@ from notetui.core.reading import is_note_name
 from notetui.core.search import SearchHit, SearchIndex
 from notetui.core.store import Store, StoreError
 from notetui.core.text import sanitize_line
+from notetui.screens.annotations import AnnotationAction, ListState
 from notetui.search_docs import build_index
 from notetui.viewmodel import Row, TalkRows, event_rows, talk_rows
 from notetui.widgets.columns import SourcesPane
 from notetui.widgets.event_view import EventView
 from notetui.widgets.find_bar import FindBar, find_rows
 from notetui.widgets.library_tree import LibraryTree, NodeRef
+from notetui.widgets.point_view import PointView
 from notetui.widgets.problems_view import ProblemsView
 from notetui.widgets.talk_view import TalkView
 
 _PREVIEW_DELAY = 0.08  # seconds the tree cursor rests before the pane follows it
 _WATCH_DEBOUNCE_MS = 300  # live reload: a changed note shows within a second
+
+
+def editor_command(editor: str, path: Path, line: int) -> list[str]:
+    """`$EDITOR +LINE PATH` as an argument list (vi, nano, emacs, micro, code -g all
+    take `+LINE`). ValueError if `editor` is not valid shell words."""
+    words = shlex.split(editor)
+    if not words:
+        raise ValueError("it is empty")
+    return [*words, f"+{max(1, line)}", str(path)]
+
+
+def run_editor(command: list[str]) -> str | None:
+    """Run the editor in the terminal and wait; a one-line reason if it could not start."""
+    try:
+        subprocess.run(command, check=False)
+    except OSError as error:
+        return f"Cannot run the editor {command[0]!r}: {error.strerror or error}"
+    return None
 
 
 @dataclass
@@ -95,14 +117,14 @@ class MainScreen(Screen[None]):
         Binding("slash", "search", "Search", key_display="/", id="search.library"),
         Binding("ctrl+f", "find", "Find in talk", show=False, id="search.talk"),
         Binding("N", "previous_match", "Previous match", show=False, id="search.previous"),
+        Binding("escape", "close_find", "Close find", show=False, id="find.close"),
         Binding("x", "export", "Export", show=False, id="export"),
         Binding("e", "edit_note", "Edit note", show=False, id="note.edit"),
         Binding("y", "copy", "Copy", show=False, id="note.copy"),
         Binding("r", "reload", "Reload", show=False, id="library.reload"),
-        Binding("tab", "app.focus_next", "Next pane", show=False, id="focus.next"),
-        Binding(
-            "shift+tab", "app.focus_previous", "Previous pane", show=False, id="focus.previous"
-        ),
+        # Between the tree and the columns only: not the slide links, not containers.
+        Binding("tab", "focus_pane(1)", "Next pane", show=False, id="focus.next"),
+        Binding("shift+tab", "focus_pane(-1)", "Previous pane", show=False, id="focus.previous"),
     ]
 
     class LibraryLoaded(Message):
@@ -125,10 +147,13 @@ class MainScreen(Screen[None]):
     class StoreChanged(Message):
         """A store write finished; `error` is a one-line reason when it failed."""
 
-        def __init__(self, error: str | None = None, done: str | None = None) -> None:
+        def __init__(
+            self, error: str | None = None, done: str | None = None, uid: str | None = None
+        ) -> None:
             super().__init__()
             self.error = error
             self.done = done
+            self.uid = uid  # the annotation written, when there is one
 
     class NotesChanged(Message):
         """The notes folder changed on disk."""
@@ -138,14 +163,30 @@ class MainScreen(Screen[None]):
             super().__init__()
             self.index = index
 
+    @dataclass(frozen=True)
+    class ExportJob:
+        """What to export, where and how: enough to run it again with force."""
+
+        selection: Selection
+        out: Path
+        split: Split | None
+        merged: bool
+
     class Exported(Message):
-        """An export finished (or needs a go-ahead to overwrite)."""
+        """An export finished, or wrote nothing because files exist (`existing`):
+        `job` runs it again with force once the user says yes."""
 
         def __init__(
-            self, summary: str, *, existing: tuple[Path, ...] = (), error: bool = False
+            self,
+            summary: str,
+            job: MainScreen.ExportJob,
+            *,
+            existing: tuple[Path, ...] = (),
+            error: bool = False,
         ) -> None:
             super().__init__()
             self.summary = summary
+            self.job = job
             self.existing = existing
             self.error = error
 
@@ -164,7 +205,6 @@ class MainScreen(Screen[None]):
         self.point_threshold = point_threshold
         self.search_index: SearchIndex | None = None
         self._find_matches: list[int] = []  # column * 1_000_000 + row, in reading order
-        self._pending_export: tuple[Selection, Path, Split | None, bool] | None = None
         self.db_path = database_path(db_path)
         self.watch_notes = watch
         self.library: Library | None = None
@@ -175,6 +215,7 @@ class MainScreen(Screen[None]):
         self._rows: dict[str, TalkRows] = {}
         self._preview: Timer | None = None
         self._stop_watching = threading.Event()
+        self._reopen: ListState | None = None  # the list to show again after a write
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -424,6 +465,27 @@ class MainScreen(Screen[None]):
         if library is None or ref == self.shown:
             return
         switcher = self.query_one("#pane", ContentSwitcher)
+        # The columns are about to be replaced. Focus inside them would fall onto
+        # whatever Textual picks next (a scroll container, mid-rebuild), so it waits
+        # on the tree and comes back to the same column afterwards.
+        column = self._park_focus()
+        try:
+            await self._show(ref, library, switcher)
+        finally:
+            if column is not None:
+                self._active_sources().focus_column(column)
+
+    def _park_focus(self) -> int | None:
+        """Move focus out of the reading pane; the column it was in (None: not there)."""
+        focused = self.focused
+        pane = self.query_one("#pane", ContentSwitcher)
+        if focused is None or pane not in focused.ancestors:
+            return None
+        column = self._active_sources().active
+        self.set_focus(self.query_one(LibraryTree), scroll_visible=False)
+        return column
+
+    async def _show(self, ref: NodeRef, library: Library, switcher: ContentSwitcher) -> None:
         if ref.kind == "talk" and (talk := library.talk(ref.id)) is not None:
             self.shown = ref
             switcher.current = "talk"
@@ -477,21 +539,22 @@ class MainScreen(Screen[None]):
         """The focused column's source and the point under its cursor."""
         sources = self._active_sources()
         column, row = sources.current_row()
-        if column is None or row is None:
+        if row is None:
             return None
         talk = self.current_talk()
-        if talk is not None and column < len(talk.sources):
+        if talk is not None and column is not None and column < len(talk.sources):
             return talk.sources[column], row
+        # The merged list (no column) mixes notes: each point says which one it is from.
         event = self.current_event()
-        if event is not None:
-            for source in event.sections:
-                section = source.section
-                if (
-                    source.note == row.note
-                    and row.line is not None
-                    and (section.line <= row.line <= section.end_line)
-                ):
-                    return source, row
+        candidates = talk.sources if talk is not None else event.sections if event else ()
+        for source in candidates:
+            section = source.section
+            if (
+                source.note == row.note
+                and row.line is not None
+                and (section.line <= row.line <= section.end_line)
+            ):
+                return source, row
         return None
 
     # ------------------------------------------------------------ annotations
@@ -529,6 +592,11 @@ class MainScreen(Screen[None]):
         elif message.done:
             self.notify(message.done, timeout=2, markup=False)
         self._after_store_change()
+        reopen, self._reopen = self._reopen, None
+        if reopen is not None:
+            if message.uid is not None and not message.error:
+                reopen = replace(reopen, uid=message.uid)
+            self.action_all_annotations(reopen)
 
     def _writable(self) -> Store | None:
         if self.store is None:
@@ -546,33 +614,40 @@ class MainScreen(Screen[None]):
         if store is None:
             return
         try:
-            done = getattr(self, f"_store_{change}")(store, **kwargs)
+            done, uid = getattr(self, f"_store_{change}")(store, **kwargs)
         except StoreError as error:
             self.post_message(self.StoreChanged(error=str(error)))
             return
-        self.post_message(self.StoreChanged(done=done))
+        except KeyError:  # deleted meanwhile, by the CLI or another notetui
+            self.post_message(self.StoreChanged(error="That annotation no longer exists."))
+            return
+        self.post_message(self.StoreChanged(done=done, uid=uid))
 
-    def _store_add(self, store: Store, **kwargs: object) -> str:
-        store.add_annotation(**kwargs)  # type: ignore[arg-type]
-        return "Annotation saved"
+    # Each returns (what to say, the uid of the annotation written or None).
 
-    def _store_update(self, store: Store, uid: str, text: str) -> str:
+    def _store_add(self, store: Store, **kwargs: object) -> tuple[str, str | None]:
+        added = store.add_annotation(**kwargs)  # type: ignore[arg-type]
+        return "Annotation saved", added.uid
+
+    def _store_update(self, store: Store, uid: str, text: str) -> tuple[str, str | None]:
         store.update_annotation(uid, text)
-        return "Annotation updated"
+        return "Annotation updated", uid
 
-    def _store_delete(self, store: Store, uid: str) -> str:
+    def _store_delete(self, store: Store, uid: str) -> tuple[str, str | None]:
         store.delete_annotation(uid)
-        return "Annotation deleted (ctrl+z to undo)"
+        return "Annotation deleted (ctrl+z to undo)", None
 
-    def _store_undo(self, store: Store) -> str:
+    def _store_undo(self, store: Store) -> tuple[str, str | None]:
         restored = store.undo_delete()
-        return "Annotation restored" if restored else "Nothing to undo"
+        if restored is None:
+            return "Nothing to undo", None
+        return "Annotation restored", restored.uid
 
-    def _store_tags(self, store: Store, **kwargs: object) -> str:
+    def _store_tags(self, store: Store, **kwargs: object) -> tuple[str, str | None]:
         store.set_tags(**kwargs)  # type: ignore[arg-type]
-        return "Tags saved"
+        return "Tags saved", None
 
-    def _store_attach(self, store: Store, uid: str, target_id: str) -> str:
+    def _store_attach(self, store: Store, uid: str, target_id: str) -> tuple[str, str | None]:
         library = self.library
         assert library is not None
         title, titles, event_title, event_date = target_titles(library, target_id)
@@ -586,7 +661,7 @@ class MainScreen(Screen[None]):
             event_title=event_title,
             event_date=event_date,
         )
-        return "Annotation attached"
+        return "Annotation attached", uid
 
     def action_annotate(self) -> None:
         target = self._current_target()
@@ -679,7 +754,7 @@ class MainScreen(Screen[None]):
 
         title, _, event_title, _ = target_titles(self.library, target)
         kind = "talk" if self.library.talk(target) else "event"
-        known = sorted(self.store.tag_counts()) if self.store else []
+        known = sorted(self._tag_counts())
 
         def saved(tags: tuple[str, ...] | None) -> None:
             if tags is not None:
@@ -696,12 +771,22 @@ class MainScreen(Screen[None]):
             TagsDialog(sanitize_line(title), self.attachments.tags.get(target, ()), known), saved
         )
 
+    def _tag_counts(self) -> dict[str, int]:
+        """Tag -> talks and events carrying it, from what was loaded: no disk on the UI
+        thread (the store re-reads its file here after another process wrote it)."""
+        counts: Counter[str] = Counter()
+        for tags in self.attachments.tags.values():
+            counts.update(tags)
+        for tag_set in self.attachments.orphan_tags:
+            counts.update(tag_set.tags)
+        return dict(counts)
+
     def action_filter_tags(self) -> None:
-        if self.store is None:
+        if self.library is None:
             return
         from notetui.dialogs.pick import TagFilterDialog
 
-        counts = sorted(self.store.tag_counts().items())
+        counts = sorted(self._tag_counts().items())
 
         def chosen(tags: tuple[str, ...] | None) -> None:
             if tags is None:
@@ -711,46 +796,60 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(TagFilterDialog(counts, self.tag_filter), chosen)
 
-    def action_all_annotations(self) -> None:
+    def action_all_annotations(self, state: ListState | None = None) -> None:
         if self.store is None or self.library is None:
             return
-        from notetui.screens.annotations import AnnotationAction, AnnotationsScreen
+        from notetui.screens.annotations import AnnotationsScreen
 
         rows = annotation_rows(self.library, self.attachments)
+        self.app.push_screen(AnnotationsScreen(rows, state), self._annotation_chosen)
 
-        async def done(action: AnnotationAction | None) -> None:
-            if action is None:
-                return
-            if action.kind == "open" and action.target_id:
-                placement = next(
-                    (p for p in self.attachments.placements if p.annotation.uid == action.uid),
-                    None,
-                )
-                line = placement.line if placement else None
-                note = placement.note if placement else None
-                if self.library and self.library.talk(action.target_id):
-                    await self.open_talk(action.target_id, line=line, note=note)
-                else:
-                    await self.open_event(action.target_id)
-            elif action.kind == "delete":
-                self._write("delete", uid=action.uid)
-            elif action.kind == "edit":
-                self._edit_annotation(action.uid)
-            elif action.kind == "attach":
-                self._attach_annotation(action.uid)
+    async def _annotation_chosen(self, action: AnnotationAction | None) -> None:
+        """What the user chose in the list. Edits, deletes and attaching come back to
+        the list as it was, once written; opening goes to the annotation."""
+        if action is None:
+            return
+        if action.kind == "open" and action.target_id:
+            placement = next(
+                (p for p in self.attachments.placements if p.annotation.uid == action.uid),
+                None,
+            )
+            line = placement.line if placement else None
+            note = placement.note if placement else None
+            if self.library and self.library.talk(action.target_id):
+                await self.open_talk(action.target_id, line=line, note=note)
+            else:
+                await self.open_event(action.target_id)
+        elif action.kind == "delete":
+            self._write_then_list("delete", action.state, uid=action.uid)
+        elif action.kind == "undo":
+            self._write_then_list("undo", action.state)
+        elif action.kind == "edit":
+            self._edit_annotation(action.uid, action.state)
+        elif action.kind == "attach":
+            self._attach_annotation(action.uid, action.state)
 
-        self.app.push_screen(AnnotationsScreen(rows), done)
+    def _write_then_list(self, change: str, state: ListState, **kwargs: object) -> None:
+        """Write, then show the list again (when the write has landed)."""
+        if self._writable() is None:
+            self.action_all_annotations(state)
+            return
+        self._reopen = state
+        self._write(change, **kwargs)
 
-    def _edit_annotation(self, uid: str) -> None:
-        store = self.store
-        annotation = store.annotation(uid) if store else None
+    def _edit_annotation(self, uid: str, state: ListState) -> None:
+        annotation = next(
+            (p.annotation for p in self.attachments.placements if p.annotation.uid == uid), None
+        )
         if annotation is None:
             return
         from notetui.dialogs.annotate import AnnotateDialog
 
         def edited(text: str | None) -> None:
-            if text is not None:
-                self._write("update", uid=uid, text=text)
+            if text is None:
+                self.action_all_annotations(state)
+            else:
+                self._write_then_list("update", state, uid=uid, text=text)
 
         quote = annotation.anchor.quote if annotation.anchor else ""
         self.app.push_screen(
@@ -762,7 +861,7 @@ class MainScreen(Screen[None]):
             edited,
         )
 
-    def _attach_annotation(self, uid: str) -> None:
+    def _attach_annotation(self, uid: str, state: ListState) -> None:
         library = self.library
         if library is None:
             return
@@ -775,7 +874,9 @@ class MainScreen(Screen[None]):
 
         def picked(talk_id: str | None) -> None:
             if talk_id:
-                self._write("attach", uid=uid, target_id=talk_id)
+                self._write_then_list("attach", state, uid=uid, target_id=talk_id)
+            else:
+                self.action_all_annotations(state)
 
         self.app.push_screen(TalkPicker(choices, "Attach the annotation to which talk?"), picked)
 
@@ -797,6 +898,8 @@ class MainScreen(Screen[None]):
             )
         if action == "previous_match":
             return bool(self._find_matches)
+        if action == "close_find":
+            return self.query_one(TalkView).query_one(FindBar).is_open
         if action in ("toggle_merged", "find"):
             return self.current_talk() is not None
         if action in ("annotate", "edit_tags", "export", "copy"):
@@ -863,6 +966,38 @@ class MainScreen(Screen[None]):
         sources = self._active_sources()
         sources.focus_column(sources.active - 1)
 
+    def action_focus_pane(self, step: int) -> None:
+        """tab / shift+tab: the tree, then each column (or the merged list), then the
+        event's talk list, round again."""
+        tree = self.query_one(LibraryTree)
+        stops: list[Widget] = [tree]
+        sources: SourcesPane | None = None
+        pane = self.query_one("#pane", ContentSwitcher).current
+        if pane in ("talk", "event"):
+            sources = self._active_sources()
+            if sources.specs:
+                merged = sources.query_one("#merged-points", PointView)
+                stops.extend([merged] if sources.merged else sources.point_views())
+        if pane == "event":
+            talks = self.query_one(EventView).query_one("#event-talks", OptionList)
+            if talks.option_count:
+                stops.append(talks)
+        here = 0
+        focused = self.focused
+        if focused is not None:
+            chain = [focused, *focused.ancestors]
+            found = [i for i, stop in enumerate(stops) if stop in chain]
+            if found:
+                here = found[0]
+            elif sources is not None and sources in chain and not sources.merged:
+                here = 1 + sources.active  # in the find bar: count from the column read
+        target = stops[(here + step) % len(stops)]
+        views = sources.point_views() if sources is not None else []
+        if sources is not None and target in views:
+            sources.focus_column(views.index(target))  # shows it on a narrow screen
+        else:
+            target.focus()
+
     def action_copy(self) -> None:
         """The focused point, or (from the tree) the whole talk, as Markdown."""
         point = self._current_point()
@@ -880,7 +1015,7 @@ class MainScreen(Screen[None]):
         self.notify(f"Copied the {what} as Markdown", timeout=2)
 
     def action_edit_note(self) -> None:
-        """Open the focused column's note in $VISUAL/$EDITOR at the section's line."""
+        """Open the focused column's note in $VISUAL/$EDITOR at the point's line."""
         point = self._current_point()
         talk = self.current_talk()
         if point is not None:
@@ -894,19 +1029,26 @@ class MainScreen(Screen[None]):
         if not editor:
             self.notify("Set $VISUAL or $EDITOR to edit notes", severity="warning", timeout=4)
             return
-        path = self.root / note
         try:
-            command = [*shlex.split(editor), f"+{line}", str(path)]
+            command = editor_command(editor, self.root / note, line)
         except ValueError as error:
             self.notify(f"$EDITOR cannot be parsed: {error}", severity="error", markup=False)
             return
-        with self.app.suspend():
-            try:
-                subprocess.run(command, check=False)
-            except OSError as error:
-                self.notify(f"Cannot run the editor: {error}", severity="error", markup=False)
-                return
-        self.load(reload=True)
+        try:
+            with self.app.suspend():
+                failed = run_editor(command)
+        except SuspendNotSupported:
+            self.notify(
+                "This terminal cannot hand over to an editor; run: " + shlex.join(command),
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+            return
+        if failed:
+            self.notify(failed, severity="error", markup=False)
+            return
+        self.load(reload=True)  # pick up the edit at once, watching or not
 
     # ------------------------------------------------------------------ search
 
@@ -973,6 +1115,10 @@ class MainScreen(Screen[None]):
         sources = self._active_sources()
         sources.focus_column(sources.active)
 
+    def action_close_find(self) -> None:
+        """escape while reading the matches: the same as escape in the bar."""
+        self.query_one(TalkView).query_one(FindBar).close()
+
     def _find(self, query: str) -> None:
         """Highlight the points matching `query` in every column of the talk."""
         sources = self.query_one(TalkView).sources
@@ -983,7 +1129,8 @@ class MainScreen(Screen[None]):
             view.refresh()
             matches.extend(index * 1_000_000 + row for row in rows)
         self._find_matches = sorted(matches)
-        self.query_one(TalkView).query_one(FindBar).show_count(len(matches))
+        bar = self.query_one(TalkView).query_one(FindBar)
+        bar.show_count(len(matches) if query.strip() else None)  # nothing asked: say nothing
         self.refresh_bindings()
 
     def _go_to_match(self, position: int) -> None:
@@ -998,9 +1145,7 @@ class MainScreen(Screen[None]):
             sources.active = column
             view.points.move_to(row)
             view.points.cursor = row
-        self.query_one(TalkView).query_one(FindBar).show_count(
-            len(self._find_matches), position + 1
-        )
+        self.query_one(TalkView).query_one(FindBar).show_count(len(self._find_matches), position)
 
     def _current_match(self) -> int:
         sources = self.query_one(TalkView).sources
@@ -1040,18 +1185,15 @@ class MainScreen(Screen[None]):
             return
         talks = sum(len(c.talks) for c in chosen)
 
-        def go(request: object) -> None:
-            from notetui.core.export import ExportRequest
-
-            if isinstance(request, ExportRequest):
-                self._export(selection, request.out, request.split, request.merged, False)
+        def go(request: ExportRequest | None) -> None:
+            if request is not None:
+                job = self.ExportJob(selection, request.out, request.split, request.merged)
+                self._export(job, force=False)
 
         self.app.push_screen(ExportDialog(describe(chosen), export_dir(), talks), go)
 
     @work(thread=True, group="export")
-    def _export(
-        self, selection: Selection, out: Path, split: Split | None, merged: bool, force: bool
-    ) -> None:
+    def _export(self, job: ExportJob, *, force: bool) -> None:
         from notetui.core.export import ExportError, export_library
 
         library = self.library
@@ -1059,16 +1201,24 @@ class MainScreen(Screen[None]):
             return
         try:
             result = export_library(
-                library, self.attachments, selection, out, split=split, merged=merged, force=force
+                library,
+                self.attachments,
+                job.selection,
+                job.out,
+                split=job.split,
+                merged=job.merged,
+                force=force,
             )
         except ExportError as error:
-            self.post_message(self.Exported(str(error), error=True))
+            self.post_message(self.Exported(str(error), job, error=True))
             return
-        if result.existing:
-            self._pending_export = (selection, out, split, merged)
-            self.post_message(self.Exported(result.summary(), existing=tuple(result.existing)))
+        except OSError as error:  # a folder that cannot be made, a full disk
+            reason = error.strerror or str(error)
+            self.post_message(
+                self.Exported(f"Cannot export to {job.out}: {reason}", job, error=True)
+            )
             return
-        self.post_message(self.Exported(result.summary()))
+        self.post_message(self.Exported(result.summary(), job, existing=tuple(result.existing)))
 
     @on(Exported)
     def _exported(self, message: Exported) -> None:
@@ -1080,13 +1230,16 @@ class MainScreen(Screen[None]):
             return
         from notetui.dialogs.confirm import ConfirmDialog
 
-        pending = self._pending_export
+        job = message.job
         count = len(message.existing)
 
         def answer(overwrite: bool | None) -> None:
-            if overwrite and pending is not None:
-                self._export(*pending, True)
+            if overwrite:
+                self._export(job, force=True)
+            else:
+                self.notify("Nothing was exported", timeout=3)
 
         first = sanitize_line(str(message.existing[0]))
-        question = f"{count} file(s) exist, e.g. {first}. Overwrite?"
+        files = "A file exists" if count == 1 else f"{count} files exist"
+        question = f"{files} with other content, e.g. {first}. Overwrite?"
         self.app.push_screen(ConfirmDialog(question), answer)

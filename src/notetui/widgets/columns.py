@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from rich.style import Style
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import HorizontalScroll, Vertical
 from textual.message import Message
@@ -24,6 +24,7 @@ from notetui.widgets.point_view import PointView, source_colour, source_letter
 from notetui.widgets.source_column import SourceColumn, source_title
 
 NARROW_WIDTH = 100  # below this, one column at a time
+_TAB_LABEL = 14  # cells of an author's name on a tab: three tabs fit in 80 columns
 
 
 class SourcesPane(Vertical):
@@ -39,8 +40,12 @@ class SourcesPane(Vertical):
     SourcesPane > #merged { display: none; height: 1fr; }
     SourcesPane.-merged > #merged { display: block; }
     SourcesPane.-merged > #columns, SourcesPane.-merged > #column-tabs { display: none; }
-    SourcesPane #merged-header { height: 1; padding: 0 1; background: $panel; }
-    SourcesPane > #point-info { height: 1; padding: 0 1; color: $text-muted; }
+    SourcesPane #merged-header {
+        height: 1; padding: 0 1; background: $panel; text-wrap: nowrap; text-overflow: ellipsis;
+    }
+    SourcesPane > #point-info {
+        height: 1; padding: 0 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis;
+    }
     """
 
     merged: reactive[bool] = reactive(False)
@@ -64,7 +69,7 @@ class SourcesPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Tabs(id="column-tabs")
-        yield HorizontalScroll(id="columns")
+        yield HorizontalScroll(id="columns", can_focus=False)
         with Vertical(id="merged"):
             yield Static(id="merged-header", markup=False)
             yield PointView(id="merged-points")
@@ -79,25 +84,32 @@ class SourcesPane(Vertical):
         self.alignment = alignment
         self.merged_rows = merged_rows
         count = len(specs)
-        columns = self.query_one("#columns", HorizontalScroll)
-        await columns.remove_children()
         shared = self._shared_counts()
-        await columns.mount_all(
-            SourceColumn(
-                index,
-                _header(index, spec, shared[index] if alignment else None),
-                spec.rows,
-                count,
-                own=index,
+        marks = count if alignment else 1  # nothing compared: a narrow gutter
+        headers = [
+            _header(i, spec, shared[i] if alignment else None) for i, spec in enumerate(specs)
+        ]
+        columns = self.query_one("#columns", HorizontalScroll)
+        existing = list(columns.query_children(SourceColumn))
+        if len(existing) == count:  # same number of sources: refill, do not remount
+            for column, header, spec in zip(existing, headers, specs, strict=True):
+                column.show(header, spec.rows, marks)
+        else:
+            await columns.remove_children()
+            await columns.mount_all(
+                SourceColumn(index, headers[index], spec.rows, marks, own=index)
+                for index, spec in enumerate(specs)
             )
-            for index, spec in enumerate(specs)
-        )
         tabs = self.query_one("#column-tabs", Tabs)
-        await tabs.clear()
-        for index, spec in enumerate(specs):
-            label = Text(f"{source_letter(index)} ", Style(color=source_colour(index), bold=True))
-            label.append(sanitize_line(spec.label)[:24])
-            await tabs.add_tab(Tab(label, id=f"tab-{index}"))
+        labels = [_tab_label(index, spec) for index, spec in enumerate(specs)]
+        shown_tabs = list(tabs.query(Tab))
+        if len(shown_tabs) == count:
+            for tab, label in zip(shown_tabs, labels, strict=True):
+                tab.label = label
+        else:
+            await tabs.clear()
+            for index, label in enumerate(labels):
+                await tabs.add_tab(Tab(label, id=f"tab-{index}"))
         header = Text(f"Merged: {len(merged_rows)} points", Style(bold=True))
         several = sum(1 for row in merged_rows if len(row.marks) > 1)
         header.append(f", {several} noted by several authors", Style(dim=True))
@@ -151,11 +163,10 @@ class SourcesPane(Vertical):
         if event.tab.id and event.tab.id.startswith("tab-"):
             self.active = int(event.tab.id[4:])
 
-    def on_descendant_focus(self) -> None:
-        focused = self.screen.focused
-        for column in self.query(SourceColumn):
-            if focused is column.points:
-                self.active = column.index
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        column = event.widget.parent
+        if isinstance(event.widget, PointView) and isinstance(column, SourceColumn):
+            self.active = column.index
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
@@ -225,7 +236,7 @@ class SourcesPane(Vertical):
                     f" {sanitize_line(self.specs[marks[0]].label)} noted this", Style(dim=True)
                 )
         if row is not None and row.line is not None:
-            where = f"  line {row.line}"
+            where = f"{'  ' if info else ''}line {row.line}"
             if row.note:
                 where += f" of {sanitize_line(row.note)}"
             info.append(where, Style(dim=True))
@@ -250,6 +261,14 @@ class SourcesPane(Vertical):
         if column is None:
             return None, None
         return column.index, column.points.current
+
+
+def _tab_label(index: int, spec: SourceRows) -> Text:
+    label = Text(f"{source_letter(index)} ", Style(color=source_colour(index), bold=True))
+    name = Text(sanitize_line(spec.label))
+    name.truncate(_TAB_LABEL, overflow="ellipsis")
+    label.append_text(name)
+    return label
 
 
 def _header(index: int, spec: SourceRows, shared: int | None) -> Text:

@@ -21,7 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from notetui.core.points import PointKind
-from notetui.rendering import CODE_STYLE, block, inline_markdown
+from notetui.rendering import CODE_STYLE, block, inline_markdown, table_lines, wrap
 from notetui.viewmodel import Row
 
 # One colour per source, readable on dark and light themes.
@@ -54,6 +54,7 @@ class PointView(ScrollView, can_focus=True):
         height: 1fr;
         padding: 0 1 0 0;
         scrollbar-size-vertical: 1;
+        scrollbar-gutter: stable;  /* lines are wrapped once, to a width that stays put */
         overflow-x: hidden;
     }
     PointView > .point-view--cursor { background: $boost; }
@@ -201,11 +202,12 @@ class PointView(ScrollView, can_focus=True):
         kind = row.kind
         if kind is PointKind.RULE:
             return [Text("─" * width, Style(dim=True))]
-        if kind in (PointKind.CODE, PointKind.TABLE):
-            style = CODE_STYLE if kind is PointKind.CODE else Style(dim=False)
+        if kind is PointKind.TABLE:
+            return table_lines(row.text, width, console)
+        if kind is PointKind.CODE:
             out: list[Text] = []
             for raw in block(row.text).plain.split("\n"):
-                piece = Text(raw.expandtabs(4), style)
+                piece = Text(raw.expandtabs(4), CODE_STYLE)
                 out.extend(piece.wrap(console, width, overflow="fold") or [Text("")])
             return out
         body = inline_markdown(row.text).copy()
@@ -221,7 +223,7 @@ class PointView(ScrollView, can_focus=True):
         if self.sources > 1 and row.marks and len(row.marks) == 1:
             body.stylize(self.get_component_rich_style("point-view--unique"))
         indent = cell_len(prefix)
-        wrapped = body.wrap(console, max(4, width - indent), overflow="fold") or [Text("")]
+        wrapped = wrap(body, max(4, width - indent))
         result = []
         for number, piece in enumerate(wrapped):
             lead = prefix if number == 0 else " " * indent
@@ -301,7 +303,12 @@ class PointView(ScrollView, can_focus=True):
         target_line = max(0, min(target_line, len(self._lines) - 1))
         self.cursor = self._lines[target_line][0]
 
+    def row_at(self, y: int) -> int | None:
+        """The row shown on line `y` of the view (0 is the top line on screen)."""
+        index = self.scroll_offset.y + y
+        return self._lines[index][0] if 0 <= index < len(self._lines) else None
+
     def on_click(self, event: events.Click) -> None:
-        index = self.scroll_offset.y + event.y
-        if 0 <= index < len(self._lines):
-            self.cursor = self._lines[index][0]
+        row = self.row_at(event.y)
+        if row is not None:
+            self.cursor = row

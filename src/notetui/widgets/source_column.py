@@ -32,7 +32,10 @@ class SourceColumn(Vertical):
 
     DEFAULT_CSS = """
     SourceColumn { width: 1fr; min-width: 34; height: 1fr; border-right: tall $panel; }
-    SourceColumn > .column-header { height: 2; padding: 0 1; background: $panel; }
+    SourceColumn > .column-header {
+        height: 2; padding: 0 1; background: $panel;
+        text-wrap: nowrap; text-overflow: ellipsis;
+    }
     SourceColumn.-active > .column-header { background: $accent 35%; }
     """
 
@@ -45,14 +48,22 @@ class SourceColumn(Vertical):
         self._rows = rows
         self._sources = sources
         self._own = own
+        self._points = PointView(id=f"points-{index}")
 
     def compose(self) -> ComposeResult:
         yield Static(self._header, classes="column-header", markup=False)
-        yield PointView(id=f"points-{self.index}")
+        yield self._points
 
     def on_mount(self) -> None:
         self.points.show(self._rows, sources=self._sources, own=self._own)
 
+    def show(self, header: Text, rows: list[Row], sources: int) -> None:
+        """Show another talk's note from the same position (no remount)."""
+        self._header, self._rows, self._sources = header, rows, sources
+        self.query_one(".column-header", Static).update(header)
+        self.points.show(rows, sources=sources, own=self._own)
+
     @property
     def points(self) -> PointView:
-        return self.query_one(PointView)
+        """The column's points (there from the start, before the column is composed)."""
+        return self._points

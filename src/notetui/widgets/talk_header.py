@@ -30,8 +30,11 @@ class TalkHeader(Vertical):
 
     DEFAULT_CSS = """
     TalkHeader { height: auto; padding: 0 1; border-bottom: solid $primary 40%; }
-    TalkHeader #title { text-style: bold; color: $text; }
+    TalkHeader #title { text-style: bold; color: $text; max-height: 2; }
     TalkHeader #aliases { color: $text-muted; text-style: italic; }
+    TalkHeader #aliases, TalkHeader #speakers, TalkHeader #when, TalkHeader #personal {
+        text-wrap: nowrap; text-overflow: ellipsis;
+    }
     TalkHeader #slides { height: auto; }
     TalkHeader #slides > * { width: auto; }
     TalkHeader #slides Link { margin-right: 2; }

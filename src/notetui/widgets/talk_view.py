@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 
@@ -20,6 +22,7 @@ class TalkView(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.talk: Talk | None = None
+        self._showing = asyncio.Lock()  # one talk at a time: shows remount the columns
 
     def compose(self) -> ComposeResult:
         yield TalkHeader()
@@ -35,8 +38,10 @@ class TalkView(Vertical):
         return self.query_one(SourcesPane)
 
     async def show_talk(self, talk: Talk, event: Event, rows: TalkRows) -> None:
-        if self.talk is not None and self.talk.id != talk.id:
-            self.query_one(FindBar).close()
-        self.talk = talk
-        await self.header.show_talk(talk, event)
-        await self.sources.show(rows.columns, rows.alignment, rows.merged)
+        """Show `talk`; a second call while one runs waits its turn (the last one wins)."""
+        async with self._showing:
+            if self.talk is not None and self.talk.id != talk.id:
+                self.query_one(FindBar).close()
+            self.talk = talk
+            await self.header.show_talk(talk, event)
+            await self.sources.show(rows.columns, rows.alignment, rows.merged)
