@@ -108,9 +108,14 @@ def load_library(
             progress(done, len(files))
     old = None  # let the cached library go before merging builds a new one
     _check(cancelled)
-    notes = _resplit_with_hints(root, notes, texts, entries, settings, cancelled)
-    _check(cancelled)
-    events = tuple(build_events(notes, settings))
+
+    def check() -> None:
+        _check(cancelled)
+
+    digests = [digest(i, note) for i, note in enumerate(notes)]
+    groups = [[d.position for d in group] for group in group_events(digests, settings, check)]
+    notes = _resplit_with_hints(root, notes, groups, texts, entries, cancelled)
+    events = tuple(build_events(notes, settings, groups=groups, check=check))
     library = Library(root=root, events=events, problems=tuple(problems), notes=tuple(notes))
     if store is not None:
         _check(cancelled)
@@ -187,29 +192,26 @@ def _load_one(path: Path, rel: str) -> tuple[Note | None, NoteText | None, tuple
 def _resplit_with_hints(
     root: Path,
     notes: list[Note],
+    groups: list[list[int]],
     texts: dict[str, NoteText],
     entries: dict[str, Entry],
-    settings: MergeSettings,
     cancelled: Cancelled | None = None,
 ) -> list[Note]:
     """Plain-text notes get a second look with the talk titles other notes of their
-    event give: a bare title line with nothing below it is found that way."""
-    if not any(note.format == "text" for note in notes):
-        return notes
-    digests = [digest(i, note) for i, note in enumerate(notes)]
+    event give: a bare title line with nothing below it is found that way. The
+    groups stay as they are: the titles that guide the re-split came from them."""
     replaced = {}
-    _check(cancelled)
-    for group in group_events(digests, settings):
-        if len(group) < 2:
+    for group in groups:
+        if len(group) < 2 or all(notes[i].format != "text" for i in group):
             continue
         _check(cancelled)
-        for d in group:
-            if d.note.format != "text":
+        for i in group:
+            if notes[i].format != "text":
                 continue
-            known = tuple(t.title for other in group if other is not d for t in other.note.talks)
-            again = _hinted_split(root, d.note, known, texts, entries)
+            known = tuple(t.title for j in group if j != i for t in notes[j].talks)
+            again = _hinted_split(root, notes[i], known, texts, entries)
             if again is not None:
-                replaced[d.position] = again
+                replaced[i] = again
     return [replaced.get(i, note) for i, note in enumerate(notes)]
 
 

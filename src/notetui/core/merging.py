@@ -27,7 +27,7 @@ import re
 import sys
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -108,6 +108,8 @@ _STOP_TERMS = frozenset(
         "there",
     )
 )
+Checkpoint = Callable[[], None]  # raises to stop a long merge
+
 _RARE_GRAMS_PER_TITLE = 3
 # A key shared by more notes than this says little; such pairs are left to other keys.
 _MAX_GRAM_BLOCK = 24
@@ -218,10 +220,14 @@ class _Groups:
         self.any_dates[keep] |= self.any_dates[gone]
 
 
-def group_events(digests: Sequence[_Digest], settings: MergeSettings) -> list[list[_Digest]]:
+def group_events(
+    digests: Sequence[_Digest], settings: MergeSettings, check: Checkpoint | None = None
+) -> list[list[_Digest]]:
     """Notes grouped by the event they describe, each group in note order."""
     scored = []
-    for a, b in _candidate_pairs(digests):
+    for count, (a, b) in enumerate(_candidate_pairs(digests)):
+        if check is not None and count % 2048 == 0:
+            check()
         strength = _same_event(digests[a], digests[b], settings)
         if strength > 0:
             scored.append((-strength, a, b))
@@ -560,12 +566,29 @@ def note_event_key(note: Note) -> str:
     return _hash("event-text", *text) if text else _hash("event-path", note.path)
 
 
-def build_events(notes: Sequence[Note], settings: MergeSettings | None = None) -> list[Event]:
+def build_events(
+    notes: Sequence[Note],
+    settings: MergeSettings | None = None,
+    *,
+    groups: Sequence[Sequence[int]] | None = None,
+    check: Checkpoint | None = None,
+) -> list[Event]:
+    """The events of these notes, with their talks merged across notes.
+
+    `groups`: note positions already grouped by event (as `group_events` found them),
+    so that a caller who grouped once need not pay for it again. `check()` is called
+    between steps and may raise to stop a long merge."""
     settings = settings or MergeSettings()
     digests = [digest(i, note) for i, note in enumerate(notes)]
-    events = [
-        _event(group, cluster_talks(group, settings)) for group in group_events(digests, settings)
-    ]
+    if groups is None:
+        grouped = group_events(digests, settings, check)
+    else:
+        grouped = [[digests[i] for i in group] for group in groups]
+    events = []
+    for group in grouped:
+        if check is not None:
+            check()
+        events.append(_event(group, cluster_talks(group, settings)))
     return sort_events(events)
 
 

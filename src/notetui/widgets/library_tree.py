@@ -29,6 +29,8 @@ class NodeRef:
 
 _BADGE = Style(color="#7aa2f7", bold=True)
 _DIM = Style(dim=True)
+# Above this many events the tree opens folded and adds talks as events unfold.
+LAZY_EVENTS = 300
 
 
 def talk_label(talk: Talk, annotations: int = 0) -> Text:
@@ -100,6 +102,8 @@ class LibraryTree(Tree[NodeRef]):
         self._annotation_counts: dict[str, int] = {}
         self._talks: dict[str, Talk] = {}
         self._events: dict[str, Event] = {}
+        self._event_of_talk: dict[str, str] = {}
+        self._unfilled: dict[str, list[Talk]] = {}  # event id: talks not added yet
 
     def show_library(
         self, library: Library, *, keep: NodeRef | None = None, visible: set[str] | None = None
@@ -107,8 +111,13 @@ class LibraryTree(Tree[NodeRef]):
         """Fill the tree; `visible` limits it to those talk and event ids (a tag filter)."""
         self.clear()
         self._node_by_key.clear()
+        self._unfilled.clear()
         self._talks = {t.id: t for t in library.talks}
         self._events = {e.id: e for e in library.events}
+        # A small library opens with every event unfolded. A big one opens folded and
+        # adds an event's talks when it is first unfolded: tens of thousands of nodes
+        # would cost seconds to add and measure before the first paint.
+        lazy = len(library.events) > LAZY_EVENTS
         for event in library.events:
             talks = [t for t in event.talks if visible is None or t.id in visible]
             if visible is not None and not talks and event.id not in visible:
@@ -116,20 +125,15 @@ class LibraryTree(Tree[NodeRef]):
             event_node = self.root.add(
                 event_label(event, self._annotation_counts.get(event.id, 0)),
                 NodeRef("event", event.id),
-                expand=True,
+                expand=not lazy,
+                allow_expand=bool(talks or event.sections),
             )
             self._node_by_key[event.id] = event_node
             for talk in talks:
-                self._node_by_key[talk.id] = event_node.add_leaf(
-                    talk_label(talk, self._annotation_counts.get(talk.id, 0)),
-                    NodeRef("talk", talk.id),
-                )
-            if event.sections:
-                count = len(event.sections)
-                label = Text(f"Event notes ({count})", Style(italic=True, dim=True))
-                self._node_by_key["notes:" + event.id] = event_node.add_leaf(
-                    label, NodeRef("event-notes", event.id)
-                )
+                self._event_of_talk[talk.id] = event.id
+            self._unfilled[event.id] = talks
+            if not lazy:
+                self._fill(event_node)
         if library.problems:
             problems = self.root.add(
                 Text(f"Problems ({len(library.problems)})", Style(color="#f7768e", bold=True)),
@@ -144,6 +148,32 @@ class LibraryTree(Tree[NodeRef]):
         if keep is not None:
             self.call_after_refresh(self.move_to, keep)
 
+    def _fill(self, event_node: TreeNode[NodeRef]) -> None:
+        """Add an event's talks and its notes node, once."""
+        ref = event_node.data
+        if ref is None or ref.id not in self._unfilled:
+            return
+        talks = self._unfilled.pop(ref.id)
+        for talk in talks:
+            self._node_by_key[talk.id] = event_node.add_leaf(
+                talk_label(talk, self._annotation_counts.get(talk.id, 0)),
+                NodeRef("talk", talk.id),
+            )
+        event = self._events[ref.id]
+        if event.sections:
+            label = Text(f"Event notes ({len(event.sections)})", Style(italic=True, dim=True))
+            self._node_by_key["notes:" + event.id] = event_node.add_leaf(
+                label, NodeRef("event-notes", event.id)
+            )
+
+    def _node_for(self, key: str) -> TreeNode[NodeRef] | None:
+        """The node for a tree key, adding its event's talks first if need be."""
+        if key not in self._node_by_key:
+            event_id = self._event_of_talk.get(key) or key.removeprefix("notes:")
+            if (event_node := self._node_by_key.get(event_id)) is not None:
+                self._fill(event_node)
+        return self._node_by_key.get(key)
+
     def set_annotation_counts(self, counts: dict[str, int]) -> None:
         self._annotation_counts = counts
         for key, node in self._node_by_key.items():
@@ -155,7 +185,7 @@ class LibraryTree(Tree[NodeRef]):
     def move_to(self, ref: NodeRef) -> bool:
         """Put the cursor on the node for `ref`; False if it is not in the tree."""
         key = {"event-notes": "notes:" + ref.id, "problems": "problems"}.get(ref.kind, ref.id)
-        node = self._node_by_key.get(key)
+        node = self._node_for(key)
         if node is None:
             return False
         if node.parent is not None:
@@ -183,7 +213,12 @@ class LibraryTree(Tree[NodeRef]):
     def action_expand(self) -> None:
         node = self.cursor_node
         if node is not None and node.allow_expand:
+            self._fill(node)
             node.expand()
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded[NodeRef]) -> None:
+        # Space, enter and a click unfold through Tree itself.
+        self._fill(event.node)
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[NodeRef]) -> None:
         event.stop()
