@@ -159,6 +159,7 @@ def test_the_sample_notes_open_read_and_quit(
     term.send("q")
     assert term.wait_exit() == 0
     assert b"\x1b[?1049l" in term.raw  # the screen is given back
+    assert b"Traceback" not in term.raw
 
 
 # Run in tmp_path: were the markup run, x.svg would land there.
@@ -169,6 +170,7 @@ ESCAPES = (
     "\x1b[2J\x1b[H",  # clear the screen
     "\x9b31m",  # an 8-bit CSI
     "\x1bP+q544e\x1b\\",  # a DCS query
+    "\u202egnp.exe",  # a right-to-left override
 )
 
 
