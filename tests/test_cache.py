@@ -96,7 +96,7 @@ class Calls:
 @pytest.fixture
 def calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[Calls]:
     counted = Calls()
-    split, merge = vars(library_module)["split_note"], vars(library_module)["build_events"]
+    split, merge = vars(library_module)["split_note"], vars(library_module)["merge_groups"]
 
     def counting_split(*args: Any, **kwargs: Any) -> Any:
         counted.splits += 1
@@ -107,7 +107,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[Calls]:
         return merge(*args, **kwargs)
 
     monkeypatch.setattr(library_module, "split_note", counting_split)
-    monkeypatch.setattr(library_module, "build_events", counting_merge)
+    monkeypatch.setattr(library_module, "merge_groups", counting_merge)
     yield counted
 
 

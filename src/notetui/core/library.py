@@ -28,7 +28,7 @@ from notetui.core.cache import (
     pack_stamps,
     stamp_of,
 )
-from notetui.core.merging import MergeSettings, build_events, digest, group_events
+from notetui.core.merging import MergeSettings, NoteDigest, digest, group_events, merge_groups
 from notetui.core.models import Library, Note, Problem
 from notetui.core.reading import NoteText, ReadFailure, iter_note_files, read_note
 from notetui.core.splitting import split_note
@@ -113,9 +113,10 @@ def load_library(
         _check(cancelled)
 
     digests = [digest(i, note) for i, note in enumerate(notes)]
-    groups = [[d.position for d in group] for group in group_events(digests, settings, check)]
-    notes = _resplit_with_hints(root, notes, groups, texts, entries, cancelled)
-    events = tuple(build_events(notes, settings, groups=groups, check=check))
+    groups = group_events(digests, settings, check)
+    groups = _resplit_with_hints(root, groups, texts, entries, cancelled)
+    notes = [d.note for d in sorted((d for g in groups for d in g), key=lambda d: d.position)]
+    events = tuple(merge_groups(groups, settings, check))
     library = Library(root=root, events=events, problems=tuple(problems), notes=tuple(notes))
     if store is not None:
         _check(cancelled)
@@ -191,28 +192,29 @@ def _load_one(path: Path, rel: str) -> tuple[Note | None, NoteText | None, tuple
 
 def _resplit_with_hints(
     root: Path,
-    notes: list[Note],
-    groups: list[list[int]],
+    groups: list[list[NoteDigest]],
     texts: dict[str, NoteText],
     entries: dict[str, Entry],
     cancelled: Cancelled | None = None,
-) -> list[Note]:
+) -> list[list[NoteDigest]]:
     """Plain-text notes get a second look with the talk titles other notes of their
     event give: a bare title line with nothing below it is found that way. The
     groups stay as they are: the titles that guide the re-split came from them."""
-    replaced = {}
+    result = []
     for group in groups:
-        if len(group) < 2 or all(notes[i].format != "text" for i in group):
+        if len(group) < 2 or all(d.note.format != "text" for d in group):
+            result.append(group)
             continue
         _check(cancelled)
-        for i in group:
-            if notes[i].format != "text":
-                continue
-            known = tuple(t.title for j in group if j != i for t in notes[j].talks)
-            again = _hinted_split(root, notes[i], known, texts, entries)
-            if again is not None:
-                replaced[i] = again
-    return [replaced.get(i, note) for i, note in enumerate(notes)]
+        again = []
+        for d in group:
+            hinted = None
+            if d.note.format == "text":
+                known = tuple(t.title for o in group if o is not d for t in o.note.talks)
+                hinted = _hinted_split(root, d.note, known, texts, entries)
+            again.append(d if hinted is None else digest(d.position, hinted))
+        result.append(again)
+    return result
 
 
 def _hinted_split(

@@ -118,7 +118,7 @@ _MIN_SHARED_KEYS = 2
 
 
 @dataclass
-class _Digest:
+class NoteDigest:
     """What merging needs from one note, computed once."""
 
     position: int
@@ -137,11 +137,11 @@ class _Digest:
     vectors: list[dict[str, float]] = field(default_factory=list)  # per group, see _vectors
 
 
-def digest(position: int, note: Note) -> _Digest:
+def digest(position: int, note: Note) -> NoteDigest:
     event = note.event
     title = event.title or ""
     talks = list(note.talks)
-    return _Digest(
+    return NoteDigest(
         position=position,
         note=note,
         event_key=title_key(title),
@@ -183,7 +183,7 @@ def _terms(body: str) -> Counter[str]:
 class _Groups:
     """Union-find over notes that refuses to join groups with conflicting dates."""
 
-    def __init__(self, digests: Sequence[_Digest], slack_days: int) -> None:
+    def __init__(self, digests: Sequence[NoteDigest], slack_days: int) -> None:
         self.parent = list(range(len(digests)))
         self.explicit: list[set[dt.date]] = [
             {d.date} if d.date and d.explicit else set() for d in digests
@@ -221,8 +221,8 @@ class _Groups:
 
 
 def group_events(
-    digests: Sequence[_Digest], settings: MergeSettings, check: Checkpoint | None = None
-) -> list[list[_Digest]]:
+    digests: Sequence[NoteDigest], settings: MergeSettings, check: Checkpoint | None = None
+) -> list[list[NoteDigest]]:
     """Notes grouped by the event they describe, each group in note order."""
     scored = []
     for count, (a, b) in enumerate(_candidate_pairs(digests)):
@@ -235,13 +235,13 @@ def group_events(
     for _, a, b in sorted(scored):
         if groups.compatible(a, b):
             groups.union(a, b)
-    members: dict[int, list[_Digest]] = defaultdict(list)
+    members: dict[int, list[NoteDigest]] = defaultdict(list)
     for d in digests:
         members[groups.find(d.position)].append(d)
     return [members[root] for root in sorted(members)]
 
 
-def _candidate_pairs(digests: Sequence[_Digest]) -> set[tuple[int, int]]:
+def _candidate_pairs(digests: Sequence[NoteDigest]) -> set[tuple[int, int]]:
     """Pairs of notes that share the event URL, the date, the exact event name, or
     several of the rarest trigrams of their event and talk titles. Rare trigrams keep
     blocks small while two wordings of one title still share some of them."""
@@ -291,7 +291,7 @@ def _trigrams(key: str) -> set[str]:
     return {sys.intern(kind + text[i : i + 3]) for i in range(len(text) - 2)}
 
 
-def _same_event(a: _Digest, b: _Digest, settings: MergeSettings) -> float:
+def _same_event(a: NoteDigest, b: NoteDigest, settings: MergeSettings) -> float:
     """How sure we are that two notes describe one event; 0 when they do not."""
     if a.date and b.date and a.explicit and b.explicit and a.date != b.date:
         return 0.0
@@ -337,10 +337,10 @@ def event_title_similarity(a: str, b: str, words_a: str = "", words_b: str = "")
 
 @dataclass
 class _Cluster:
-    members: list[tuple[_Digest, int]]  # (note digest, index of its talk)
+    members: list[tuple[NoteDigest, int]]  # (note digest, index of its talk)
 
 
-def _aligned_scores(a: _Digest, b: _Digest, settings: MergeSettings) -> list[float]:
+def _aligned_scores(a: NoteDigest, b: NoteDigest, settings: MergeSettings) -> list[float]:
     """Scores of the talk pairs the alignment of two notes' talk lists makes.
 
     Only pairs that share a few title trigrams are scored at all, which keeps the
@@ -356,7 +356,7 @@ def _aligned_scores(a: _Digest, b: _Digest, settings: MergeSettings) -> list[flo
     return [matrix[i][j] for i, j in pairs]
 
 
-def cluster_talks(group: Sequence[_Digest], settings: MergeSettings) -> list[_Cluster]:
+def cluster_talks(group: Sequence[NoteDigest], settings: MergeSettings) -> list[_Cluster]:
     """The group's talks merged across notes, in event order."""
     ordered = sorted(group, key=lambda d: (-len(d.talks), d.note.path))
     _set_vectors(group)
@@ -388,7 +388,7 @@ def cluster_talks(group: Sequence[_Digest], settings: MergeSettings) -> list[_Cl
 
 
 def _insert_unmatched(
-    clusters: list[_Cluster], rows: list[tuple[_Digest, int]], matched: dict[int, int]
+    clusters: list[_Cluster], rows: list[tuple[NoteDigest, int]], matched: dict[int, int]
 ) -> list[_Cluster]:
     """Put a note's new talks right after the cluster its previous talk joined."""
     result = list(clusters)
@@ -404,8 +404,8 @@ def _insert_unmatched(
 
 
 def _score_matrix(
-    rows: list[tuple[_Digest, int]],
-    columns: list[list[tuple[_Digest, int]]],
+    rows: list[tuple[NoteDigest, int]],
+    columns: list[list[tuple[NoteDigest, int]]],
     *,
     with_bodies: bool,
 ) -> list[list[float]]:
@@ -416,7 +416,7 @@ def _score_matrix(
 
 
 def talk_score(
-    a: tuple[_Digest, int], b: tuple[_Digest, int], *, with_bodies: bool = False
+    a: tuple[NoteDigest, int], b: tuple[NoteDigest, int], *, with_bodies: bool = False
 ) -> float:
     """0-100+: how likely two notes' talks are the same talk.
 
@@ -490,7 +490,7 @@ def _same_speaker(a: Sequence[Speaker], b: Sequence[Speaker]) -> bool:
     return bool(names_a & {re.sub(r"\s+", "", fold(s.name)) for s in b})
 
 
-def _set_vectors(group: Sequence[_Digest]) -> None:
+def _set_vectors(group: Sequence[NoteDigest]) -> None:
     """Unit tf-idf vectors of each talk's body, with idf over this event's talks."""
     frequency: Counter[str] = Counter()
     documents = 0
@@ -566,26 +566,22 @@ def note_event_key(note: Note) -> str:
     return _hash("event-text", *text) if text else _hash("event-path", note.path)
 
 
-def build_events(
-    notes: Sequence[Note],
-    settings: MergeSettings | None = None,
-    *,
-    groups: Sequence[Sequence[int]] | None = None,
-    check: Checkpoint | None = None,
-) -> list[Event]:
-    """The events of these notes, with their talks merged across notes.
-
-    `groups`: note positions already grouped by event (as `group_events` found them),
-    so that a caller who grouped once need not pay for it again. `check()` is called
-    between steps and may raise to stop a long merge."""
+def build_events(notes: Sequence[Note], settings: MergeSettings | None = None) -> list[Event]:
+    """The events of these notes, with their talks merged across notes."""
     settings = settings or MergeSettings()
     digests = [digest(i, note) for i, note in enumerate(notes)]
-    if groups is None:
-        grouped = group_events(digests, settings, check)
-    else:
-        grouped = [[digests[i] for i in group] for group in groups]
+    return merge_groups(group_events(digests, settings), settings)
+
+
+def merge_groups(
+    groups: Iterable[Sequence[NoteDigest]],
+    settings: MergeSettings,
+    check: Checkpoint | None = None,
+) -> list[Event]:
+    """One event per group of notes (as `group_events` found them), talks merged.
+    `check()` is called between groups and may raise to stop a long merge."""
     events = []
-    for group in grouped:
+    for group in groups:
         if check is not None:
             check()
         events.append(_event(group, cluster_talks(group, settings)))
@@ -601,7 +597,7 @@ def sort_events(events: Iterable[Event]) -> list[Event]:
     return [*dated, *undated]
 
 
-def _event(group: Sequence[_Digest], clusters: Sequence[_Cluster]) -> Event:
+def _event(group: Sequence[NoteDigest], clusters: Sequence[_Cluster]) -> Event:
     by_path = sorted(group, key=lambda d: d.note.path)
     event_keys = {d.position: note_event_key(d.note) for d in group}
     event_id = "e" + min(event_keys.values())[:11]
@@ -642,14 +638,14 @@ def _event(group: Sequence[_Digest], clusters: Sequence[_Cluster]) -> Event:
     )
 
 
-def _event_titles(notes: Sequence[_Digest]) -> tuple[str, list[str]]:
+def _event_titles(notes: Sequence[NoteDigest]) -> tuple[str, list[str]]:
     """The event's main name and its other names, distinct by matching key."""
     named = [d for d in notes if d.note.event.title]
     if not named:
         return notes[0].note.name, []
     counts = Counter(d.event_key for d in named)
 
-    def rank(d: _Digest) -> tuple[bool, int, bool, int]:
+    def rank(d: NoteDigest) -> tuple[bool, int, bool, int]:
         title = d.note.event.title or ""
         # A relay's name is the relay's; the original event's name is the better title.
         relay = bool(_RELAY.search(title))
@@ -666,7 +662,7 @@ def _event_titles(notes: Sequence[_Digest]) -> tuple[str, list[str]]:
     return title, aliases
 
 
-def _event_date(group: Sequence[_Digest]) -> str | None:
+def _event_date(group: Sequence[NoteDigest]) -> str | None:
     explicit = Counter(d.date for d in group if d.date and d.explicit)
     if explicit:
         return min(explicit, key=lambda day: (-explicit[day], day)).isoformat()
@@ -699,7 +695,7 @@ def _talk(cluster: _Cluster, event_id: str, event_keys: dict[int, str]) -> Talk:
     )
 
 
-def _source(d: _Digest, section: Section, key: str) -> Source:
+def _source(d: NoteDigest, section: Section, key: str) -> Source:
     return Source(
         note=d.note.path,
         author=d.note.event.author,
