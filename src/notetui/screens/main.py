@@ -13,6 +13,7 @@ import subprocess
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -46,7 +47,7 @@ from notetui.core.models import Event, Library, Source, Talk
 from notetui.core.points import DEFAULT_POINT_THRESHOLD
 from notetui.core.reading import is_note_name
 from notetui.core.search import SearchHit, SearchIndex
-from notetui.core.store import Store, StoreError
+from notetui.core.store import Anchor, Store, StoreError
 from notetui.core.text import sanitize_line
 from notetui.screens.annotations import AnnotationAction, ListState
 from notetui.search_docs import build_index
@@ -669,23 +670,32 @@ class MainScreen(Screen[None]):
             return
         from notetui.dialogs.annotate import AnnotateDialog
 
-        title, titles, event_title, event_date = target_titles(self.library, target)
         kind = "talk" if self.library.talk(target) else "event"
+        title = target_titles(self.library, target)[0]
+        self.app.push_screen(
+            AnnotateDialog(sanitize_line(title)), self._saver(kind, target, anchor=None)
+        )
+
+    def _saver(self, kind: str, target: str, anchor: Anchor | None) -> Callable[[str | None], None]:
+        """What saves the text an AnnotateDialog returns as a new annotation on `target`."""
 
         def saved(text: str | None) -> None:
-            if text:
-                self._write(
-                    "add",
-                    target=kind,
-                    target_id=target,
-                    text=text,
-                    title=title,
-                    titles=list(titles),
-                    event_title=event_title,
-                    event_date=event_date,
-                )
+            if not text or self.library is None:
+                return
+            title, titles, event_title, event_date = target_titles(self.library, target)
+            self._write(
+                "add",
+                target=kind,
+                target_id=target,
+                text=text,
+                title=title,
+                titles=list(titles),
+                event_title=event_title,
+                event_date=event_date,
+                anchor=anchor,
+            )
 
-        self.app.push_screen(AnnotateDialog(sanitize_line(title)), saved)
+        return saved
 
     def action_annotate_passage(self) -> None:
         point = self._current_point()
@@ -711,7 +721,6 @@ class MainScreen(Screen[None]):
             and row.line is not None
             and p.line == row.line
         ]
-        title, titles, event_title, event_date = target_titles(self.library, target)
         heading = f"Passage in {sanitize_line(source.note)}, line {row.line}"
         if existing:
             current = existing[0].annotation
@@ -728,23 +737,10 @@ class MainScreen(Screen[None]):
                 AnnotateDialog(heading, context=anchor.quote, initial=current.text), edited
             )
             return
-        kind = "passage"
-
-        def saved(text: str | None) -> None:
-            if text:
-                self._write(
-                    "add",
-                    target=kind,
-                    target_id=target,
-                    text=text,
-                    title=title,
-                    titles=list(titles),
-                    event_title=event_title,
-                    event_date=event_date,
-                    anchor=anchor,
-                )
-
-        self.app.push_screen(AnnotateDialog(heading, context=anchor.quote), saved)
+        self.app.push_screen(
+            AnnotateDialog(heading, context=anchor.quote),
+            self._saver("passage", target, anchor=anchor),
+        )
 
     def action_edit_tags(self) -> None:
         target = self._current_target()

@@ -53,29 +53,21 @@ class FindBar(Horizontal):
         Binding("escape", "close", "Close find", key_display="esc", id="find.close"),
     ]
 
-    class Changed(Message):
+    class _Query(Message):
+        def __init__(self, bar: FindBar, query: str) -> None:
+            super().__init__()
+            self.bar = bar
+            self.query = query
+
+        @property
+        def control(self) -> FindBar:
+            return self.bar
+
+    class Changed(_Query):
         """The query changed (every keystroke)."""
 
-        def __init__(self, bar: FindBar, query: str) -> None:
-            super().__init__()
-            self.bar = bar
-            self.query = query
-
-        @property
-        def control(self) -> FindBar:
-            return self.bar
-
-    class Submitted(Message):
+    class Submitted(_Query):
         """Enter: go to the match and back to reading (n/N move on)."""
-
-        def __init__(self, bar: FindBar, query: str) -> None:
-            super().__init__()
-            self.bar = bar
-            self.query = query
-
-        @property
-        def control(self) -> FindBar:
-            return self.bar
 
     class Closed(Message):
         """Escape: the bar is hidden; clear the highlights."""
