@@ -17,8 +17,9 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-SCORER = Path(__file__).resolve().parents[2] / "shared" / "tools" / "score.py"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CORPUS = SHARED / "corpus"
+SCORER = SHARED / "tools" / "score.py"
 NOTES = REPO / "notes"
 NOTES_EXPECTED = REPO / "tests" / "data" / "notes_expected.json"
 
@@ -44,11 +45,24 @@ def isolated_locations(
     yield home
 
 
+def need_shared(path: Path) -> None:
+    """Skip, or fail, a test that reads `path` from ../shared.
+
+    The corpus is other people's writing, so this repository does not ship it: in a
+    clone with no ../shared beside it, the corpus tests are skipped and say why.
+    Where ../shared is there (as in CI) but `path` is not, the test fails instead,
+    so the corpus checks can never go quiet by accident."""
+    if path.is_file():
+        return
+    if not SHARED.is_dir():
+        pytest.skip(f"needs {path}: the real notes are not shipped; put ../shared beside the clone")
+    pytest.fail(f"{SHARED} is there but {path} is not")
+
+
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     """The real notes in ../shared/corpus. Read in place: their text never enters the project."""
-    if not (CORPUS / "expected.json").is_file():
-        pytest.skip(f"the shared corpus is not at {CORPUS}")
+    need_shared(CORPUS / "expected.json")
     return CORPUS
 
 
@@ -61,8 +75,7 @@ def corpus_expected(corpus_dir: Path) -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def scorer() -> Path:
     """The shared scorer script: `score.py EXPECTED ACTUAL` prints a summary with ok=True|False."""
-    if not SCORER.is_file():
-        pytest.skip(f"the scorer is not at {SCORER}")
+    need_shared(SCORER)
     return SCORER
 
 

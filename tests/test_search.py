@@ -321,10 +321,10 @@ def test_limit_keeps_the_best(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="module")
-def corpus() -> dict[str, list[str]]:
-    if not CORPUS.is_dir():
-        pytest.skip(f"no corpus at {CORPUS}")
-    return {p.name: p.read_text(encoding="utf-8").split("\n") for p in sorted(CORPUS.glob("*.txt"))}
+def corpus(corpus_dir: Path) -> dict[str, list[str]]:
+    return {
+        p.name: p.read_text(encoding="utf-8").split("\n") for p in sorted(corpus_dir.glob("*.txt"))
+    }
 
 
 @pytest.fixture(scope="module")
