@@ -61,7 +61,7 @@ def _import_core() -> None:
 
 def work_floor(root: Path, _cache: Path) -> dict[str, float]:
     _import_core()
-    from notetui.core.reading import ReadFailure, iter_note_files, read_note
+    from notetui.core.load.files import ReadFailure, iter_note_files, read_note
 
     start = time.perf_counter()
     for path in iter_note_files(root):
@@ -72,8 +72,8 @@ def work_floor(root: Path, _cache: Path) -> dict[str, float]:
 
 def work_full(root: Path, _cache: Path) -> dict[str, float]:
     _import_core()
-    from notetui.core.library import load_library
-    from notetui.core.merging import build_events
+    from notetui.core.load.library import load_library
+    from notetui.core.merge.merging import build_events
 
     start = time.perf_counter()
     library = load_library(root, cache=False)
@@ -87,8 +87,8 @@ def work_full(root: Path, _cache: Path) -> dict[str, float]:
 
 def work_load(root: Path, cache: Path) -> dict[str, float]:
     _import_core()
-    from notetui.core.cache import MAGIC, NoteCache
-    from notetui.core.library import load_library
+    from notetui.core.load.cache import MAGIC, NoteCache
+    from notetui.core.load.library import load_library
 
     start = time.perf_counter()
     load_library(root, cache=cache)
@@ -106,7 +106,7 @@ def work_rss(root: Path, cache: Path) -> dict[str, float]:
     code = (
         f"import sys; sys.path.insert(0, {str(REPO / 'src')!r})\n"
         "from pathlib import Path\n"
-        "from notetui.core.library import load_library\n"
+        "from notetui.core.load.library import load_library\n"
         "cache = Path(sys.argv[2]) if sys.argv[2] != '-' else False\n"
         "load_library(Path(sys.argv[1]), cache=cache)\n"
     )
@@ -137,8 +137,8 @@ def work_paint(root: Path, cache: Path) -> dict[str, float]:
     os.environ["NOTETUI_CACHE"] = str(cache)
     _import_core()
     from notetui.app import make_app
-    from notetui.screens.main import MainScreen
-    from notetui.widgets.library_tree import LibraryTree
+    from notetui.ui.screens.main import MainScreen
+    from notetui.ui.widgets.library_tree import LibraryTree
 
     async def run() -> float:
         with tempfile.TemporaryDirectory(prefix="bench-paint-") as home:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from notetui.core.search import SearchDoc, SearchIndex
+from notetui.core.search.index import SearchDoc, SearchIndex
 
 # ----------------------------------------------------------------------------------------------
 # Vocabulary (invented for this benchmark)

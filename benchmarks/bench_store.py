@@ -20,8 +20,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from notetui.core.store import SCHEMA_VERSION, Store, new_uid
-from notetui.core.store_storage import AtomicJSONStorage
+from notetui.core.annotations.storage import AtomicJSONStorage
+from notetui.core.annotations.store import SCHEMA_VERSION, Store, new_uid
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
 TEXT = (

@@ -16,12 +16,9 @@ from typing import Any
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-CORPUS = SHARED / "corpus"
-SCORER = SHARED / "tools" / "score.py"
-NOTES = REPO / "notes"
-NOTES_EXPECTED = REPO / "tests" / "data" / "notes_expected.json"
+from support.paths import CORPUS, NOTES, SCORER, SHARED, TEST_DATA
+
+NOTES_EXPECTED = TEST_DATA / "notes_expected.json"
 
 _LOCATION_VARS = {
     "NOTETUI_DATA": "data",

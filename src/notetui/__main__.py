@@ -1,3 +1,3 @@
-from notetui.cli import main
+from notetui.cli.main import main
 
 main()

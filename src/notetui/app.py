@@ -12,10 +12,10 @@ from textual.screen import Screen
 from notetui.core.config import Config, load_config
 from notetui.core.locations import config_path, data_dir
 from notetui.core.state import load_state, save_state
-from notetui.keys import binding_groups
-from notetui.providers import LibraryProvider
-from notetui.screens.help import HelpScreen
-from notetui.screens.main import MainScreen
+from notetui.ui.keys import binding_groups
+from notetui.ui.providers import LibraryProvider
+from notetui.ui.screens.help import HelpScreen
+from notetui.ui.screens.main import MainScreen
 
 DEFAULT_THEME = "tokyo-night"
 

@@ -17,12 +17,12 @@ from textual.widgets._footer import FooterKey
 from textual.widgets._toast import Toast
 
 from notetui.app import NoteTuiApp, make_app
-from notetui.screens.main import MainScreen
-from notetui.widgets.library_tree import LibraryTree, NodeRef
-from notetui.widgets.point_view import PointView
-from notetui.widgets.talk_view import TalkView
+from notetui.ui.screens.main import MainScreen
+from notetui.ui.widgets.library_tree import LibraryTree, NodeRef
+from notetui.ui.widgets.point_view import PointView
+from notetui.ui.widgets.talk_view import TalkView
+from support.paths import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 SAMPLE_NOTES = REPO / "notes"
 SIZE = (160, 48)
 

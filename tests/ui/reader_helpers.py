@@ -17,8 +17,8 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 
 from notetui.app import NoteTuiApp, make_app
-from notetui.screens.main import MainScreen
-from notetui.widgets.point_view import PointView
+from notetui.ui.screens.main import MainScreen
+from notetui.ui.widgets.point_view import PointView
 
 WIDE = (200, 50)
 NARROW = (80, 24)

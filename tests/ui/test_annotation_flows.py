@@ -26,19 +26,19 @@ from flow_helpers import (
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Static
 
-from notetui.annotating import passage_anchor
 from notetui.app import NoteTuiApp
-from notetui.core import store as store_module
-from notetui.core.library import load_library
+from notetui.core.annotations import store as store_module
+from notetui.core.annotations.store import Store
+from notetui.core.load.library import load_library
 from notetui.core.models import Library, Talk
-from notetui.core.points import PointKind
-from notetui.core.store import Store
-from notetui.dialogs.annotate import AnnotateDialog
-from notetui.dialogs.confirm import ConfirmDialog
-from notetui.dialogs.pick import TagFilterDialog, TalkPicker
-from notetui.dialogs.tags import TagsDialog
-from notetui.screens.annotations import AnnotationsScreen
-from notetui.viewmodel import talk_rows
+from notetui.core.points.points import PointKind
+from notetui.ui.annotating import passage_anchor
+from notetui.ui.dialogs.annotate import AnnotateDialog
+from notetui.ui.dialogs.confirm import ConfirmDialog
+from notetui.ui.dialogs.pick import TagFilterDialog, TalkPicker
+from notetui.ui.dialogs.tags import TagsDialog
+from notetui.ui.rows import talk_rows
+from notetui.ui.screens.annotations import AnnotationsScreen
 
 pytestmark = pytest.mark.anyio
 

@@ -11,8 +11,8 @@ from textual.app import App
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from notetui.dialogs.confirm import ConfirmDialog
-from notetui.screens.annotations import AnnotationAction, AnnotationRow, AnnotationsScreen
+from notetui.ui.dialogs.confirm import ConfirmDialog
+from notetui.ui.screens.annotations import AnnotationAction, AnnotationRow, AnnotationsScreen
 
 pytestmark = pytest.mark.anyio
 

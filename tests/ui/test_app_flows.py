@@ -33,14 +33,14 @@ from textual.widgets import Input, Static
 
 from notetui.app import DEFAULT_THEME, NoteTuiApp
 from notetui.core.locations import export_dir
-from notetui.dialogs.annotate import AnnotateDialog
-from notetui.dialogs.confirm import ConfirmDialog
-from notetui.dialogs.export import ExportDialog
-from notetui.screens.help import HelpScreen
-from notetui.screens.main import editor_command
-from notetui.widgets.library_tree import NodeRef
-from notetui.widgets.point_view import PointView
-from notetui.widgets.talk_view import TalkView
+from notetui.ui.dialogs.annotate import AnnotateDialog
+from notetui.ui.dialogs.confirm import ConfirmDialog
+from notetui.ui.dialogs.export import ExportDialog
+from notetui.ui.screens.help import HelpScreen
+from notetui.ui.screens.main import editor_command
+from notetui.ui.widgets.library_tree import NodeRef
+from notetui.ui.widgets.point_view import PointView
+from notetui.ui.widgets.talk_view import TalkView
 
 pytestmark = pytest.mark.anyio
 

@@ -11,10 +11,10 @@ from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static, TextArea
 
-from notetui.dialogs.annotate import AnnotateDialog
-from notetui.dialogs.confirm import ConfirmDialog
-from notetui.dialogs.pick import TagFilterDialog, TalkPicker
-from notetui.dialogs.tags import TagsDialog, complete_tag, split_tags
+from notetui.ui.dialogs.annotate import AnnotateDialog
+from notetui.ui.dialogs.confirm import ConfirmDialog
+from notetui.ui.dialogs.pick import TagFilterDialog, TalkPicker
+from notetui.ui.dialogs.tags import TagsDialog, complete_tag, split_tags
 
 pytestmark = pytest.mark.anyio
 

@@ -39,18 +39,19 @@ from textual.pilot import Pilot
 from textual.widgets import ContentSwitcher, OptionList, Static, Tabs
 
 from notetui.app import NoteTuiApp
-from notetui.core.points import PointKind
-from notetui.rendering import inline_markdown
-from notetui.screens.help import HelpScreen
-from notetui.screens.main import MainScreen
-from notetui.widgets.columns import SourcesPane
-from notetui.widgets.event_view import EventView
-from notetui.widgets.library_tree import LibraryTree, NodeRef
-from notetui.widgets.point_view import PointView
-from notetui.widgets.problems_view import ProblemsView
-from notetui.widgets.source_column import SourceColumn
-from notetui.widgets.talk_header import TalkHeader
-from notetui.widgets.talk_view import TalkView
+from notetui.core.points.points import PointKind
+from notetui.ui.rendering import inline_markdown
+from notetui.ui.screens.help import HelpScreen
+from notetui.ui.screens.main import MainScreen
+from notetui.ui.widgets.columns import SourcesPane
+from notetui.ui.widgets.event_view import EventView
+from notetui.ui.widgets.library_tree import LibraryTree, NodeRef
+from notetui.ui.widgets.point_view import PointView
+from notetui.ui.widgets.problems_view import ProblemsView
+from notetui.ui.widgets.source_column import SourceColumn
+from notetui.ui.widgets.talk_header import TalkHeader
+from notetui.ui.widgets.talk_view import TalkView
+from support.paths import NOTES
 
 pytestmark = pytest.mark.anyio
 
@@ -395,7 +396,7 @@ async def test_event_shows_its_other_sections_side_by_side_and_its_talks(
 
 async def test_problems_node_shows_each_unreadable_note_and_why(tmp_path: Path) -> None:
     root = tmp_path / "notes"
-    shutil.copytree(Path(__file__).resolve().parents[2] / "notes", root)
+    shutil.copytree(NOTES, root)
     (root / "broken.md").write_bytes(b"# a note\x00\x01\x02 that is binary\n")
     app = new_app(root, tmp_path)
     async with app.run_test(size=WIDE) as pilot:

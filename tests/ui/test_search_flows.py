@@ -28,10 +28,10 @@ from textual.widgets import Input, Static
 
 from notetui.app import NoteTuiApp
 from notetui.core.models import Talk
-from notetui.core.search import SearchHit
-from notetui.screens.search import SearchScreen
-from notetui.widgets.find_bar import FindBar
-from notetui.widgets.talk_view import TalkView
+from notetui.core.search.index import SearchHit
+from notetui.ui.screens.search import SearchScreen
+from notetui.ui.widgets.find_bar import FindBar
+from notetui.ui.widgets.talk_view import TalkView
 
 pytestmark = pytest.mark.anyio
 

@@ -14,9 +14,9 @@ from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 
-from notetui.core.search import SearchDoc, SearchHit, SearchIndex
-from notetui.screens.search import SearchScreen
-from notetui.widgets.find_bar import FindBar, find_rows
+from notetui.core.search.index import SearchDoc, SearchHit, SearchIndex
+from notetui.ui.screens.search import SearchScreen
+from notetui.ui.widgets.find_bar import FindBar, find_rows
 
 pytestmark = pytest.mark.anyio
 
@@ -199,10 +199,10 @@ async def test_hostile_fragment_is_literal_and_inert(tmp_path: Path) -> None:
 
 
 async def test_corpus_queries_in_japanese_and_english(corpus_dir: Path) -> None:
-    from notetui.core.anchoring import Attachments
-    from notetui.core.library import load_library
+    from notetui.core.annotations.anchoring import Attachments
+    from notetui.core.load.library import load_library
+    from notetui.core.search.docs import build_index
     from notetui.core.text import fold
-    from notetui.search_docs import build_index
 
     library = load_library(corpus_dir)
     index = build_index(library, Attachments())

@@ -20,7 +20,7 @@ import pytest
 from reader_helpers import NARROW, WIDE, loaded, new_app, settle, wait_for
 from textual.pilot import Pilot
 
-from notetui.screens.help import HelpScreen
+from notetui.ui.screens.help import HelpScreen
 
 TALK = "K8S上のGoサービスでGOMAXPROCSとGOMEMLIMITを見直した話"  # 3 authors, 4 shared points
 EVENT = "Shibuya Go Meetup #18"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from flow_helpers import copy_notes, loaded, new_app, tree_cursor, tree_ids, tree_widget, wait_for
 
-from notetui.widgets import library_tree
-from notetui.widgets.library_tree import NodeRef
+from notetui.ui.widgets import library_tree
+from notetui.ui.widgets.library_tree import NodeRef
 
 pytestmark = pytest.mark.anyio
 

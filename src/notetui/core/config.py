@@ -23,7 +23,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from notetui.core.merging import MergeSettings
+    from notetui.core.merge.merging import MergeSettings
 
 __all__ = ["TEMPLATE", "Config", "Thresholds", "create_config", "load_config"]
 
@@ -45,7 +45,7 @@ class Thresholds:
     point_match: float = 64.0  # two notes' points about a talk line up at or above this
 
     def merge_settings(self) -> MergeSettings:
-        from notetui.core.merging import MergeSettings
+        from notetui.core.merge.merging import MergeSettings
 
         return MergeSettings(
             talk_match=self.talk_match,

@@ -1,0 +1,190 @@
+"""Housekeeping commands: where things are (`locate`), the store's health (`db check`),
+and the config file (`config --path`, `config --edit`, `config --check`)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import subprocess
+from pathlib import Path
+
+import click
+
+from notetui.cli.common import PATH, db_option, fail, notes_option
+from notetui.core.config import Config, create_config, load_config
+from notetui.core.locations import (
+    Locations,
+    cache_dir,
+    config_path,
+    database_path,
+    default_notes,
+    export_dir,
+)
+
+
+def user_config(*, quiet: bool = False) -> Config:
+    """The config file's settings; its problems go to stderr, one line each."""
+    config, problems = load_config(config_path())
+    if not quiet:
+        for problem in problems:
+            click.echo(f"notetui: config: {problem}", err=True)
+    return config
+
+
+def configured_notes(path: Path | None) -> Path:
+    """The notes folder a command reads: --notes, $NOTETUI_NOTES, the config's `notes`,
+    ./notes, then the bundled samples."""
+    if path is not None:
+        return path
+    if os.environ.get("NOTETUI_NOTES", "").strip():
+        return default_notes()
+    return default_notes(user_config().notes)
+
+
+def locations(notes: Path | None, db: Path | None) -> Locations:
+    return Locations(
+        notes=configured_notes(notes).expanduser().absolute(),
+        database=database_path(db).expanduser().absolute(),
+        config=config_path().expanduser().absolute(),
+        export=export_dir().expanduser().absolute(),
+        cache=cache_dir().expanduser().absolute(),
+    )
+
+
+@click.command("locate")
+@notes_option
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the locations as a JSON object.")
+def locate_command(notes: Path | None, db: Path | None, as_json: bool) -> None:
+    """Print where notetui reads and writes, one `name: path` per line.
+
+    \b
+    notes     the notes folder read when no PATH is given
+    database  the annotations and tags store ($NOTETUI_DB, --db)
+    config    the config file ($NOTETUI_CONFIG, $NOTETUI_CONFIG_DIR)
+    export    where exports go ($NOTETUI_EXPORT)
+    cache     the cache folder ($NOTETUI_CACHE)
+    """
+    found = locations(notes, db)
+    rows = {
+        "notes": found.notes,
+        "database": found.database,
+        "config": found.config,
+        "export": found.export,
+        "cache": found.cache,
+    }
+    if as_json:
+        click.echo(json.dumps({k: str(v) for k, v in rows.items()}, ensure_ascii=False, indent=2))
+        return
+    for name, path in rows.items():
+        click.echo(f"{name}: {path}")
+
+
+@click.group("db")
+def db_group() -> None:
+    """The annotations store."""
+
+
+@db_group.command("check")
+@db_option
+def db_check_command(db: Path | None) -> None:
+    """Check the store without changing it.
+
+    Prints "ok: N annotations, M tag sets" and exits 0 when the store is healthy (a
+    store that does not exist yet is healthy and empty); otherwise prints each
+    problem on one line and exits 1. The file is only read, never written.
+    """
+    from notetui.core.annotations.storage import BadStore, StoreError, parse_store, read_bytes
+    from notetui.core.annotations.store import check_store
+
+    path = database_path(db).expanduser()
+    try:
+        problems = check_store(path)
+        raw = None if problems else read_bytes(path)
+        tables = {} if raw is None else parse_store(raw, path)
+    except (BadStore, StoreError) as error:  # changed on disk between the two reads
+        problems = [str(error)]
+    except OSError as error:
+        problems = [f"{path} cannot be read ({error.strerror or error})"]
+    if problems:
+        for problem in problems:
+            click.echo(" ".join(problem.split()))
+        raise SystemExit(1)
+    annotations = len(tables.get("annotations", {}))
+    tag_sets = len(tables.get("tags", {}))
+    where = "" if raw is not None else f" (no store at {path} yet)"
+    click.echo(f"ok: {annotations} annotations, {tag_sets} tag sets{where}")
+
+
+@click.command("config")
+@click.option("--path", "show_path", is_flag=True, help="Print the config file's path.")
+@click.option(
+    "--edit",
+    is_flag=True,
+    help="Open the config file in $VISUAL or $EDITOR (created from a template if missing).",
+)
+@click.option("--check", is_flag=True, help="Check the config file: problems exit 1.")
+@click.option(
+    "--config",
+    "config_file",
+    type=PATH,
+    default=None,
+    help="Use this config file (default: $NOTETUI_CONFIG or the config folder).",
+)
+@click.pass_context
+def config_command(
+    ctx: click.Context, show_path: bool, edit: bool, check: bool, config_file: Path | None
+) -> None:
+    """The config file: notes folder, theme, keymap and thresholds (TOML).
+
+    \b
+    notetui config --path    print where it is
+    notetui config --edit    edit it (a commented template is written first)
+    notetui config --check   print its problems, one line each; exit 1 if any
+    """
+    if show_path + edit + check != 1:
+        if show_path or edit or check:
+            fail("use one of --path, --edit and --check")
+        click.echo(ctx.get_help())
+        return
+    path = config_path(config_file).expanduser().absolute()
+    if show_path:
+        click.echo(str(path))
+    elif edit:
+        _edit(path)
+    else:
+        _, problems = load_config(path)
+        for problem in problems:
+            click.echo(problem)
+        if problems:
+            raise SystemExit(1)
+        click.echo(f"ok: {path}" + ("" if path.exists() else " (not written yet: defaults)"))
+
+
+def _edit(path: Path) -> None:
+    editor = os.environ.get("VISUAL", "").strip() or os.environ.get("EDITOR", "").strip()
+    if not editor:
+        fail(f"no editor: set $VISUAL or $EDITOR (the config file is {path})")
+    try:
+        command = shlex.split(editor)
+    except ValueError as error:
+        fail(f"cannot read the editor command {editor!r} ({error})")
+    if not command:
+        fail(f"no editor: set $VISUAL or $EDITOR (the config file is {path})")
+    try:
+        if create_config(path):
+            click.echo(f"wrote a commented template to {path}", err=True)
+    except OSError as error:
+        fail(f"cannot write {path} ({error.strerror or error})", 1)
+    try:
+        done = subprocess.run([*command, str(path)], check=False)
+    except OSError as error:
+        fail(f"cannot run the editor {command[0]!r} ({error.strerror or error})")
+    if done.returncode != 0:
+        fail(f"the editor {command[0]!r} exited with code {done.returncode}", 1)
+    _, problems = load_config(path)
+    for problem in problems:
+        click.echo(f"notetui: config: {problem}", err=True)
+    if problems:
+        raise SystemExit(1)

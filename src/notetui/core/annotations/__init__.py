@@ -1,0 +1,1 @@
+"""The user's annotations and tags: the store, its file, re-attachment."""

@@ -1,0 +1,1 @@
+"""The library as data and as Markdown."""

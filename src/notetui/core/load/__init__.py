@@ -1,0 +1,1 @@
+"""Loading a folder: finding and decoding note files, front matter, the cache."""

@@ -1,0 +1,1 @@
+"""Merging notes: which describe the same event, which talks are the same."""

@@ -1,0 +1,709 @@
+"""Merging notes: which notes describe the same event, and which of their talks are the same.
+
+Events. Two notes are candidates for the same event only when they share a
+blocking key (the event URL, the date, or a min-hash of an event or talk title),
+so the cost grows with the library, not with its square. A candidate pair is the
+same event when the event names agree (episode numbers included: #4 is not #5),
+or when their talk lists line up, which is how a relay under another name is
+recognised. Notes with different explicit dates are never joined.
+
+Talks. Within an event, each note's talks are aligned with the talks gathered so
+far by an order-aware alignment (every note gives its talks in time order), scoring
+title similarity, shared speakers, the same time slot and shared terms in the notes
+themselves. A note never contributes two talks to one merged talk.
+
+Ids. Every source gets a key from what it says (its event's name and date, its
+title), never from its file path, so renaming a note keeps every id. A talk's id
+is the smallest key among its sources, and a talk answers to all of its sources'
+keys, so an id printed earlier still finds the talk after another note is added.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import re
+import sys
+import zlib
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
+
+from notetui.core.models import (
+    Event,
+    Note,
+    Section,
+    SectionKind,
+    Source,
+    Speaker,
+    Talk,
+)
+from notetui.core.parse.speakers import merge_speakers
+from notetui.core.text import fold, title_key
+
+
+@dataclass(frozen=True)
+class MergeSettings:
+    """Thresholds, tuned on the corpus and the synthetic library; overridable in config."""
+
+    talk_match: float = 58.0  # pair two talks in the alignment at or above this score
+    talk_strong: float = 80.0  # a pair this good counts as evidence of the same event
+    talk_reorder: float = 90.0  # pair out of order only at or above this
+    talk_certain: float = 110.0  # same title and same speaker
+    event_title: float = 88.0  # event names this similar are the same event
+    date_slack_days: int = 7  # a post date may trail the event by this much
+
+
+_RELAY = re.compile(
+    r"中継|サテライト|satellite|relay|パブリックビューイング|viewing|同時開催", re.I
+)
+_NUMBERS = re.compile(
+    r"(?:#|＃|vol\.?|no\.?|第|part|ep\.?|episode)\s*(\d+)|(\d+)\s*(?:回|th|st|nd|rd)\b"
+    r"|\b((?:19|20)\d{2})\b",
+    re.IGNORECASE,
+)
+_TERM = re.compile(r"[a-z][a-z0-9+#.\-]{2,}|[ァ-ヴー]{3,}|[\u4e00-\u9fff々]{2,}")
+_STOP_TERMS = frozenset(
+    (
+        "the",
+        "and",
+        "for",
+        "with",
+        "this",
+        "that",
+        "from",
+        "are",
+        "was",
+        "were",
+        "have",
+        "has",
+        "not",
+        "but",
+        "you",
+        "your",
+        "our",
+        "their",
+        "http",
+        "https",
+        "www",
+        "com",
+        "org",
+        "net",
+        "html",
+        "about",
+        "into",
+        "when",
+        "what",
+        "which",
+        "will",
+        "can",
+        "also",
+        "more",
+        "than",
+        "then",
+        "there",
+    )
+)
+Checkpoint = Callable[[], None]  # raises to stop a long merge
+
+_RARE_GRAMS_PER_TITLE = 3
+# A key shared by more notes than this says little; such pairs are left to other keys.
+_MAX_GRAM_BLOCK = 24
+_MAX_DIRECT_BLOCK = 64  # notes sharing a URL, a date or an exact name
+_MIN_SHARED_KEYS = 2
+
+
+@dataclass
+class NoteDigest:
+    """What merging needs from one note, computed once."""
+
+    position: int
+    note: Note
+    event_key: str  # title_key of the event's name
+    numbers: frozenset[str]
+    date: dt.date | None
+    explicit: bool
+    url: str | None
+    talks: list[Section]
+    talk_keys: list[str]
+    event_words: str = ""  # the event's name folded, spaces kept, for token matching
+    talk_marks: list[tuple[frozenset[str], frozenset[str]]] = field(default_factory=list)
+    talk_grams: list[set[str]] = field(default_factory=list)
+    terms: list[Counter[str]] = field(default_factory=list)  # per group, see _set_vectors
+    vectors: list[dict[str, float]] = field(default_factory=list)  # per group, see _vectors
+
+
+def digest(position: int, note: Note) -> NoteDigest:
+    event = note.event
+    title = event.title or ""
+    talks = list(note.talks)
+    return NoteDigest(
+        position=position,
+        note=note,
+        event_key=title_key(title),
+        numbers=_numbers(title),
+        date=dt.date.fromisoformat(event.date) if event.date else None,
+        explicit=event.date_is_explicit,
+        url=_url_key(event.url),
+        talks=talks,
+        talk_keys=(keys := [title_key(t.title) for t in talks]),
+        event_words=fold(title),
+        talk_grams=[_trigrams("t" + key) for key in keys],
+        talk_marks=[_title_marks(key) for key in keys],
+        terms=[],  # grouping never needs them: cluster_talks fills them per group
+        vectors=[],
+    )
+
+
+def _numbers(title: str) -> frozenset[str]:
+    found = set()
+    for match in _NUMBERS.finditer(fold(title)):
+        found.add(str(int(next(g for g in match.groups() if g))))
+    return frozenset(found)
+
+
+def _url_key(url: str | None) -> str | None:
+    if not url:
+        return None
+    return re.sub(r"^https?://(www\.)?|[/#?]+$", "", url.strip().casefold())
+
+
+def _terms(body: str) -> Counter[str]:
+    folded = fold(body[:20000])
+    return Counter(t for t in _TERM.findall(folded) if t not in _STOP_TERMS)
+
+
+# --------------------------------------------------------------------------- events
+
+
+class _Groups:
+    """Union-find over notes that refuses to join groups with conflicting dates."""
+
+    def __init__(self, digests: Sequence[NoteDigest], slack_days: int) -> None:
+        self.parent = list(range(len(digests)))
+        self.explicit: list[set[dt.date]] = [
+            {d.date} if d.date and d.explicit else set() for d in digests
+        ]
+        self.any_dates: list[set[dt.date]] = [{d.date} if d.date else set() for d in digests]
+        self.slack = dt.timedelta(days=slack_days)
+
+    def find(self, item: int) -> int:
+        while self.parent[item] != item:
+            self.parent[item] = self.parent[self.parent[item]]
+            item = self.parent[item]
+        return item
+
+    def compatible(self, a: int, b: int) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if (
+            self.explicit[ra]
+            and self.explicit[rb]
+            and self.explicit[ra].isdisjoint(self.explicit[rb])
+        ):
+            return False
+        dates_a, dates_b = self.any_dates[ra], self.any_dates[rb]
+        if dates_a and dates_b:
+            return any(abs(x - y) <= self.slack for x in dates_a for y in dates_b)
+        return True
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return
+        keep, gone = min(ra, rb), max(ra, rb)
+        self.parent[gone] = keep
+        self.explicit[keep] |= self.explicit[gone]
+        self.any_dates[keep] |= self.any_dates[gone]
+
+
+def group_events(
+    digests: Sequence[NoteDigest], settings: MergeSettings, check: Checkpoint | None = None
+) -> list[list[NoteDigest]]:
+    """Notes grouped by the event they describe, each group in note order."""
+    scored = []
+    for count, (a, b) in enumerate(_candidate_pairs(digests)):
+        if check is not None and count % 2048 == 0:
+            check()
+        strength = _same_event(digests[a], digests[b], settings)
+        if strength > 0:
+            scored.append((-strength, a, b))
+    groups = _Groups(digests, settings.date_slack_days)
+    for _, a, b in sorted(scored):
+        if groups.compatible(a, b):
+            groups.union(a, b)
+    members: dict[int, list[NoteDigest]] = defaultdict(list)
+    for d in digests:
+        members[groups.find(d.position)].append(d)
+    return [members[root] for root in sorted(members)]
+
+
+def _candidate_pairs(digests: Sequence[NoteDigest]) -> set[tuple[int, int]]:
+    """Pairs of notes that share the event URL, the date, the exact event name, or
+    several of the rarest trigrams of their event and talk titles. Rare trigrams keep
+    blocks small while two wordings of one title still share some of them."""
+    grams_of: list[list[set[str]]] = []
+    frequency: Counter[str] = Counter()
+    for d in digests:
+        titles = [_trigrams("e" + d.event_key)] + [_trigrams("t" + k) for k in d.talk_keys]
+        grams_of.append(titles)
+        frequency.update(set().union(*titles))
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for d, titles in zip(digests, grams_of, strict=True):
+        keys = set()
+        if d.url:
+            keys.add("u" + d.url)
+        if d.date:
+            keys.add("d" + d.date.isoformat())
+        if len(d.event_key) >= 4:
+            keys.add("n" + d.event_key)  # the very same name
+        for grams in titles:
+            shared = [g for g in grams if frequency[g] > 1]
+            shared.sort(key=lambda g: (frequency[g], zlib.crc32(g.encode())))
+            keys.update(shared[:_RARE_GRAMS_PER_TITLE])
+        for key in keys:
+            blocks[key].append(d.position)
+    pairs: set[tuple[int, int]] = set()
+    shared_keys: Counter[tuple[int, int]] = Counter()
+    for key, members in blocks.items():
+        direct = key[0] in "udn"
+        if len(members) < 2 or len(members) > (_MAX_DIRECT_BLOCK if direct else _MAX_GRAM_BLOCK):
+            continue
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                if direct:
+                    pairs.add((a, b))
+                else:
+                    shared_keys[a, b] += 1
+    # One shared rare trigram is chance; the same talk or event name shares several.
+    pairs.update(pair for pair, count in shared_keys.items() if count >= _MIN_SHARED_KEYS)
+    return pairs
+
+
+def _trigrams(key: str) -> set[str]:
+    # Interned: a big library repeats the same few trigrams millions of times.
+    kind, text = key[0], key[1:]
+    if len(text) < 3:
+        return {sys.intern(key)} if text else set()
+    return {sys.intern(kind + text[i : i + 3]) for i in range(len(text) - 2)}
+
+
+def _same_event(a: NoteDigest, b: NoteDigest, settings: MergeSettings) -> float:
+    """How sure we are that two notes describe one event; 0 when they do not."""
+    if a.date and b.date and a.explicit and b.explicit and a.date != b.date:
+        return 0.0
+    if a.url and a.url == b.url:
+        return 300.0
+    episode_clash = bool(a.numbers and b.numbers and a.numbers.isdisjoint(b.numbers))
+    title = 0.0
+    if len(a.event_key) >= 4 and len(b.event_key) >= 4:
+        title = event_title_similarity(a.event_key, b.event_key, a.event_words, b.event_words)
+    if episode_clash and title >= 60:
+        return 0.0  # the same series, another episode: #4 is not #5
+    if title >= settings.event_title:
+        return 200.0 + title
+    # Talks in common: the same evening, perhaps relayed under another name.
+    aligned = _aligned_scores(a, b, settings)
+    strong = [s for s in aligned if s >= settings.talk_strong]
+    weak = [s for s in aligned if settings.talk_match <= s < settings.talk_strong]
+    same_day = a.date is not None and a.date == b.date
+    smaller = min(len(a.talks), len(b.talks))
+    if (
+        len(strong) >= 2
+        or (strong and same_day and (weak or smaller == 1))
+        # One talk noted, the very same title and speaker: a short relay note.
+        or (smaller == 1 and strong and max(strong) >= settings.talk_certain)
+    ):
+        return 100.0 + sum(strong) / 10
+    return 0.0
+
+
+def event_title_similarity(a: str, b: str, words_a: str = "", words_b: str = "") -> float:
+    """Names of one event: "Sendai DevOps #26" and "Sendai DevOps #26 PagerDuty入門"."""
+    score = fuzz.ratio(a, b)
+    shorter = min(len(a), len(b))
+    if shorter >= 8 and (a.startswith(b) or b.startswith(a)):
+        score = max(score, 92.0)
+    if words_a and words_b and shorter >= 8:
+        score = max(score, fuzz.token_set_ratio(words_a, words_b))
+    return score
+
+
+# ----------------------------------------------------------------------------- talks
+
+
+@dataclass
+class _Cluster:
+    members: list[tuple[NoteDigest, int]]  # (note digest, index of its talk)
+
+
+def _aligned_scores(a: NoteDigest, b: NoteDigest, settings: MergeSettings) -> list[float]:
+    """Scores of the talk pairs the alignment of two notes' talk lists makes.
+
+    Only pairs that share a few title trigrams are scored at all, which keeps the
+    event decision cheap for the thousands of candidate pairs in a big library.
+    """
+    matrix = [[0.0] * len(b.talks) for _ in a.talks]
+    for i, grams_a in enumerate(a.talk_grams):
+        for j, grams_b in enumerate(b.talk_grams):
+            shared = len(grams_a & grams_b)
+            if shared >= 2 and shared * 4 >= min(len(grams_a), len(grams_b)):
+                matrix[i][j] = talk_score((a, i), (b, j))
+    pairs = _align(matrix, settings)
+    return [matrix[i][j] for i, j in pairs]
+
+
+def cluster_talks(group: Sequence[NoteDigest], settings: MergeSettings) -> list[_Cluster]:
+    """The group's talks merged across notes, in event order."""
+    ordered = sorted(group, key=lambda d: (-len(d.talks), d.note.path))
+    _set_vectors(group)
+    clusters: list[_Cluster] = []
+    for d in ordered:
+        if not d.talks:
+            continue
+        rows = [(d, i) for i in range(len(d.talks))]
+        matrix = _score_matrix(rows, [c.members for c in clusters], with_bodies=True)
+        pairs = _align(matrix, settings) if clusters else []
+        matched = {i: j for i, j in pairs}
+        used = set(matched.values())
+        for i in range(len(rows)):  # a clearly same talk told out of order
+            if i in matched:
+                continue
+            best = max(
+                ((matrix[i][j], j) for j in range(len(clusters)) if j not in used),
+                default=(0.0, -1),
+            )
+            if best[0] >= settings.talk_reorder:
+                matched[i] = best[1]
+                used.add(best[1])
+        for i, j in matched.items():
+            clusters[j].members.append(rows[i])
+        clusters = _insert_unmatched(clusters, rows, matched)
+    for d in group:  # only this group's clustering needed them
+        d.terms, d.vectors = [], []
+    return clusters
+
+
+def _insert_unmatched(
+    clusters: list[_Cluster], rows: list[tuple[NoteDigest, int]], matched: dict[int, int]
+) -> list[_Cluster]:
+    """Put a note's new talks right after the cluster its previous talk joined."""
+    result = list(clusters)
+    last = -1
+    for i, row in enumerate(rows):
+        if i in matched:
+            target = clusters[matched[i]]
+            last = next(k for k, cluster in enumerate(result) if cluster is target)
+            continue
+        last += 1
+        result.insert(last, _Cluster([row]))
+    return result
+
+
+def _score_matrix(
+    rows: list[tuple[NoteDigest, int]],
+    columns: list[list[tuple[NoteDigest, int]]],
+    *,
+    with_bodies: bool,
+) -> list[list[float]]:
+    return [
+        [max(talk_score(r, m, with_bodies=with_bodies) for m in members) for members in columns]
+        for r in rows
+    ]
+
+
+def talk_score(
+    a: tuple[NoteDigest, int], b: tuple[NoteDigest, int], *, with_bodies: bool = False
+) -> float:
+    """0-100+: how likely two notes' talks are the same talk.
+
+    Deciding whether two notes are one event uses titles, speakers and slots only;
+    merging within an event also weighs the terms the two notes share.
+    """
+    da, ia = a
+    db, ib = b
+    ta, tb = da.talks[ia], db.talks[ib]
+    score = title_similarity(da.talk_keys[ia], db.talk_keys[ib])
+    score -= _clash(da.talk_marks[ia], db.talk_marks[ib])
+    if _same_speaker(ta.speakers, tb.speakers):
+        score = max(score, 55.0) + 25.0
+    if ta.time and tb.time:
+        score += 8.0 if ta.time == tb.time else -12.0
+    if with_bodies and da.vectors and db.vectors:
+        score += 30.0 * _cosine(da.vectors[ia], db.vectors[ib])
+    return score
+
+
+_LATIN_WORD = re.compile(r"[a-z][a-z0-9+#.\-]{2,}")
+_NUMBER = re.compile(r"\d+")
+_SYNONYMS = {"kubernetes": "k8s", "javascript": "js", "typescript": "ts", "golang": "go"}
+
+
+def _title_marks(key: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The words and numbers that tell two similar-looking titles apart."""
+    words = frozenset(_SYNONYMS.get(w, w) for w in _LATIN_WORD.findall(key))
+    return words, frozenset(_NUMBER.findall(key))
+
+
+def _clash(
+    a: tuple[frozenset[str], frozenset[str]], b: tuple[frozenset[str], frozenset[str]]
+) -> float:
+    """A penalty for titles built alike around different things: "Swiftでログ基盤を
+    三年運用" and "SBOMでログ基盤を二年運用" differ in what matters."""
+    penalty = 0.0
+    words_a, words_b = a[0], b[0]
+    if (
+        words_a
+        and words_b
+        and not any(x.startswith(y) or y.startswith(x) for x in words_a for y in words_b)
+    ):
+        penalty += 25.0
+    if a[1] and b[1] and a[1].isdisjoint(b[1]):
+        penalty += 15.0
+    return penalty
+
+
+def title_similarity(a: str, b: str) -> float:
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 100.0
+    score = Indel.normalized_similarity(a, b) * 100
+    shorter, longer = sorted((len(a), len(b)))
+    if shorter >= 6:
+        # One title a shortened form of the other: "決済バッチを1年半運用" in a longer one.
+        partial = fuzz.partial_ratio(a, b) * min(1.0, 0.55 + shorter / longer / 2)
+        score = max(score, partial)
+    return score
+
+
+def _same_speaker(a: Sequence[Speaker], b: Sequence[Speaker]) -> bool:
+    if not a or not b:
+        return False
+    handles_a = {s.handle.casefold() for s in a if s.handle}
+    if handles_a & {s.handle.casefold() for s in b if s.handle}:
+        return True
+    names_a = {re.sub(r"\s+", "", fold(s.name)) for s in a}
+    return bool(names_a & {re.sub(r"\s+", "", fold(s.name)) for s in b})
+
+
+def _set_vectors(group: Sequence[NoteDigest]) -> None:
+    """Unit tf-idf vectors of each talk's body, with idf over this event's talks."""
+    frequency: Counter[str] = Counter()
+    documents = 0
+    for d in group:
+        if len(d.terms) != len(d.talks):
+            d.terms = [_terms(t.body) for t in d.talks]
+        for terms in d.terms:
+            frequency.update(terms.keys())
+            documents += 1
+    idf = {term: math.log((documents + 1) / count) for term, count in frequency.items()}
+    for d in group:
+        d.vectors = [_unit(terms, idf) for terms in d.terms]
+
+
+def _unit(terms: Counter[str], idf: Mapping[str, float]) -> dict[str, float]:
+    vector = {t: (1 + math.log(n)) * idf[t] for t, n in terms.items() if idf[t] > 0}
+    norm = math.sqrt(sum(w * w for w in vector.values()))
+    return {t: w / norm for t, w in vector.items()} if norm else {}
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b[t] for t, w in a.items() if t in b)
+
+
+def _align(matrix: list[list[float]], settings: MergeSettings) -> list[tuple[int, int]]:
+    """Order-preserving pairs of rows and columns that maximise the summed margin."""
+    rows = len(matrix)
+    cols = len(matrix[0]) if rows else 0
+    if not rows or not cols:
+        return []
+    threshold = settings.talk_match
+    best = [[0.0] * (cols + 1) for _ in range(rows + 1)]
+    for i in range(rows - 1, -1, -1):
+        for j in range(cols - 1, -1, -1):
+            take = (
+                best[i + 1][j + 1] + matrix[i][j] - threshold + 1e-3
+                if matrix[i][j] >= threshold
+                else -1.0
+            )
+            best[i][j] = max(best[i + 1][j], best[i][j + 1], take)
+    pairs = []
+    i = j = 0
+    while i < rows and j < cols:
+        if (
+            matrix[i][j] >= threshold
+            and best[i][j] == best[i + 1][j + 1] + matrix[i][j] - threshold + 1e-3
+        ):
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+        elif best[i][j] == best[i + 1][j]:
+            i += 1
+        else:
+            j += 1
+    return pairs
+
+
+# ------------------------------------------------------------------------ assembling
+
+
+def note_event_key(note: Note) -> str:
+    """A note's event key: from its event's name and date, never from its path if avoidable."""
+    event = note.event
+    if event.title or event.date:
+        return _hash("event", title_key(event.title or ""), event.date or "")
+    talks = sorted(title_key(t.title) for t in note.talks)
+    if talks:
+        return _hash("event-talks", *talks)
+    # Nothing names the event: key it by what the note says, so that a rename or a
+    # move keeps the id (the path is the last resort, for a note with no text at all).
+    text = [f"{s.kind.value}:{title_key(s.title)}:{title_key(s.body)}" for s in note.sections]
+    return _hash("event-text", *text) if text else _hash("event-path", note.path)
+
+
+def build_events(notes: Sequence[Note], settings: MergeSettings | None = None) -> list[Event]:
+    """The events of these notes, with their talks merged across notes."""
+    settings = settings or MergeSettings()
+    digests = [digest(i, note) for i, note in enumerate(notes)]
+    return merge_groups(group_events(digests, settings), settings)
+
+
+def merge_groups(
+    groups: Iterable[Sequence[NoteDigest]],
+    settings: MergeSettings,
+    check: Checkpoint | None = None,
+) -> list[Event]:
+    """One event per group of notes (as `group_events` found them), talks merged.
+    `check()` is called between groups and may raise to stop a long merge."""
+    events = []
+    for group in groups:
+        if check is not None:
+            check()
+        events.append(_event(group, cluster_talks(group, settings)))
+    return sort_events(events)
+
+
+def sort_events(events: Iterable[Event]) -> list[Event]:
+    """Newest first, undated last."""
+    dated = sorted(
+        (e for e in events if e.date), key=lambda e: (e.date or "", e.title), reverse=True
+    )
+    undated = sorted((e for e in events if not e.date), key=lambda e: e.title.casefold())
+    return [*dated, *undated]
+
+
+def _event(group: Sequence[NoteDigest], clusters: Sequence[_Cluster]) -> Event:
+    by_path = sorted(group, key=lambda d: d.note.path)
+    event_keys = {d.position: note_event_key(d.note) for d in group}
+    event_id = "e" + min(event_keys.values())[:11]
+    title, aliases = _event_titles(by_path)
+    talks = [_talk(cluster, event_id, event_keys) for cluster in clusters]
+    if all(t.time for t in talks):
+        talks.sort(key=lambda t: t.time or "")
+    sections = []
+    for d in by_path:
+        counts: Counter[str] = Counter()
+        for section in d.note.sections:
+            if section.kind is SectionKind.TALK:
+                continue
+            occurrence = counts[section.title]
+            counts[section.title] += 1
+            key = (
+                "s"
+                + _hash(
+                    event_keys[d.position],
+                    section.kind.value,
+                    title_key(section.title),
+                    str(occurrence),
+                )[:11]
+            )
+            sections.append(_source(d, section, key))
+    return Event(
+        id=event_id,
+        title=title,
+        aliases=tuple(aliases),
+        date=_event_date(group),
+        venue=next((d.note.event.venue for d in by_path if d.note.event.venue), None),
+        url=next((d.note.event.url for d in by_path if d.note.event.url), None),
+        tags=tuple(dict.fromkeys(t for d in by_path for t in d.note.event.tags)),
+        notes=tuple(d.note.path for d in by_path),
+        talks=tuple(talks),
+        sections=tuple(sections),
+        keys=frozenset({event_id, *("e" + k[:11] for k in event_keys.values())}),
+    )
+
+
+def _event_titles(notes: Sequence[NoteDigest]) -> tuple[str, list[str]]:
+    """The event's main name and its other names, distinct by matching key."""
+    named = [d for d in notes if d.note.event.title]
+    if not named:
+        return notes[0].note.name, []
+    counts = Counter(d.event_key for d in named)
+
+    def rank(d: NoteDigest) -> tuple[bool, int, bool, int]:
+        title = d.note.event.title or ""
+        # A relay's name is the relay's; the original event's name is the better title.
+        relay = bool(_RELAY.search(title))
+        return (not relay, counts[d.event_key], d.note.event.date_is_explicit, -len(title))
+
+    best = max(named, key=rank)
+    title = best.note.event.title or ""
+    aliases: list[str] = []
+    seen = {best.event_key}
+    for d in named:
+        if d.event_key not in seen:
+            seen.add(d.event_key)
+            aliases.append(d.note.event.title or "")
+    return title, aliases
+
+
+def _event_date(group: Sequence[NoteDigest]) -> str | None:
+    explicit = Counter(d.date for d in group if d.date and d.explicit)
+    if explicit:
+        return min(explicit, key=lambda day: (-explicit[day], day)).isoformat()
+    loose = Counter(d.date for d in group if d.date)
+    if loose:
+        # Post dates trail the event: the earliest is the best guess.
+        return min(loose, key=lambda day: (-loose[day], day)).isoformat()
+    return None
+
+
+def _talk(cluster: _Cluster, event_id: str, event_keys: dict[int, str]) -> Talk:
+    members = sorted(cluster.members, key=lambda m: m[0].note.path)
+    sources = []
+    for d, index in members:
+        section = d.talks[index]
+        occurrence = sum(1 for k in d.talk_keys[:index] if k == d.talk_keys[index])
+        key = "t" + _hash(event_keys[d.position], d.talk_keys[index], str(occurrence))[:11]
+        sources.append(_source(d, section, key))
+    titles = Counter(title_key(s.title) for s in sources)
+    top = max(titles.values())
+    title = next(s.title for s in sources if titles[title_key(s.title)] == top)
+    return Talk(
+        id=min(s.key for s in sources),
+        event_id=event_id,
+        title=title,
+        sources=tuple(sources),
+        time=next((s.section.time for s in sources if s.section.time), None),
+        speakers=merge_speakers(s.section.speakers for s in sources),
+        slides=tuple(dict.fromkeys(url for s in sources for url in s.section.slides)),
+    )
+
+
+def _source(d: NoteDigest, section: Section, key: str) -> Source:
+    return Source(
+        note=d.note.path,
+        author=d.note.event.author,
+        event_title=d.note.event.title,
+        section=section,
+        key=key,
+    )
+
+
+def _hash(*parts: str) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8"), usedforsecurity=False).hexdigest()

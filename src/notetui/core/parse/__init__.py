@@ -1,0 +1,1 @@
+"""Parsing one note's text into its event facts and its sections."""

@@ -1,0 +1,1 @@
+"""Points: a section cut into bullets and lines, aligned across authors."""

@@ -1,0 +1,1 @@
+"""The Textual front: screens, widgets, dialogs and the helpers they share."""

@@ -1,0 +1,162 @@
+"""What the reader shows of the user's own annotations and tags, built from the core."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.style import Style
+from rich.text import Text
+
+from notetui.core.annotations.anchoring import Attachments, Placement, make_anchor_text
+from notetui.core.annotations.store import Anchor
+from notetui.core.models import Event, Library, Source, Talk
+from notetui.core.text import sanitize_line
+from notetui.ui.rows import Row
+from notetui.ui.screens.annotations import AnnotationRow
+
+NOTE_STYLE = Style(color="#e0af68")
+
+
+def passage_rows(
+    rows: Sequence[Row], placements: Sequence[Placement], source: Source
+) -> dict[int, list[Placement]]:
+    """Which rows of a source's column carry which passage annotations."""
+    section = source.section
+    found: dict[int, list[Placement]] = {}
+    lines = [(i, r.line) for i, r in enumerate(rows) if r.line is not None]
+    for placement in placements:
+        if placement.note != source.note or placement.line is None:
+            continue
+        if not section.line <= placement.line <= section.end_line:
+            continue
+        row = max(
+            (i for i, line in lines if line is not None and line <= placement.line), default=None
+        )
+        if row is not None:
+            found.setdefault(row, []).append(placement)
+    return found
+
+
+def personal_text(placements: Sequence[Placement], tags: Sequence[str], *, limit: int = 3) -> Text:
+    """Under the header: the tags, then the talk's own annotations, newest first."""
+    text = Text()
+    if tags:
+        text.append("tags ", Style(dim=True))
+        text.append(" ".join(f"#{sanitize_line(t)}" for t in tags), Style(color="#9ece6a"))
+    own = sorted(
+        (p for p in placements if p.annotation.anchor is None),
+        key=lambda p: p.annotation.updated,
+        reverse=True,
+    )
+    passages = sum(1 for p in placements if p.annotation.anchor is not None)
+    for placement in own[:limit]:
+        if text:
+            text.append("\n")
+        annotation = placement.annotation
+        text.append("✎ ", NOTE_STYLE)
+        text.append(annotation.updated[:10] + " ", Style(dim=True))
+        first = sanitize_line(annotation.text.strip().split("\n", 1)[0])
+        text.append(first[:160])
+    extra = len(own) - limit
+    if extra > 0 or passages:
+        if text:
+            text.append("\n")
+        parts = []
+        if extra > 0:
+            parts.append(f"{extra} more")
+        if passages:
+            parts.append(f"{passages} on passages (✎ in the margin)")
+        text.append(" · ".join(parts), Style(dim=True))
+    return text
+
+
+def passage_anchor(source: Source, row: Row) -> Anchor | None:
+    """An anchor for a point: its text as the quote, with context from the note."""
+    if row.line is None or not row.text.strip():
+        return None
+    body = source.section.body
+    line_offset = row.line - source.section.body_line
+    lines = body.split("\n")
+    if not 0 <= line_offset < len(lines):
+        return None
+    line_start = sum(len(line) + 1 for line in lines[:line_offset])
+    quote = row.text.strip().split("\n", 1)[0]
+    start = body.find(quote, line_start)
+    if start < 0:
+        start = body.find(quote)
+    if start < 0:
+        return None
+    prefix, quote, suffix = make_anchor_text(body, start, start + len(quote))
+    return Anchor(note=source.note, line=row.line, quote=quote, prefix=prefix, suffix=suffix)
+
+
+def target_titles(library: Library, target_id: str) -> tuple[str, tuple[str, ...], str, str | None]:
+    """(title, other titles, event title, event date) remembered with an annotation."""
+    talk = library.talk(target_id)
+    if talk is not None:
+        event = library.event_of(talk)
+        return talk.title, talk.aliases, event.title, event.date
+    event_or_none = library.event(target_id)
+    if event_or_none is None:
+        return "", (), "", None
+    return event_or_none.title, event_or_none.aliases, event_or_none.title, event_or_none.date
+
+
+def visible_ids(library: Library, attachments: Attachments, wanted: Sequence[str]) -> set[str]:
+    """Talks and events carrying every one of the wanted tags (an event's tags cover its talks)."""
+    wanted_set = set(wanted)
+    visible: set[str] = set()
+    for event in library.events:
+        event_tags = set(attachments.tags.get(event.id, ()))
+        if wanted_set <= event_tags:
+            visible.add(event.id)
+            visible.update(t.id for t in event.talks)
+            continue
+        for talk in event.talks:
+            if wanted_set <= event_tags | set(attachments.tags.get(talk.id, ())):
+                visible.add(talk.id)
+    return visible
+
+
+def talk_markdown(talk: Talk, event: Event) -> str:
+    """A talk as Markdown for the clipboard: header and every source's notes."""
+    lines = [f"# {talk.title}", ""]
+    if talk.speakers:
+        names = ", ".join(
+            s.name + (f" (@{s.handle})" if s.handle and s.handle != s.name else "")
+            for s in talk.speakers
+        )
+        lines += [f"Speakers: {names}", ""]
+    lines += [f"Event: {event.title}" + (f" ({event.date})" if event.date else ""), ""]
+    for url in talk.slides:
+        lines.append(f"Slides: <{url}>")
+    for source in talk.sources:
+        lines += ["", f"## {source.label}", "", source.section.body]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def annotation_rows(library: Library, attachments: Attachments) -> list[AnnotationRow]:
+    """Every annotation, orphans included, as the "All annotations" screen lists them."""
+    rows = []
+    for placement in attachments.placements:
+        annotation = placement.annotation
+        target = placement.target_id
+        title, event_title = annotation.title, annotation.event_title
+        if target is not None:
+            title, _, event_title, _ = target_titles(library, target)
+        rows.append(
+            AnnotationRow(
+                uid=annotation.uid,
+                created=annotation.created,
+                updated=annotation.updated,
+                target_title=title,
+                event_title=event_title,
+                target_id=target,
+                tags=attachments.tags.get(target, ()) if target else (),
+                text=annotation.text,
+                orphan=placement.orphan,
+                note=placement.note,
+                line=placement.line,
+            )
+        )
+    return rows

@@ -1,0 +1,131 @@
+"""What the reader shows, computed from the core: rows of points with their marks.
+
+No Textual here, so it is cheap to test and to compute in a worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from notetui.core.models import Event, Source, Talk
+from notetui.core.points.points import (
+    DEFAULT_POINT_THRESHOLD,
+    Alignment,
+    PointKind,
+    PointRef,
+    align_points,
+    merged_points,
+    parse_points,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One point as a view shows it."""
+
+    kind: PointKind
+    text: str
+    depth: int = 0
+    marks: tuple[int, ...] = ()  # the sources that noted it; () when not compared
+    line: int | None = None  # its line in the note file
+    ordered: str | None = None
+    level: int = 0  # heading level
+    annotations: int = 0
+    note: str | None = None  # the note it comes from (the merged view mixes notes)
+
+
+@dataclass(frozen=True)
+class SourceRows:
+    label: str
+    detail: str
+    note: str
+    rows: list[Row]
+
+
+@dataclass(frozen=True)
+class TalkRows:
+    columns: list[SourceRows]
+    merged: list[Row]
+    alignment: Alignment
+
+
+def source_label(source: Source) -> str:
+    return source.author or source.note_name
+
+
+def source_detail(source: Source) -> str:
+    event = source.event_title or "event not named"
+    return event if source.author is None else f"{event} · {source.note_name}"
+
+
+def talk_rows(talk: Talk, threshold: float = DEFAULT_POINT_THRESHOLD) -> TalkRows:
+    points = [parse_points(source.section) for source in talk.sources]
+    alignment = align_points(points, threshold)
+    columns = []
+    for index, source in enumerate(talk.sources):
+        rows = []
+        for point in points[index]:
+            ref = PointRef(index, point.index)
+            marks = tuple(alignment.sources_of(ref)) if point.matchable else ()
+            rows.append(
+                Row(
+                    point.kind,
+                    point.text,
+                    point.depth,
+                    marks,
+                    point.line,
+                    point.ordered,
+                    point.level,
+                    note=source.note,
+                )
+            )
+        columns.append(SourceRows(source_label(source), source_detail(source), source.note, rows))
+    merged = []
+    for item in merged_points(alignment):
+        lead = item.refs[0]
+        source = talk.sources[lead.source]
+        point = points[lead.source][lead.point]
+        matchable = point.matchable
+        merged.append(
+            Row(
+                item.kind,
+                item.text,
+                item.depth,
+                item.sources if matchable else (),
+                point.line,
+                point.ordered,
+                point.level,
+                note=source.note,
+            )
+        )
+    return TalkRows(columns, merged, alignment)
+
+
+def event_rows(event: Event) -> list[SourceRows]:
+    """One column per note: that note's non-talk sections, each under its title."""
+    by_note: dict[str, list[Source]] = {}
+    for source in event.sections:
+        by_note.setdefault(source.note, []).append(source)
+    columns = []
+    for note, sources in by_note.items():
+        rows: list[Row] = []
+        for source in sources:
+            section = source.section
+            title = f"{section.title}  ({section.kind.value})"
+            rows.append(Row(PointKind.HEADING, title, line=section.line, level=2, note=note))
+            for point in parse_points(section):
+                rows.append(
+                    Row(
+                        point.kind,
+                        point.text,
+                        point.depth,
+                        (),
+                        point.line,
+                        point.ordered,
+                        point.level + 1 if point.level else 0,
+                        note=note,
+                    )
+                )
+        first = sources[0]
+        columns.append(SourceRows(source_label(first), source_detail(first), note, rows))
+    return columns

@@ -1,0 +1,275 @@
+"""Sources side by side: one column per author, a merged list, synced scrolling.
+
+Wide terminals show every column (scrolling sideways past three or four); narrow
+ones show one column at a time with tabs above it. With sync on, moving through
+one column moves the others to the point they share with it, or to the same
+place in the note when they share nothing.
+"""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.containers import HorizontalScroll, Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Static, Tab, Tabs
+
+from notetui.core.points.points import Alignment, PointRef
+from notetui.core.text import sanitize_line
+from notetui.ui.rows import Row, SourceRows
+from notetui.ui.widgets.point_view import PointView, source_colour, source_letter
+from notetui.ui.widgets.source_column import SourceColumn, source_title
+
+NARROW_WIDTH = 100  # below this, one column at a time
+_TAB_LABEL = 14  # cells of an author's name on a tab: three tabs fit in 80 columns
+
+
+class SourcesPane(Vertical):
+    """Columns of sources plus the merged list; toggles between them."""
+
+    DEFAULT_CSS = """
+    SourcesPane { height: 1fr; }
+    SourcesPane > #column-tabs { display: none; height: 2; }
+    SourcesPane.-narrow > #column-tabs { display: block; }
+    SourcesPane > #columns { height: 1fr; }
+    SourcesPane.-narrow SourceColumn { display: none; width: 1fr; min-width: 10; }
+    SourcesPane.-narrow SourceColumn.-active { display: block; }
+    SourcesPane > #merged { display: none; height: 1fr; }
+    SourcesPane.-merged > #merged { display: block; }
+    SourcesPane.-merged > #columns, SourcesPane.-merged > #column-tabs { display: none; }
+    SourcesPane #merged-header {
+        height: 1; padding: 0 1; background: $panel; text-wrap: nowrap; text-overflow: ellipsis;
+    }
+    SourcesPane > #point-info {
+        height: 1; padding: 0 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis;
+    }
+    """
+
+    merged: reactive[bool] = reactive(False)
+    synced: reactive[bool] = reactive(False)
+    active: reactive[int] = reactive(0)
+
+    class PointChanged(Message):
+        """The current point changed: the screen shows who noted it."""
+
+        def __init__(self, column: int | None, row: Row | None) -> None:
+            super().__init__()
+            self.column = column
+            self.row = row
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.specs: list[SourceRows] = []
+        self.alignment: Alignment | None = None
+        self.merged_rows: list[Row] = []
+        self._syncing = False
+
+    def compose(self) -> ComposeResult:
+        yield Tabs(id="column-tabs")
+        yield HorizontalScroll(id="columns", can_focus=False)
+        with Vertical(id="merged"):
+            yield Static(id="merged-header", markup=False)
+            yield PointView(id="merged-points")
+        yield Static(id="point-info", markup=False)
+
+    # -------------------------------------------------------------- data in
+
+    async def show(
+        self, specs: list[SourceRows], alignment: Alignment | None, merged_rows: list[Row]
+    ) -> None:
+        self.specs = specs
+        self.alignment = alignment
+        self.merged_rows = merged_rows
+        count = len(specs)
+        shared = self._shared_counts()
+        marks = count if alignment else 1  # nothing compared: a narrow gutter
+        headers = [
+            _header(i, spec, shared[i] if alignment else None) for i, spec in enumerate(specs)
+        ]
+        columns = self.query_one("#columns", HorizontalScroll)
+        existing = list(columns.query_children(SourceColumn))
+        if len(existing) == count:  # same number of sources: refill, do not remount
+            for column, header, spec in zip(existing, headers, specs, strict=True):
+                column.show(header, spec.rows, marks)
+        else:
+            await columns.remove_children()
+            await columns.mount_all(
+                SourceColumn(index, headers[index], spec.rows, marks, own=index)
+                for index, spec in enumerate(specs)
+            )
+        tabs = self.query_one("#column-tabs", Tabs)
+        labels = [_tab_label(index, spec) for index, spec in enumerate(specs)]
+        shown_tabs = list(tabs.query(Tab))
+        if len(shown_tabs) == count:
+            for tab, label in zip(shown_tabs, labels, strict=True):
+                tab.label = label
+        else:
+            await tabs.clear()
+            for index, label in enumerate(labels):
+                await tabs.add_tab(Tab(label, id=f"tab-{index}"))
+        header = Text(f"Merged: {len(merged_rows)} points", Style(bold=True))
+        several = sum(1 for row in merged_rows if len(row.marks) > 1)
+        header.append(f", {several} noted by several authors", Style(dim=True))
+        self.query_one("#merged-header", Static).update(header)
+        self.query_one("#merged-points", PointView).show(merged_rows, sources=count, own=None)
+        self.set_reactive(SourcesPane.active, 0)
+        self._mark_active()
+        self._describe(0 if specs else None, specs[0].rows[0] if specs and specs[0].rows else None)
+
+    def _shared_counts(self) -> list[int]:
+        return [sum(1 for row in spec.rows if len(row.marks) > 1) for spec in self.specs]
+
+    # ------------------------------------------------------------- columns
+
+    def column(self, index: int) -> SourceColumn | None:
+        try:
+            return self.query_one(f"#column-{index}", SourceColumn)
+        except Exception:  # noqa: BLE001 - the column was just replaced
+            return None
+
+    def point_views(self) -> list[PointView]:
+        return [c.points for c in self.query(SourceColumn)]
+
+    def focus_column(self, index: int) -> None:
+        if not self.specs:
+            return
+        if self.merged:
+            self.query_one("#merged-points", PointView).focus()
+            return
+        self.active = index % len(self.specs)
+        column = self.column(self.active)
+        if column is not None:
+            column.points.focus()
+            column.scroll_visible(animate=False)
+
+    def watch_active(self) -> None:
+        self._mark_active()
+
+    def _mark_active(self) -> None:
+        for column in self.query(SourceColumn):
+            column.set_class(column.index == self.active, "-active")
+        if self.specs:
+            tabs = self.query_one("#column-tabs", Tabs)
+            tab_id = f"tab-{self.active}"
+            if tabs.active != tab_id:
+                tabs.active = tab_id
+
+    @on(Tabs.TabActivated, "#column-tabs")
+    def _tab_chosen(self, event: Tabs.TabActivated) -> None:
+        event.stop()
+        if event.tab.id and event.tab.id.startswith("tab-"):
+            self.active = int(event.tab.id[4:])
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        column = event.widget.parent
+        if isinstance(event.widget, PointView) and isinstance(column, SourceColumn):
+            self.active = column.index
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
+
+    def watch_merged(self, merged: bool) -> None:
+        self.set_class(merged, "-merged")
+
+    # ----------------------------------------------------------- the cursor
+
+    @on(PointView.CursorMoved)
+    def _cursor_moved(self, event: PointView.CursorMoved) -> None:
+        event.stop()
+        view = event.view
+        if view.id == "merged-points":
+            self._describe(None, view.current)
+            return
+        column = next((c for c in self.query(SourceColumn) if c.points is view), None)
+        if column is None:
+            return
+        self._describe(column.index, view.current)
+        if self.synced and not self._syncing:
+            self._sync_from(column.index, event.row)
+
+    def _sync_from(self, source: int, row: int) -> None:
+        """Move the other columns to the point they share with this one."""
+        self._syncing = True
+        try:
+            total = max(1, len(self.specs[source].rows))
+            for other in self.query(SourceColumn):
+                if other.index == source:
+                    continue
+                target = self._partner(source, row, other.index)
+                if target is None:
+                    target = round(row / total * len(self.specs[other.index].rows))
+                other.points.move_to(target)
+        finally:
+            self._syncing = False
+
+    def _partner(self, source: int, row: int, other: int) -> int | None:
+        if self.alignment is None:
+            return None
+        group = self.alignment.group_of.get(PointRef(source, row))
+        if group is None:
+            return None
+        for ref in self.alignment.groups[group]:
+            if ref.source == other:
+                return ref.point
+        return None
+
+    def _describe(self, column: int | None, row: Row | None) -> None:
+        info = Text()
+        if row is not None and len(self.specs) > 1:
+            marks = row.marks
+            if len(marks) > 1:
+                info.append(f"Noted by {len(marks)} authors: ", Style(bold=True))
+                for number, source in enumerate(marks):
+                    if number:
+                        info.append(", ")
+                    info.append(
+                        source_letter(source), Style(color=source_colour(source), bold=True)
+                    )
+                    info.append(f" {sanitize_line(self.specs[source].label)}")
+            elif len(marks) == 1:
+                info.append("Only ", Style(dim=True))
+                info.append(source_letter(marks[0]), Style(color=source_colour(marks[0])))
+                info.append(
+                    f" {sanitize_line(self.specs[marks[0]].label)} noted this", Style(dim=True)
+                )
+        if row is not None and row.line is not None:
+            where = f"{'  ' if info else ''}line {row.line}"
+            if row.note:
+                where += f" of {sanitize_line(row.note)}"
+            info.append(where, Style(dim=True))
+        if self.synced:
+            info.append("  [synced]", Style(color="#9ece6a"))
+        self.query_one("#point-info", Static).update(info)
+        self.post_message(self.PointChanged(column, row))
+
+    def watch_synced(self) -> None:
+        views = self.point_views()
+        current = next((v for v in views if v.has_focus), views[0] if views else None)
+        self._describe(
+            self.active if current is not None else None,
+            current.current if current is not None else None,
+        )
+
+    def current_row(self) -> tuple[int | None, Row | None]:
+        if self.merged:
+            view = self.query_one("#merged-points", PointView)
+            return None, view.current
+        column = self.column(self.active)
+        if column is None:
+            return None, None
+        return column.index, column.points.current
+
+
+def _tab_label(index: int, spec: SourceRows) -> Text:
+    label = Text(f"{source_letter(index)} ", Style(color=source_colour(index), bold=True))
+    name = Text(sanitize_line(spec.label))
+    name.truncate(_TAB_LABEL, overflow="ellipsis")
+    label.append_text(name)
+    return label
+
+
+def _header(index: int, spec: SourceRows, shared: int | None) -> Text:
+    return source_title(index, spec.label, spec.detail, shared=shared)

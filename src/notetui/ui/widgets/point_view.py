@@ -1,0 +1,314 @@
+"""A scrollable list of points (bullets, lines, headings) with a cursor and a gutter.
+
+The gutter marks what the other authors noted too: a letter per author who noted the
+point, in that author's colour, or a dim dot for a point only this author noted.
+Rendering goes through the line API, so a long note costs only the lines on screen.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from notetui.core.points.points import PointKind
+from notetui.ui.rendering import CODE_STYLE, block, inline_markdown, table_lines, wrap
+from notetui.ui.rows import Row
+
+# One colour per source, readable on dark and light themes.
+SOURCE_COLOURS = (
+    "#f7768e",
+    "#9ece6a",
+    "#7aa2f7",
+    "#e0af68",
+    "#bb9af7",
+    "#2ac3de",
+    "#ff9e64",
+    "#73daca",
+)
+_BULLETS = ("•", "◦", "▪", "‣")
+
+
+def source_letter(index: int) -> str:
+    return chr(ord("A") + index % 26)
+
+
+def source_colour(index: int) -> str:
+    return SOURCE_COLOURS[index % len(SOURCE_COLOURS)]
+
+
+class PointView(ScrollView, can_focus=True):
+    """Points of one source (or the merged list), with a point cursor."""
+
+    DEFAULT_CSS = """
+    PointView {
+        height: 1fr;
+        padding: 0 1 0 0;
+        scrollbar-size-vertical: 1;
+        scrollbar-gutter: stable;  /* lines are wrapped once, to a width that stays put */
+        overflow-x: hidden;
+    }
+    PointView > .point-view--cursor { background: $boost; }
+    PointView:focus > .point-view--cursor { background: $accent 45%; }
+    PointView > .point-view--heading { color: $text-accent; text-style: bold; }
+    PointView > .point-view--unique { color: $text-muted; }
+    PointView > .point-view--match { background: $warning 25%; }
+    """
+    COMPONENT_CLASSES = {
+        "point-view--cursor",
+        "point-view--heading",
+        "point-view--unique",
+        "point-view--match",
+    }
+    BINDINGS = [
+        Binding("j,down", "cursor_down", "Next point", show=False, id="point.next"),
+        Binding("k,up", "cursor_up", "Previous point", show=False, id="point.previous"),
+        Binding("g,home", "first", "First point", show=False, id="point.first"),
+        Binding("G,end", "last", "Last point", show=False, id="point.last"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="point.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="point.page_up"),
+    ]
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    class CursorMoved(Message):
+        """The point cursor moved (by key, click or code)."""
+
+        def __init__(self, view: PointView, row: int) -> None:
+            super().__init__()
+            self.view = view
+            self.row = row
+
+        @property
+        def control(self) -> PointView:
+            return self.view
+
+    def __init__(
+        self, *, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.rows: list[Row] = []
+        self.sources = 0  # how many sources the marks can name
+        self.own: int | None = None  # this column's source, for "only this author"
+        self.matches: set[int] = set()  # rows to highlight (search hits)
+        self._lines: list[tuple[int, Strip]] = []  # (row index, rendered line)
+        self._row_top: list[int] = []
+        self._layout_width = 0
+
+    # -------------------------------------------------------------- data in
+
+    def show(self, rows: list[Row], *, sources: int, own: int | None) -> None:
+        self.rows = rows
+        self.sources = sources
+        self.own = own
+        self.matches = set()
+        self._layout_width = 0
+        self.set_reactive(PointView.cursor, 0)
+        self.scroll_to(0, 0, animate=False)
+        self._relayout()
+
+    def set_annotations(self, counts: dict[int, int]) -> None:
+        """Annotation counts per row, shown as ✎ in the gutter."""
+        self.rows = [
+            Row(
+                r.kind,
+                r.text,
+                r.depth,
+                r.marks,
+                r.line,
+                r.ordered,
+                r.level,
+                counts.get(i, 0),
+                r.note,
+            )
+            for i, r in enumerate(self.rows)
+        ]
+        self._layout_width = 0
+        self._relayout()
+
+    @property
+    def current(self) -> Row | None:
+        return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
+
+    # ------------------------------------------------------------- layout
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._relayout()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._layout_width = 0
+        self._relayout()
+
+    def _gutter_width(self) -> int:
+        return min(self.sources, 4) + 2 if self.sources > 1 else 2
+
+    def _relayout(self) -> None:
+        width = self.scrollable_content_region.width
+        if width <= 0 or not self.is_attached:
+            return
+        if width == self._layout_width and self._lines:
+            return
+        self._layout_width = width
+        console = self.app.console
+        gutter_width = self._gutter_width()
+        content_width = max(8, width - gutter_width)
+        lines: list[tuple[int, Strip]] = []
+        tops: list[int] = []
+        base = self.rich_style
+        for index, row in enumerate(self.rows):
+            if row.kind is PointKind.HEADING and index:
+                lines.append((index, Strip.blank(width, base)))
+            tops.append(len(lines))
+            gutter = self._gutter(row, gutter_width)
+            for number, body in enumerate(self._wrap(row, content_width, console)):
+                left = gutter if number == 0 else Text(" " * gutter_width)
+                line = Text.assemble(left, body)
+                line.truncate(width, pad=True)
+                segments = list(line.render(console))
+                lines.append((index, Strip(Segment.apply_style(segments, base), width)))
+        self._lines = lines
+        self._row_top = tops
+        self.virtual_size = Size(width, len(lines))
+        self.refresh()
+
+    def _gutter(self, row: Row, width: int) -> Text:
+        text = Text()
+        marks = row.marks
+        if self.sources > 1 and marks:
+            if len(marks) > 1 and len(marks) <= 4:
+                for source in marks:
+                    text.append(
+                        source_letter(source), Style(color=source_colour(source), bold=True)
+                    )
+            elif len(marks) > 4:
+                text.append(f"+{len(marks)}", Style(bold=True))
+            else:
+                text.append("·", self.get_component_rich_style("point-view--unique"))
+        text.truncate(width - 1, pad=True)
+        text.append("✎" if row.annotations else " ", Style(color="#e0af68", bold=True))
+        return text
+
+    def _wrap(self, row: Row, width: int, console: Console) -> list[Text]:
+        kind = row.kind
+        if kind is PointKind.RULE:
+            return [Text("─" * width, Style(dim=True))]
+        if kind is PointKind.TABLE:
+            return table_lines(row.text, width, console)
+        if kind is PointKind.CODE:
+            out: list[Text] = []
+            for raw in block(row.text).plain.split("\n"):
+                piece = Text(raw.expandtabs(4), CODE_STYLE)
+                out.extend(piece.wrap(console, width, overflow="fold") or [Text("")])
+            return out
+        body = inline_markdown(row.text).copy()
+        prefix = ""
+        if kind is PointKind.HEADING:
+            body.stylize(self.get_component_rich_style("point-view--heading"))
+        elif kind is PointKind.BULLET:
+            marker = row.ordered or _BULLETS[min(row.depth, len(_BULLETS) - 1)]
+            prefix = "  " * min(row.depth, 8) + marker + " "
+        elif kind is PointKind.QUOTE:
+            prefix = "▎ "
+            body.stylize(Style(italic=True))
+        if self.sources > 1 and row.marks and len(row.marks) == 1:
+            body.stylize(self.get_component_rich_style("point-view--unique"))
+        indent = cell_len(prefix)
+        wrapped = wrap(body, max(4, width - indent))
+        result = []
+        for number, piece in enumerate(wrapped):
+            lead = prefix if number == 0 else " " * indent
+            result.append(Text.assemble(Text(lead, Style(dim=kind is PointKind.BULLET)), piece))
+        return result
+
+    # ---------------------------------------------------------- rendering
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.scrollable_content_region.width
+        if index >= len(self._lines):
+            return Strip.blank(width, self.rich_style)
+        row, strip = self._lines[index]
+        if row == self.cursor and self.rows:
+            strip = strip.apply_style(self.get_component_rich_style("point-view--cursor"))
+        elif row in self.matches:
+            strip = strip.apply_style(self.get_component_rich_style("point-view--match"))
+        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+
+    # ------------------------------------------------------------- cursor
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        if not self.rows:
+            return
+        clamped = max(0, min(new, len(self.rows) - 1))
+        if clamped != new:
+            self.cursor = clamped
+            return
+        self.refresh()
+        self.scroll_to_row(clamped)
+        self.post_message(self.CursorMoved(self, clamped))
+
+    def scroll_to_row(self, row: int, *, top: bool = False) -> None:
+        if not 0 <= row < len(self._row_top):
+            return
+        start = self._row_top[row]
+        end = self._row_top[row + 1] if row + 1 < len(self._row_top) else len(self._lines)
+        if top:
+            self.scroll_to(y=start, animate=False)
+        else:
+            region = Region(0, start, 1, max(1, end - start))
+            self.scroll_to_region(region, animate=False, immediate=True)
+
+    def move_to(self, row: int, *, top: bool = False) -> None:
+        """Put the cursor on `row` without announcing it (for synced columns)."""
+        if not self.rows:
+            return
+        row = max(0, min(row, len(self.rows) - 1))
+        self.set_reactive(PointView.cursor, row)
+        self.scroll_to_row(row, top=top)
+        self.refresh()
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor = max(0, self.cursor - 1)
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = max(0, len(self.rows) - 1)
+
+    def action_page_down(self) -> None:
+        self._page(+1)
+
+    def action_page_up(self) -> None:
+        self._page(-1)
+
+    def _page(self, direction: int) -> None:
+        if not self._row_top:
+            return
+        target_line = self._row_top[self.cursor] + direction * max(1, self.size.height - 1)
+        target_line = max(0, min(target_line, len(self._lines) - 1))
+        self.cursor = self._lines[target_line][0]
+
+    def row_at(self, y: int) -> int | None:
+        """The row shown on line `y` of the view (0 is the top line on screen)."""
+        index = self.scroll_offset.y + y
+        return self._lines[index][0] if 0 <= index < len(self._lines) else None
+
+    def on_click(self, event: events.Click) -> None:
+        row = self.row_at(event.y)
+        if row is not None:
+            self.cursor = row

@@ -1,0 +1,69 @@
+"""One author's take: a header naming the source, and its points."""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from notetui.core.text import sanitize_line
+from notetui.ui.rows import Row
+from notetui.ui.widgets.point_view import PointView, source_colour, source_letter
+
+
+def source_title(index: int, label: str, detail: str, *, shared: int | None = None) -> Text:
+    """ "A  author" over "event · file" for a column header."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append(
+        f" {source_letter(index)} ", Style(bgcolor=source_colour(index), color="black", bold=True)
+    )
+    text.append(f" {sanitize_line(label)}", Style(bold=True))
+    if shared is not None:
+        text.append(f"  {shared} shared", Style(dim=True))
+    text.append("\n")
+    text.append(sanitize_line(detail), Style(dim=True))
+    return text
+
+
+class SourceColumn(Vertical):
+    """A column: the source's header and a PointView of its section."""
+
+    DEFAULT_CSS = """
+    SourceColumn { width: 1fr; min-width: 34; height: 1fr; border-right: tall $panel; }
+    SourceColumn > .column-header {
+        height: 2; padding: 0 1; background: $panel;
+        text-wrap: nowrap; text-overflow: ellipsis;
+    }
+    SourceColumn.-active > .column-header { background: $accent 35%; }
+    """
+
+    def __init__(
+        self, index: int, header: Text, rows: list[Row], sources: int, *, own: int | None
+    ) -> None:
+        super().__init__(id=f"column-{index}")
+        self.index = index
+        self._header = header
+        self._rows = rows
+        self._sources = sources
+        self._own = own
+        self._points = PointView(id=f"points-{index}")
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._header, classes="column-header", markup=False)
+        yield self._points
+
+    def on_mount(self) -> None:
+        self.points.show(self._rows, sources=self._sources, own=self._own)
+
+    def show(self, header: Text, rows: list[Row], sources: int) -> None:
+        """Show another talk's note from the same position (no remount)."""
+        self._header, self._rows, self._sources = header, rows, sources
+        self.query_one(".column-header", Static).update(header)
+        self.points.show(rows, sources=sources, own=self._own)
+
+    @property
+    def points(self) -> PointView:
+        """The column's points (there from the start, before the column is composed)."""
+        return self._points

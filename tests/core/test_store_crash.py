@@ -1,0 +1,187 @@
+"""The annotation store under the failures that lose data in real life: kill -9
+mid-save, two processes saving at once, a full disk. Real files, real processes."""
+
+from __future__ import annotations
+
+import errno
+import itertools
+import json
+import os
+import random
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from notetui.core.annotations.store import Store, StoreError
+from support.paths import REPO
+
+WORKER = REPO / "tests" / "support" / "store_worker.py"
+KILLS = 200
+
+
+def _worker(path: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, str(WORKER), str(path), *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+
+
+def _saved(output: str) -> list[str]:
+    """Uids from whole `saved <uid>` lines; a line cut off by the kill does not count."""
+    complete = output.split("\n")[:-1]
+    return [line.split()[1] for line in complete if line.startswith("saved ")]
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+@pytest.mark.slow
+def test_kill_9_mid_save_never_loses_a_reported_annotation(tmp_path: Path) -> None:
+    path = tmp_path / "data" / "annotations.json"
+    rng = random.Random(20261123)  # random moments, but the same ones on every run
+    promised: set[str] = set()
+    mid_save = 0
+    for round_ in range(KILLS):
+        worker = _worker(path)
+        assert worker.stdout is not None
+        first = worker.stdout.readline()
+        if not first.startswith("saved "):
+            worker.kill()
+            _, err = worker.communicate()
+            pytest.fail(f"round {round_}: worker did not save: {first!r} {err}")
+        time.sleep(rng.uniform(0, 0.040))
+        worker.send_signal(signal.SIGKILL)
+        rest, _ = worker.communicate()
+        assert worker.returncode == -signal.SIGKILL
+        promised.update(_saved(first + rest))
+        if any(path.parent.glob(".annotations.json.*.tmp")):
+            mid_save += 1  # the kill landed between writing the temp file and the rename
+
+        with Store(path) as store:  # must open: no StoreError, whatever the kill hit
+            kept = {annotation.uid for annotation in store.annotations()}
+        lost = promised - kept
+        assert not lost, f"round {round_}: {len(lost)} reported annotations lost"
+
+    print(f"{KILLS} kills, {mid_save} mid-save, {len(promised)} annotations reported")
+    assert len(promised) > KILLS  # the kills really did land between saves
+    assert mid_save > KILLS // 20  # ...and often inside one
+    # Opening removed the temp files that kills left behind; only the store and lock stay.
+    assert _files(path.parent) == ["annotations.json", "annotations.json.lock"]
+
+
+@pytest.mark.slow
+def test_two_processes_adding_at_once_lose_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "annotations.json"
+    workers = [_worker(path, "--count", "300", "--tag", tag, "--wait-go") for tag in ("a", "b")]
+    for worker in workers:
+        assert worker.stdout is not None
+        assert worker.stdout.readline() == "ready\n"
+    for worker in workers:  # both start saving at the same moment
+        assert worker.stdin is not None
+        worker.stdin.write("go\n")
+        worker.stdin.flush()
+    outputs = [worker.communicate(timeout=120) for worker in workers]
+    for worker, (out, err) in zip(workers, outputs, strict=True):
+        assert worker.returncode == 0, err or out
+        assert out.endswith("done\n")
+
+    reported = [_saved(out) for out, _ in outputs]
+    assert [len(uids) for uids in reported] == [300, 300]
+    everyone = set(reported[0]) | set(reported[1])
+    assert len(everyone) == 600
+
+    raw: dict[str, Any] = json.loads(path.read_text("utf-8"))
+    records = raw["annotations"]
+    assert len(records) == 600  # a doc id collision would have overwritten a record
+    assert {record["uid"] for record in records.values()} == everyone
+    with Store(path) as store:
+        assert {annotation.uid for annotation in store.annotations()} == everyone
+
+    # The saves really interleaved: in file order the writer changes more than once.
+    writers = [records[doc_id]["target_id"][0] for doc_id in sorted(records, key=int)]
+    switches = sum(1 for x, y in itertools.pairwise(writers) if x != y)
+    assert switches > 1
+
+
+def _no_space(*args: object, **kwargs: object) -> None:
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+@pytest.mark.parametrize("broken", ["replace", "fsync"])
+def test_a_failed_save_keeps_the_previous_file_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broken: str
+) -> None:
+    path = tmp_path / "annotations.json"
+    store = Store(path)
+    kept = store.add_annotation(target="talk", target_id="t1", text="kept")
+    doomed = store.add_annotation(target="talk", target_id="t1", text="to delete")
+    before = path.read_bytes()
+
+    monkeypatch.setattr(os, broken, _no_space)
+    with pytest.raises(StoreError) as add_error:
+        store.add_annotation(target="talk", target_id="t1", text="never saved")
+    with pytest.raises(StoreError):
+        store.delete_annotation(doomed.uid)  # two tables, one save: all or nothing
+    with pytest.raises(StoreError):
+        store.set_tags(target="talk", target_id="t1", tags=["k8s"])
+    monkeypatch.undo()
+
+    message = str(add_error.value)
+    assert "\n" not in message
+    assert str(path) in message
+    assert "No space left on device" in message
+    assert path.read_bytes() == before
+    assert _files(tmp_path) == ["annotations.json", "annotations.json.lock"]  # no temp left
+    assert sorted(a.text for a in store.annotations()) == ["kept", "to delete"]
+    assert store.tags_of("t1") == ()
+
+    after = store.add_annotation(target="talk", target_id="t1", text="after")
+    store.delete_annotation(doomed.uid)
+    with Store(path) as reopened:
+        assert {a.uid for a in reopened.annotations()} == {kept.uid, after.uid}
+        assert reopened.undo_delete() == doomed
+
+
+def test_the_first_save_failing_creates_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "annotations.json"
+    store = Store(path)
+    monkeypatch.setattr(os, "replace", _no_space)
+    with pytest.raises(StoreError):
+        store.add_annotation(target="event", target_id="e1", text="x")
+    monkeypatch.undo()
+    assert _files(tmp_path) == ["annotations.json.lock"]
+    assert store.annotations() == []
+
+
+def test_a_folder_sync_failure_says_the_change_was_saved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "annotations.json"
+    store = Store(path)
+    real_fsync = os.fsync
+
+    def fsync_files_only(fd: int) -> None:
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            _no_space()
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync_files_only)
+    with pytest.raises(StoreError, match="was saved, but its folder could not be synced"):
+        store.add_annotation(target="event", target_id="e1", text="on disk")
+    monkeypatch.undo()
+    # The rename had happened: the store says so rather than pretending it failed.
+    assert [a.text for a in Store(path).annotations()] == ["on disk"]
+    assert [a.text for a in store.annotations()] == ["on disk"]

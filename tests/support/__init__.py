@@ -1,0 +1,1 @@
+"""Helpers shared by the test packages (on sys.path via pytest's pythonpath)."""

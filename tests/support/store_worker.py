@@ -1,0 +1,58 @@
+"""A notetui process that adds annotations to a store, for the crash and two-writer tests.
+
+    python store_worker.py STORE [--count N] [--tag NAME] [--wait-go]
+
+Prints `saved <uid>` (flushed) after each `add_annotation` returns, so the test knows
+exactly which annotations the store promised to keep. With --wait-go it prints
+`ready` and waits for a line on stdin first, so two workers can start together.
+Runs until killed unless --count is given; prints `done` at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+from pathlib import Path
+
+from notetui.core.annotations.store import Anchor, Store, StoreError
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("store", type=Path)
+    parser.add_argument("--count", type=int, default=None)
+    parser.add_argument("--tag", default="w")
+    parser.add_argument("--wait-go", action="store_true")
+    args = parser.parse_args()
+
+    try:
+        store = Store(args.store)
+        if args.wait_go:
+            print("ready", flush=True)
+            sys.stdin.readline()
+        numbers = range(args.count) if args.count is not None else itertools.count()
+        for n in numbers:
+            # Vary the size a little, so saves differ in length and timing.
+            text = f"{args.tag} のメモ {n}\n" + "本文 " * (n % 17)
+            if n % 3 == 0:
+                annotation = store.add_annotation(
+                    target="passage",
+                    target_id=f"{args.tag}/talk-{n % 5}",
+                    text=text,
+                    anchor=Anchor(note="2026/meetup.md", line=n % 90 + 1, quote="引用"),
+                )
+            else:
+                annotation = store.add_annotation(
+                    target="talk", target_id=f"{args.tag}/talk-{n % 5}", text=text
+                )
+            print(f"saved {annotation.uid}", flush=True)
+    except StoreError as error:
+        print(f"error {error}", flush=True)
+        return 2
+    print("done", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
