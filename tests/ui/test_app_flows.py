@@ -37,7 +37,7 @@ from notetui.ui.dialogs.annotate import AnnotateDialog
 from notetui.ui.dialogs.confirm import ConfirmDialog
 from notetui.ui.dialogs.export import ExportDialog
 from notetui.ui.screens.help import HelpScreen
-from notetui.ui.screens.main import editor_command
+from notetui.ui.editor import editor_command
 from notetui.ui.widgets.library_tree import NodeRef
 from notetui.ui.widgets.point_view import PointView
 from notetui.ui.widgets.talk_view import TalkView

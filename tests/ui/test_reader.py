@@ -36,13 +36,14 @@ from rich.console import Console
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import ContentSwitcher, OptionList, Static, Tabs
+from textual.widgets import ContentSwitcher, OptionList, Static
 
 from notetui.app import NoteTuiApp
 from notetui.core.points.points import PointKind
 from notetui.ui.rendering import inline_markdown
 from notetui.ui.screens.help import HelpScreen
 from notetui.ui.screens.main import MainScreen
+from notetui.ui.widgets.column_tabs import ColumnTabs
 from notetui.ui.widgets.columns import SourcesPane
 from notetui.ui.widgets.event_view import EventView
 from notetui.ui.widgets.library_tree import LibraryTree, NodeRef
@@ -79,7 +80,7 @@ def header_text(screen: MainScreen, view: str = "#talk") -> str:
 
 
 def columns(screen: MainScreen, view: str = "#talk") -> list[SourceColumn]:
-    return list(screen.query_one(view).query(SourceColumn))
+    return screen.query_one(view).query_one(SourcesPane).columns()
 
 
 def column_header(column: SourceColumn) -> str:
@@ -244,7 +245,7 @@ async def test_merged_view_on_the_sample_notes_matches_what_the_notes_say(
         screen = await loaded(pilot)
         assert screen.library is not None
         talk = next(t for t in screen.library.talks if t.title.startswith("OpenTelemetry"))
-        await screen.open_talk(talk.id)
+        screen.open_talk(talk.id)
         await pilot.pause()
         assert [_label(c) for c in columns(screen)] == [
             "tsubame_k",
@@ -336,7 +337,7 @@ async def test_sync_on_the_sample_notes_lands_on_each_authors_version(
         screen = await loaded(pilot)
         assert screen.library is not None
         talk = next(t for t in screen.library.talks if t.title.startswith("OpenTelemetry"))
-        await screen.open_talk(talk.id)
+        screen.open_talk(talk.id)
         await pilot.pause()
         await pilot.press("s")
         views = talk_pane(screen).point_views()
@@ -573,15 +574,15 @@ async def test_narrow_terminal_shows_tabs_and_one_readable_column(
         screen = await show_first_event(pilot, library)
         pane = talk_pane(screen)
         await wait_for(pilot, lambda: pane.has_class("-narrow"))
-        tabs = pane.query_one("#column-tabs", Tabs)
-        assert tabs.display and tabs.region.height >= 1 and tabs.tab_count == 3
+        tabs = pane.query_one("#column-tabs", ColumnTabs)
+        assert tabs.display and tabs.region.height >= 1 and len(tabs.labels) == 3
         await pilot.press("enter")
         for number in range(3):
             await pilot.pause()
             shown = [c for c in columns(screen) if c.display]
             assert [c.index for c in shown] == [number]
             column = shown[0]
-            assert tabs.active == f"tab-{number}"
+            assert tabs.active == number
             # readable: a real width and height for the notes, the header uncut
             assert column.points.region.width >= 40
             assert column.points.region.height >= 8, column.points.region
@@ -632,7 +633,7 @@ async def test_narrow_columns_show_every_word_of_every_point(
         assert not _lost_text(pane.query_one("#merged-points", PointView))
         await pilot.press("m")
         assert screen.library is not None
-        await screen.open_event(screen.library.events[0].id)
+        screen.open_event(screen.library.events[0].id)
         await settle(pilot)
         for view in screen.query_one(EventView).sources.point_views():
             view.screen.set_focus(view)

@@ -33,7 +33,7 @@ def open_talk(*keys: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
         screen = await loaded(pilot)
         assert screen.library is not None
         talk = next(t for t in screen.library.talks if t.title == TALK)
-        await screen.open_talk(talk.id)
+        screen.open_talk(talk.id)
         await settle(pilot)
         await pilot.press(*keys)
         await settle(pilot)
@@ -45,7 +45,7 @@ async def _open_event(pilot: Pilot[Any]) -> None:
     screen = await loaded(pilot)
     assert screen.library is not None
     event = next(e for e in screen.library.events if e.title == EVENT)
-    await screen.open_event(event.id)
+    screen.open_event(event.id)
     await settle(pilot)
 
 

@@ -56,7 +56,7 @@ async def test_jumping_to_a_talk_in_a_folded_event_finds_it(tmp_path: Path) -> N
         library = screen.library
         assert library is not None
         last = library.events[-1].talks[-1]
-        await screen.open_talk(last.id)  # as search, the palette and n/p do
+        screen.open_talk(last.id)  # as search, the palette and n/p do
         await wait_for(pilot, lambda: tree_cursor(app) == NodeRef("talk", last.id), "the talk")
         assert screen.current_talk() == last
 

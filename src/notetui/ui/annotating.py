@@ -3,18 +3,62 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
 
 from rich.style import Style
 from rich.text import Text
 
-from notetui.core.annotations.anchoring import Attachments, Placement, make_anchor_text
-from notetui.core.annotations.store import Anchor
 from notetui.core.models import Event, Library, Source, Talk
 from notetui.core.text import sanitize_line
 from notetui.ui.rows import Row
-from notetui.ui.screens.annotations import AnnotationRow
 
+if TYPE_CHECKING:  # the store and its matching load after the first paint
+    from notetui.core.annotations.anchoring import Attachments, Placement
+    from notetui.core.annotations.store import Anchor
+
+SortKey = Literal["date", "talk", "tag"]
+ActionKind = Literal["open", "attach", "delete", "edit", "undo"]
 NOTE_STYLE = Style(color="#e0af68")
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotationRow:
+    """One annotation as the table shows it (built by the reader from `Attachments`)."""
+
+    uid: str
+    created: str  # ISO 8601
+    updated: str  # ISO 8601
+    target_title: str  # the talk or event title (for orphans: the one remembered)
+    event_title: str
+    target_id: str | None  # None for an orphan
+    tags: tuple[str, ...]  # the target's tags
+    text: str  # the annotation, Markdown
+    orphan: bool
+    note: str | None = None  # passages: the note and line the quote is at now
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ListState:
+    """How the list looked: to open it again as it was after an edit or a delete."""
+
+    sort: SortKey = "date"
+    reverse: bool = True
+    query: str = ""
+    uid: str | None = None  # the row under the cursor…
+    row: int = 0  # …or, when that one is gone, its position
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotationAction:
+    """What the user chose: open the target, attach, delete or edit the annotation,
+    or undo the last delete; `state` is how the list looked."""
+
+    kind: ActionKind
+    uid: str
+    target_id: str | None = None
+    state: ListState = field(default=ListState(), compare=False)  # context, not the choice
 
 
 def passage_rows(
@@ -72,6 +116,9 @@ def personal_text(placements: Sequence[Placement], tags: Sequence[str], *, limit
 
 def passage_anchor(source: Source, row: Row) -> Anchor | None:
     """An anchor for a point: its text as the quote, with context from the note."""
+    from notetui.core.annotations.anchoring import make_anchor_text
+    from notetui.core.annotations.store import Anchor
+
     if row.line is None or not row.text.strip():
         return None
     body = source.section.body

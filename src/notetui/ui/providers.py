@@ -76,9 +76,9 @@ class LibraryProvider(Provider):
         if screen is None:
             return
         if kind == "talk":
-            await screen.open_talk(ident)
+            screen.open_talk(ident)
         else:
-            await screen.open_event(ident)
+            screen.open_event(ident)
 
 
 def _highlight(matcher: object, text: str) -> Content:

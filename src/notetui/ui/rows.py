@@ -5,6 +5,8 @@ No Textual here, so it is cheap to test and to compute in a worker.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from notetui.core.models import Event, Source, Talk
@@ -129,3 +131,41 @@ def event_rows(event: Event) -> list[SourceRows]:
         first = sources[0]
         columns.append(SourceRows(source_label(first), source_detail(first), note, rows))
     return columns
+
+
+class RowsCache:
+    """Each talk's rows, computed once per library (points parsed and aligned).
+
+    `get` computes on the UI thread when it must; `prefetch` runs in a worker thread
+    ahead of the reader (the talks next to the one shown). Both may compute the same
+    talk at once; the results are equal, and the first stored stays.
+    """
+
+    def __init__(self, threshold: float = DEFAULT_POINT_THRESHOLD) -> None:
+        self.threshold = threshold
+        self._rows: dict[str, TalkRows] = {}
+        self._lock = threading.Lock()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._rows.clear()
+
+    def cached(self, talk_id: str) -> TalkRows | None:
+        return self._rows.get(talk_id)
+
+    def get(self, talk: Talk) -> TalkRows:
+        rows = self._rows.get(talk.id)
+        if rows is None:
+            rows = self._store(talk.id, talk_rows(talk, self.threshold))
+        return rows
+
+    def prefetch(self, talks: Sequence[Talk], cancelled: Callable[[], bool]) -> None:
+        for talk in talks:
+            if cancelled():
+                return
+            if talk.id not in self._rows:
+                self._store(talk.id, talk_rows(talk, self.threshold))
+
+    def _store(self, talk_id: str, rows: TalkRows) -> TalkRows:
+        with self._lock:
+            return self._rows.setdefault(talk_id, rows)

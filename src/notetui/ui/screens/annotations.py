@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import ClassVar, Literal
+from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -24,9 +23,13 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static
 
 from notetui.core.text import sanitize, sanitize_line
-
-SortKey = Literal["date", "talk", "tag"]
-ActionKind = Literal["open", "attach", "delete", "edit", "undo"]
+from notetui.ui.annotating import (
+    ActionKind,
+    AnnotationAction,
+    AnnotationRow,
+    ListState,
+    SortKey,
+)
 
 _DIM = Style(dim=True)
 _TAG = Style(color="#9ece6a")
@@ -40,45 +43,6 @@ _SORT_HINTS = (
     ("annotations.sort_talk", "t", "talk"),
     ("annotations.sort_tag", "g", "tag"),
 )
-
-
-@dataclass(frozen=True, slots=True)
-class AnnotationRow:
-    """One annotation as the table shows it (built by the reader from `Attachments`)."""
-
-    uid: str
-    created: str  # ISO 8601
-    updated: str  # ISO 8601
-    target_title: str  # the talk or event title (for orphans: the one remembered)
-    event_title: str
-    target_id: str | None  # None for an orphan
-    tags: tuple[str, ...]  # the target's tags
-    text: str  # the annotation, Markdown
-    orphan: bool
-    note: str | None = None  # passages: the note and line the quote is at now
-    line: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ListState:
-    """How the list looked: to open it again as it was after an edit or a delete."""
-
-    sort: SortKey = "date"
-    reverse: bool = True
-    query: str = ""
-    uid: str | None = None  # the row under the cursor…
-    row: int = 0  # …or, when that one is gone, its position
-
-
-@dataclass(frozen=True, slots=True)
-class AnnotationAction:
-    """What the user chose: open the target, attach, delete or edit the annotation,
-    or undo the last delete; `state` is how the list looked."""
-
-    kind: ActionKind
-    uid: str
-    target_id: str | None = None
-    state: ListState = field(default=ListState(), compare=False)  # context, not the choice
 
 
 def fold(text: str) -> str:

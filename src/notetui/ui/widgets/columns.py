@@ -15,11 +15,12 @@ from textual.app import ComposeResult
 from textual.containers import HorizontalScroll, Vertical
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import Static, Tab, Tabs
+from textual.widgets import Static
 
 from notetui.core.points.points import Alignment, PointRef
 from notetui.core.text import sanitize_line
 from notetui.ui.rows import Row, SourceRows
+from notetui.ui.widgets.column_tabs import ColumnTabs
 from notetui.ui.widgets.point_view import PointView, source_colour, source_letter
 from notetui.ui.widgets.source_column import SourceColumn, source_title
 
@@ -28,15 +29,21 @@ _TAB_LABEL = 14  # cells of an author's name on a tab: three tabs fit in 80 colu
 
 
 class SourcesPane(Vertical):
-    """Columns of sources plus the merged list; toggles between them."""
+    """Columns of sources plus the merged list; toggles between them.
+
+    `active` is the one source of truth for the column being read: focus, a click on
+    a tab and `focus_column` set it, and its watcher marks the column and the tab.
+    Nothing it sets posts a message back, so no two updates can chase each other.
+    """
 
     DEFAULT_CSS = """
     SourcesPane { height: 1fr; }
-    SourcesPane > #column-tabs { display: none; height: 2; }
+    SourcesPane > #column-tabs { display: none; }
     SourcesPane.-narrow > #column-tabs { display: block; }
     SourcesPane > #columns { height: 1fr; }
     SourcesPane.-narrow SourceColumn { display: none; width: 1fr; min-width: 10; }
     SourcesPane.-narrow SourceColumn.-active { display: block; }
+    SourcesPane > #columns > SourceColumn.-unused { display: none; }
     SourcesPane > #merged { display: none; height: 1fr; }
     SourcesPane.-merged > #merged { display: block; }
     SourcesPane.-merged > #columns, SourcesPane.-merged > #column-tabs { display: none; }
@@ -66,9 +73,12 @@ class SourcesPane(Vertical):
         self.alignment: Alignment | None = None
         self.merged_rows: list[Row] = []
         self._syncing = False
+        # Columns are kept and refilled; one is added only when a talk has more sources
+        # than any shown before, and the spare ones are hidden.
+        self._columns: list[SourceColumn] = []
 
     def compose(self) -> ComposeResult:
-        yield Tabs(id="column-tabs")
+        yield ColumnTabs(id="column-tabs")
         yield HorizontalScroll(id="columns", can_focus=False)
         with Vertical(id="merged"):
             yield Static(id="merged-header", markup=False)
@@ -77,39 +87,30 @@ class SourcesPane(Vertical):
 
     # -------------------------------------------------------------- data in
 
-    async def show(
+    def show(
         self, specs: list[SourceRows], alignment: Alignment | None, merged_rows: list[Row]
     ) -> None:
+        """Show these sources, in one step: nothing here waits, so two shows in a row
+        cannot interleave."""
         self.specs = specs
         self.alignment = alignment
         self.merged_rows = merged_rows
         count = len(specs)
-        shared = self._shared_counts()
         marks = count if alignment else 1  # nothing compared: a narrow gutter
-        headers = [
-            _header(i, spec, shared[i] if alignment else None) for i, spec in enumerate(specs)
-        ]
-        columns = self.query_one("#columns", HorizontalScroll)
-        existing = list(columns.query_children(SourceColumn))
-        if len(existing) == count:  # same number of sources: refill, do not remount
-            for column, header, spec in zip(existing, headers, specs, strict=True):
-                column.show(header, spec.rows, marks)
-        else:
-            await columns.remove_children()
-            await columns.mount_all(
-                SourceColumn(index, headers[index], spec.rows, marks, own=index)
-                for index, spec in enumerate(specs)
-            )
-        tabs = self.query_one("#column-tabs", Tabs)
-        labels = [_tab_label(index, spec) for index, spec in enumerate(specs)]
-        shown_tabs = list(tabs.query(Tab))
-        if len(shown_tabs) == count:
-            for tab, label in zip(shown_tabs, labels, strict=True):
-                tab.label = label
-        else:
-            await tabs.clear()
-            for index, label in enumerate(labels):
-                await tabs.add_tab(Tab(label, id=f"tab-{index}"))
+        shared = self._shared_counts()
+        while len(self._columns) < count:
+            column = SourceColumn(len(self._columns))
+            self._columns.append(column)
+            self.query_one("#columns", HorizontalScroll).mount(column)
+        for index, column in enumerate(self._columns):
+            used = index < count
+            column.set_class(not used, "-unused")
+            if used:
+                spec = specs[index]
+                column.show(
+                    _header(index, spec, shared[index] if alignment else None), spec.rows, marks
+                )
+        self.query_one(ColumnTabs).show([_tab_label(i, spec) for i, spec in enumerate(specs)])
         header = Text(f"Merged: {len(merged_rows)} points", Style(bold=True))
         several = sum(1 for row in merged_rows if len(row.marks) > 1)
         header.append(f", {several} noted by several authors", Style(dim=True))
@@ -125,13 +126,14 @@ class SourcesPane(Vertical):
     # ------------------------------------------------------------- columns
 
     def column(self, index: int) -> SourceColumn | None:
-        try:
-            return self.query_one(f"#column-{index}", SourceColumn)
-        except Exception:  # noqa: BLE001 - the column was just replaced
-            return None
+        return self._columns[index] if 0 <= index < len(self.specs) else None
+
+    def columns(self) -> list[SourceColumn]:
+        """The columns in use, in source order."""
+        return self._columns[: len(self.specs)]
 
     def point_views(self) -> list[PointView]:
-        return [c.points for c in self.query(SourceColumn)]
+        return [column.points for column in self.columns()]
 
     def focus_column(self, index: int) -> None:
         if not self.specs:
@@ -149,19 +151,15 @@ class SourcesPane(Vertical):
         self._mark_active()
 
     def _mark_active(self) -> None:
-        for column in self.query(SourceColumn):
+        for column in self._columns:
             column.set_class(column.index == self.active, "-active")
-        if self.specs:
-            tabs = self.query_one("#column-tabs", Tabs)
-            tab_id = f"tab-{self.active}"
-            if tabs.active != tab_id:
-                tabs.active = tab_id
+        self.query_one(ColumnTabs).active = self.active
 
-    @on(Tabs.TabActivated, "#column-tabs")
-    def _tab_chosen(self, event: Tabs.TabActivated) -> None:
+    @on(ColumnTabs.Chosen, "#column-tabs")
+    def _tab_chosen(self, event: ColumnTabs.Chosen) -> None:
         event.stop()
-        if event.tab.id and event.tab.id.startswith("tab-"):
-            self.active = int(event.tab.id[4:])
+        if self.specs:
+            self.active = event.index % len(self.specs)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         column = event.widget.parent
@@ -183,7 +181,7 @@ class SourcesPane(Vertical):
         if view.id == "merged-points":
             self._describe(None, view.current)
             return
-        column = next((c for c in self.query(SourceColumn) if c.points is view), None)
+        column = next((c for c in self.columns() if c.points is view), None)
         if column is None:
             return
         self._describe(column.index, view.current)
@@ -195,7 +193,7 @@ class SourcesPane(Vertical):
         self._syncing = True
         try:
             total = max(1, len(self.specs[source].rows))
-            for other in self.query(SourceColumn):
+            for other in self.columns():
                 if other.index == source:
                     continue
                 target = self._partner(source, row, other.index)

@@ -3,8 +3,6 @@ side by side, and its talks below."""
 
 from __future__ import annotations
 
-import asyncio
-
 from rich.style import Style
 from rich.text import Text
 from textual import on
@@ -44,7 +42,6 @@ class EventView(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.event: Event | None = None
-        self._showing = asyncio.Lock()  # one event at a time: shows remount the columns
 
     def compose(self) -> ComposeResult:
         yield TalkHeader()
@@ -60,28 +57,25 @@ class EventView(Vertical):
     def sources(self) -> SourcesPane:
         return self.query_one(SourcesPane)
 
-    async def show_event(self, event: Event, columns: list[SourceRows]) -> None:
-        """Show `event`; a second call while one runs waits its turn."""
-        async with self._showing:
-            self.event = event
-            await self.header.show_event(event)
-            await self.sources.show(columns, None, [])
-            self.sources.set_class(not columns, "-empty")
-            self.set_class(not columns, "-no-sections")
-            title = Text(f"Talks ({len(event.talks)})")
-            if not columns:
-                title.append(
-                    "   this event's notes have no schedule, impressions or links",
-                    Style(dim=True, bold=False),
-                )
-            self.query_one("#event-talks-title", Static).update(title)
-            talks = self.query_one("#event-talks", OptionList)
-            talks.clear_options()
-            talks.add_options(Option(talk_label(t), id=t.id) for t in event.talks)
-            if not event.talks:
-                talks.add_option(
-                    Option(Text(sanitize_line("no talks found"), "dim"), disabled=True)
-                )
+    def show_event(self, event: Event, columns: list[SourceRows]) -> None:
+        """Show `event`, in one step (nothing here waits)."""
+        self.event = event
+        self.header.show_event(event)
+        self.sources.show(columns, None, [])
+        self.sources.set_class(not columns, "-empty")
+        self.set_class(not columns, "-no-sections")
+        title = Text(f"Talks ({len(event.talks)})")
+        if not columns:
+            title.append(
+                "   this event's notes have no schedule, impressions or links",
+                Style(dim=True, bold=False),
+            )
+        self.query_one("#event-talks-title", Static).update(title)
+        talks = self.query_one("#event-talks", OptionList)
+        options = [Option(talk_label(t), id=t.id) for t in event.talks]
+        if not event.talks:
+            options.append(Option(Text(sanitize_line("no talks found"), "dim"), disabled=True))
+        talks.set_options(options)
 
     @on(OptionList.OptionSelected, "#event-talks")
     def _talk_chosen(self, event: OptionList.OptionSelected) -> None:

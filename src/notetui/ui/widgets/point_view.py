@@ -103,6 +103,8 @@ class PointView(ScrollView, can_focus=True):
         self._lines: list[tuple[int, Strip]] = []  # (row index, rendered line)
         self._row_top: list[int] = []
         self._layout_width = 0
+        self._baked: tuple[Style, ...] = ()  # the styles the lines were laid out with
+        self._base = Style()  # the view's own style, as of the last layout
 
     # -------------------------------------------------------------- data in
 
@@ -113,11 +115,14 @@ class PointView(ScrollView, can_focus=True):
         self.matches = set()
         self._layout_width = 0
         self.set_reactive(PointView.cursor, 0)
-        self.scroll_to(0, 0, animate=False)
+        if self.is_attached:
+            self.scroll_to(0, 0, animate=False, immediate=True)
         self._relayout()
 
     def set_annotations(self, counts: dict[int, int]) -> None:
         """Annotation counts per row, shown as ✎ in the gutter."""
+        if all(counts.get(i, 0) == row.annotations for i, row in enumerate(self.rows)):
+            return  # nothing changed: no new layout
         self.rows = [
             Row(
                 r.kind,
@@ -146,8 +151,20 @@ class PointView(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._layout_width = 0
-        self._relayout()
+        if not self.is_mounted:
+            return  # laid out once mounted, on its first resize
+        # Focus and hover restyle the view too; only a change to the styles baked into
+        # the laid-out lines (a new theme) is worth laying every line out again.
+        if self._baked_styles() != self._baked:
+            self._layout_width = 0
+            self._relayout()
+
+    def _baked_styles(self) -> tuple[Style, ...]:
+        return (
+            self.rich_style,
+            self.get_component_rich_style("point-view--heading"),
+            self.get_component_rich_style("point-view--unique"),
+        )
 
     def _gutter_width(self) -> int:
         return min(self.sources, 4) + 2 if self.sources > 1 else 2
@@ -159,12 +176,14 @@ class PointView(ScrollView, can_focus=True):
         if width == self._layout_width and self._lines:
             return
         self._layout_width = width
+        self._baked = self._baked_styles()
+        self._base = self._baked[0]
         console = self.app.console
         gutter_width = self._gutter_width()
         content_width = max(8, width - gutter_width)
         lines: list[tuple[int, Strip]] = []
         tops: list[int] = []
-        base = self.rich_style
+        base = self._base
         for index, row in enumerate(self.rows):
             if row.kind is PointKind.HEADING and index:
                 lines.append((index, Strip.blank(width, base)))
@@ -237,13 +256,13 @@ class PointView(ScrollView, can_focus=True):
         index = scroll_y + y
         width = self.scrollable_content_region.width
         if index >= len(self._lines):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base)
         row, strip = self._lines[index]
         if row == self.cursor and self.rows:
             strip = strip.apply_style(self.get_component_rich_style("point-view--cursor"))
         elif row in self.matches:
             strip = strip.apply_style(self.get_component_rich_style("point-view--match"))
-        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        return strip.crop_extend(scroll_x, scroll_x + width, self._base)
 
     # ------------------------------------------------------------- cursor
 

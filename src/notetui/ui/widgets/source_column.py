@@ -28,7 +28,10 @@ def source_title(index: int, label: str, detail: str, *, shared: int | None = No
 
 
 class SourceColumn(Vertical):
-    """A column: the source's header and a PointView of its section."""
+    """A column: the source's header and a PointView of its section.
+
+    Its parts exist from the start, so `show` works before the column is mounted:
+    the pane mounts a new column without waiting and fills it at once."""
 
     DEFAULT_CSS = """
     SourceColumn { width: 1fr; min-width: 34; height: 1fr; border-right: tall $panel; }
@@ -39,29 +42,20 @@ class SourceColumn(Vertical):
     SourceColumn.-active > .column-header { background: $accent 35%; }
     """
 
-    def __init__(
-        self, index: int, header: Text, rows: list[Row], sources: int, *, own: int | None
-    ) -> None:
+    def __init__(self, index: int) -> None:
         super().__init__(id=f"column-{index}")
         self.index = index
-        self._header = header
-        self._rows = rows
-        self._sources = sources
-        self._own = own
+        self._header = Static(classes="column-header", markup=False)
         self._points = PointView(id=f"points-{index}")
 
     def compose(self) -> ComposeResult:
-        yield Static(self._header, classes="column-header", markup=False)
+        yield self._header
         yield self._points
 
-    def on_mount(self) -> None:
-        self.points.show(self._rows, sources=self._sources, own=self._own)
-
     def show(self, header: Text, rows: list[Row], sources: int) -> None:
-        """Show another talk's note from the same position (no remount)."""
-        self._header, self._rows, self._sources = header, rows, sources
-        self.query_one(".column-header", Static).update(header)
-        self.points.show(rows, sources=sources, own=self._own)
+        """Show another talk's note in this column (nothing is remounted)."""
+        self._header.update(header)
+        self._points.show(rows, sources=sources, own=self.index)
 
     @property
     def points(self) -> PointView:

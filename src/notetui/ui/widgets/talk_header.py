@@ -41,15 +41,21 @@ class TalkHeader(Vertical):
     TalkHeader .empty { display: none; }
     """
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._links_label = Static(markup=False)
+        self._links: list[Link] = []
+
     def compose(self) -> ComposeResult:
         yield Static(id="title", markup=False)
         yield Static(id="aliases", markup=False)
         yield Static(id="speakers", markup=False)
         yield Static(id="when", markup=False)
-        yield Horizontal(id="slides", classes="empty")
+        with Horizontal(id="slides", classes="empty"):
+            yield self._links_label
         yield Static(id="personal", markup=False, classes="empty")
 
-    async def show_talk(self, talk: Talk, event: Event) -> None:
+    def show_talk(self, talk: Talk, event: Event) -> None:
         self._set("#title", Text(sanitize_line(talk.title)))
         aliases = Text()
         if talk.aliases:
@@ -65,9 +71,9 @@ class TalkHeader(Vertical):
         if event.date:
             when.append(f"  {event.date}", Style(dim=True))
         self._set("#when", when)
-        await self._show_links(talk.slides, "slides")
+        self._show_links(talk.slides, "slides")
 
-    async def show_event(self, event: Event) -> None:
+    def show_event(self, event: Event) -> None:
         self._set("#title", Text(sanitize_line(event.title)))
         aliases = Text()
         if event.aliases:
@@ -85,7 +91,7 @@ class TalkHeader(Vertical):
         self._set("#speakers", facts)
         tags = Text(" ".join(f"#{sanitize_line(t)}" for t in event.tags), Style(dim=True))
         self._set("#when", tags)
-        await self._show_links((event.url,) if event.url else (), "event page")
+        self._show_links((event.url,) if event.url else (), "event page")
 
     def show_personal(self, text: Text) -> None:
         """The user's tags and annotations for what is shown (filled by the screen)."""
@@ -96,14 +102,20 @@ class TalkHeader(Vertical):
         widget.update(text)
         widget.set_class(not text.plain, "empty")
 
-    async def _show_links(self, urls: tuple[str, ...], label: str) -> None:
+    def _show_links(self, urls: tuple[str, ...], label: str) -> None:
+        """The links, in place: the label and Link widgets are kept and refilled (a
+        new one is mounted only for a talk with more slides than any before)."""
         box = self.query_one("#slides", Horizontal)
-        await box.remove_children()
-        if urls:
-            await box.mount(Static(Text(f"{label} ", Style(dim=True)), markup=False))
-            await box.mount_all(
-                Link(short_url(url), url=sanitize_line(url), tooltip="Open with o") for url in urls
-            )
+        self._links_label.update(Text(f"{label} ", Style(dim=True)))
+        while len(self._links) < len(urls):
+            link = Link("", tooltip="Open with o")
+            self._links.append(link)
+            box.mount(link)
+        for index, link in enumerate(self._links):
+            if index < len(urls):
+                link.text = short_url(urls[index])
+                link.url = sanitize_line(urls[index])
+            link.display = index < len(urls)
         box.set_class(not urls, "empty")
 
 

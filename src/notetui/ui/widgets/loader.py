@@ -1,0 +1,166 @@
+"""Reading the library: the loading pane, its worker, and watching the folder.
+
+The library, then the annotation store, load in a thread worker, so the first paint
+never waits for the disk; the results are posted up as `LibraryLoaded` and then
+`StoreOpened`. Everything heavy (the parser, merging, the store) is imported in the
+worker, after the first paint.
+
+This is the seam for starting from the cache's light part: a worker that first posts
+the event and talk titles (a `LibraryOutlined`, for the tree) and then the full
+library would slot in here, and the screen would fill the tree from the first.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import ProgressBar, Static
+from textual.worker import get_current_worker
+
+from notetui.core.text import sanitize_line
+from notetui.ui.messages import LibraryLoaded, LoadFailed, NotesChanged, StoreOpened
+
+if TYPE_CHECKING:
+    from notetui.core.annotations.store import Store
+    from notetui.core.merge.merging import MergeSettings
+
+_PROGRESS_EVERY = 0.1  # seconds between progress updates
+_WATCH_DEBOUNCE_MS = 300  # live reload: a changed note shows within a second
+
+
+@dataclass
+class _Progress(Message):
+    done: int
+    total: int
+
+
+class LibraryLoader(Vertical):
+    """ "Reading notes in …" and a progress bar, while the worker reads them."""
+
+    def __init__(
+        self,
+        root: Path,
+        db_path: Path,
+        settings: MergeSettings | None,
+        *,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.root = root
+        self.db_path = db_path
+        self.settings = settings
+        self._stop_watching = threading.Event()
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            Text(f"Reading notes in {sanitize_line(str(self.root))} …"),
+            id="loading-text",
+            markup=False,
+        )
+        yield ProgressBar(id="loading-bar", show_eta=False)
+
+    def on_unmount(self) -> None:
+        self._stop_watching.set()
+
+    @work(thread=True, exclusive=True, group="load")
+    def load(self, *, reload: bool = False, store: Store | None = None) -> None:
+        """Read the library, then open the store (unless `store` is already open)."""
+        from notetui.core.annotations.anchoring import Attachments, attach
+        from notetui.core.annotations.store import Store, StoreError
+        from notetui.core.load.library import LibraryError, LoadCancelled, load_library
+
+        worker = get_current_worker()
+        last = [0.0]
+
+        def progress(done: int, total: int) -> None:
+            now = time.monotonic()
+            if now - last[0] > _PROGRESS_EVERY or done == total:
+                last[0] = now
+                self.post_message(_Progress(done, total))
+
+        try:
+            library = load_library(
+                self.root,
+                settings=self.settings,
+                progress=progress,
+                cancelled=lambda: worker.is_cancelled,
+            )
+        except LibraryError as error:
+            self.post_message(LoadFailed(str(error)))
+            return
+        except LoadCancelled:
+            return
+        if worker.is_cancelled:
+            return
+        self.post_message(LibraryLoaded(library, reload=reload))
+        problem: str | None = None
+        if store is None:
+            try:
+                store = Store(self.db_path)
+            except StoreError as error:
+                problem = str(error)
+        attachments = Attachments()
+        if store is not None:
+            try:
+                attachments = attach(library, store.annotations(), store.tag_sets())
+            except StoreError as error:
+                problem = str(error)
+        if not worker.is_cancelled:
+            self.post_message(StoreOpened(library, store, attachments, problem))
+
+    @on(_Progress)
+    def _show_progress(self, message: _Progress) -> None:
+        message.stop()
+        self.query_one("#loading-bar", ProgressBar).update(
+            total=message.total, progress=message.done
+        )
+
+    def show_failure(self, reason: str) -> None:
+        self.query_one("#loading-text", Static).update(
+            Text(f"Cannot read the library: {sanitize_line(reason)}", "bold red")
+        )
+        self.query_one("#loading-bar", ProgressBar).display = False
+
+    def show_empty(self) -> None:
+        self.query_one("#loading-text", Static).update(
+            Text(f"No notes found in {sanitize_line(str(self.root))}", "bold")
+        )
+        self.query_one("#loading-bar", ProgressBar).display = False
+
+    @work(thread=True, exclusive=True, group="watch")
+    def watch_folder(self) -> None:
+        """Post `NotesChanged` when a note in the folder changes (hidden files aside)."""
+        from watchfiles import watch
+
+        from notetui.core.load.files import is_note_name
+
+        root = str(self.root)
+
+        def is_note(_change: object, path: str) -> bool:
+            where = Path(path)
+            parts = where.relative_to(self.root).parts if path.startswith(root) else where.parts
+            return not any(p.startswith(".") for p in parts) and is_note_name(where.name)
+
+        try:
+            for _changes in watch(
+                self.root,
+                watch_filter=is_note,
+                debounce=_WATCH_DEBOUNCE_MS,
+                step=50,
+                stop_event=self._stop_watching,
+                raise_interrupt=False,
+            ):
+                self.post_message(NotesChanged())
+        except (OSError, RuntimeError) as error:
+            self.app.call_from_thread(
+                self.notify, f"Live reload stopped: {error}", severity="error", markup=False
+            )
