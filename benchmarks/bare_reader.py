@@ -4,7 +4,7 @@
 
 TALKS.json is a list of {"title", "event", "columns": [text, ...]}. The app shows a
 header (title and event) over three columns of text. `n` shows the next talk in all
-four widgets, `j` moves a line cursor down the lit column, `]` lights the next
+four widgets, `j` and `k` move a line cursor in the lit column, `]` lights the next
 column, `tab` is accepted (as notetui's moves into the columns), `q` quits. Nothing
 from notetui is imported.
 """
@@ -32,7 +32,8 @@ class BareReader(App[None]):
     """
     BINDINGS = [
         Binding("n", "next_talk", "Next talk"),
-        Binding("j", "cursor_down", "Down"),
+        Binding("j", "cursor(1)", "Down"),
+        Binding("k", "cursor(-1)", "Up"),
         Binding("right_square_bracket", "next_column", "Next column"),
         Binding("tab", "nothing", show=False),
         Binding("q", "quit", "Quit"),
@@ -82,8 +83,8 @@ class BareReader(App[None]):
         self.current += 1
         self._show()
 
-    def action_cursor_down(self) -> None:
-        self.cursor += 1
+    def action_cursor(self, step: int) -> None:
+        self.cursor = max(0, self.cursor + step)
         self._show_column(self.active)
 
     def action_next_column(self) -> None:

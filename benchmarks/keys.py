@@ -9,7 +9,7 @@ terminal emulator). A press is timed from writing the key to the last moment the
 emulated screen changed, once it has been still for `QUIET` seconds. The same is done
 for a bare Textual app (benchmarks/bare_reader.py) that shows the same talks' text
 as a header and three columns and does the same update on `n` (and moves a line
-cursor on `j`, the lit column on `]`): the floor Textual itself sets.
+cursor on `j` and `k`, the lit column on `]`): the floor Textual itself sets.
 
 First paint is a whole process, imports included: from spawning the command to the
 screen being still with the first talk on it.
@@ -47,7 +47,7 @@ OUT = HERE / "out"
 NOTETUI = Path(sys.executable).parent / "notetui"
 BARE = HERE / "bare_reader.py"
 QUIET = 0.3  # seconds without a change that end a press
-KEYS = {"n": b"n", "j": b"j", "]": b"]"}
+KEYS = {"n": b"n", "j": b"j", "]": b"]"}  # `j` is timed with `k` between, up and down
 
 
 class Terminal:
@@ -227,10 +227,12 @@ def latencies(
             if (seconds := term.press(KEYS["n"])) is not None:
                 found["n"].append(seconds)
         term.press(b"\t")  # into the first column
-        for key in ("j", "]"):
-            for _ in range(presses):
-                if (seconds := term.press(KEYS[key])) is not None:
-                    found[key].append(seconds)
+        for number in range(presses):  # j, k, j, k…: every press moves the cursor
+            if (seconds := term.press(b"j" if number % 2 == 0 else b"k")) is not None:
+                found["j"].append(seconds)
+        for _ in range(presses):
+            if (seconds := term.press(KEYS["]"])) is not None:
+                found["]"].append(seconds)
     return found
 
 

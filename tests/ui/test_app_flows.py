@@ -36,8 +36,8 @@ from notetui.core.locations import export_dir
 from notetui.ui.dialogs.annotate import AnnotateDialog
 from notetui.ui.dialogs.confirm import ConfirmDialog
 from notetui.ui.dialogs.export import ExportDialog
-from notetui.ui.screens.help import HelpScreen
 from notetui.ui.editor import editor_command
+from notetui.ui.screens.help import HelpScreen
 from notetui.ui.widgets.library_tree import NodeRef
 from notetui.ui.widgets.point_view import PointView
 from notetui.ui.widgets.talk_view import TalkView

@@ -15,6 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
@@ -92,6 +93,11 @@ class MainScreen(Screen[None]):
         Binding("tab", "focus_pane(1)", "Next pane", show=False, id="focus.next"),
         Binding("shift+tab", "focus_pane(-1)", "Previous pane", show=False, id="focus.previous"),
     ]
+
+    # Focus restyles the widget it leaves and the one it enters, which repaint
+    # themselves; Textual's default would also repaint the whole screen on every
+    # move between columns.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     def __init__(
         self,
@@ -290,8 +296,9 @@ class MainScreen(Screen[None]):
         if ref.kind == "talk" and (talk := library.talk(ref.id)) is not None:
             self.shown = ref
             switcher.current = "talk"
+            ready = self.rows.cached(talk.id) is not None
             self.query_one(TalkView).show_talk(
-                talk, library.event_of(talk), lambda: self.rows.get(talk)
+                talk, library.event_of(talk), lambda: self.rows.get(talk), ready=ready
             )
             self._prefetch_rows(talk)
         elif ref.kind in ("event", "event-notes") and (event := library.event(ref.id)):
@@ -454,10 +461,9 @@ class MainScreen(Screen[None]):
         if action in ("next_talk", "previous_talk"):
             return bool(self.library and self.library.talks)
         if action == "open_slides":
-            talk, event = self.current_talk(), self.current_event()
-            return bool(talk and talk.slides) or bool(
-                self.shown and self.shown.kind == "event" and event and event.url
-            )
+            # Shown for every talk and event (it says when there are no slides): the
+            # footer is rebuilt whenever a key comes or goes, which costs a frame.
+            return self.shown is not None and self.shown.kind != "problems"
         if action == "previous_match":
             return talk_view.finding
         if action == "close_find":

@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.cells import cell_len
+from rich.console import Group
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.message import Message
 from textual.reactive import reactive
+from textual.renderables.bar import Bar
 from textual.widget import Widget
-
-_BAR = "━"
 
 
 class ColumnTabs(Widget):
@@ -27,15 +27,11 @@ class ColumnTabs(Widget):
     ColumnTabs { height: 2; width: 1fr; }
     ColumnTabs > .column-tabs--tab { color: $foreground 50%; }
     ColumnTabs > .column-tabs--active { color: $foreground; }
-    ColumnTabs > .column-tabs--bar { color: $foreground 10%; }
-    ColumnTabs > .column-tabs--bar-active { color: $block-cursor-background; }
-    """
-    COMPONENT_CLASSES = {
-        "column-tabs--tab",
-        "column-tabs--active",
-        "column-tabs--bar",
-        "column-tabs--bar-active",
+    ColumnTabs > .column-tabs--bar {
+        color: $block-cursor-background; background: $foreground 10%;
     }
+    """
+    COMPONENT_CLASSES = {"column-tabs--tab", "column-tabs--active", "column-tabs--bar"}
 
     active: reactive[int] = reactive(0)
 
@@ -73,11 +69,11 @@ class ColumnTabs(Widget):
         self.set_reactive(ColumnTabs.active, 0)
         self.refresh()
 
-    def render(self) -> Text:
+    def render(self) -> Group:
         width = self.size.width
         tab_style = self.get_component_rich_style("column-tabs--tab")
         active_style = self.get_component_rich_style("column-tabs--active")
-        line = Text(no_wrap=True, overflow="crop", end="")
+        line = Text(no_wrap=True, overflow="crop")
         for index, label in enumerate(self._labels):
             # The tab's colour is the base: the label's own (the author's letter) wins.
             piece = Text(style=active_style if index == self.active else tab_style, end="")
@@ -85,14 +81,16 @@ class ColumnTabs(Widget):
             piece.append_text(label)
             piece.append(" ")
             line.append_text(piece)
-        bar_style = Style.from_color(self.get_component_rich_style("column-tabs--bar").color)
-        lit = Style.from_color(self.get_component_rich_style("column-tabs--bar-active").color)
-        bar = Text(_BAR * width, bar_style, no_wrap=True, end="")
-        if 0 <= self.active < len(self._spans):
-            start, end = self._spans[self.active]
-            bar.stylize(lit, min(start, width), min(end, width))
         line.truncate(width, pad=True)
-        return Text("\n").join([line, bar])
+        # The same bar Textual's Tabs draw: lit under the active label, padding aside.
+        start, end = self._spans[self.active] if 0 <= self.active < len(self._spans) else (0, 2)
+        bar = self.get_component_rich_style("column-tabs--bar")
+        underline = Bar(
+            highlight_range=(start + 1, end - 1),
+            highlight_style=Style.from_color(bar.color),
+            background_style=Style.from_color(bar.bgcolor),
+        )
+        return Group(line, underline)
 
     def on_click(self, event: events.Click) -> None:
         for index, (start, end) in enumerate(self._spans):

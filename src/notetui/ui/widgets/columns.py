@@ -55,9 +55,11 @@ class SourcesPane(Vertical):
     }
     """
 
-    merged: reactive[bool] = reactive(False)
-    synced: reactive[bool] = reactive(False)
-    active: reactive[int] = reactive(0)
+    # Each is shown through classes and the widgets it marks: a change repaints those,
+    # not the whole pane.
+    merged: reactive[bool] = reactive(False, repaint=False)
+    synced: reactive[bool] = reactive(False, repaint=False)
+    active: reactive[int] = reactive(0, repaint=False)
 
     class PointChanged(Message):
         """The current point changed: the screen shows who noted it."""
@@ -114,7 +116,7 @@ class SourcesPane(Vertical):
         header = Text(f"Merged: {len(merged_rows)} points", Style(bold=True))
         several = sum(1 for row in merged_rows if len(row.marks) > 1)
         header.append(f", {several} noted by several authors", Style(dim=True))
-        self.query_one("#merged-header", Static).update(header)
+        self.query_one("#merged-header", Static).update(header, layout=False)
         self.query_one("#merged-points", PointView).show(merged_rows, sources=count, own=None)
         self.set_reactive(SourcesPane.active, 0)
         self._mark_active()
@@ -240,7 +242,7 @@ class SourcesPane(Vertical):
             info.append(where, Style(dim=True))
         if self.synced:
             info.append("  [synced]", Style(color="#9ece6a"))
-        self.query_one("#point-info", Static).update(info)
+        self.query_one("#point-info", Static).update(info, layout=False)
         self.post_message(self.PointChanged(column, row))
 
     def watch_synced(self) -> None:

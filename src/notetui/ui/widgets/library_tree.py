@@ -188,8 +188,8 @@ class LibraryTree(Tree[NodeRef]):
         node = self._node_for(key)
         if node is None:
             return False
-        if node.parent is not None:
-            node.parent.expand()
+        if node.parent is not None and not node.parent.is_expanded:
+            node.parent.expand()  # expanding again would lay the whole tree out again
         if node.line < 0:  # not laid out yet: the tree builds its lines on refresh
             self.call_after_refresh(self.move_cursor, node, False)
         else:

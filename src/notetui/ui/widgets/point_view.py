@@ -7,6 +7,8 @@ Rendering goes through the line API, so a long note costs only the lines on scre
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.cells import cell_len
 from rich.console import Console
 from rich.segment import Segment
@@ -36,6 +38,15 @@ SOURCE_COLOURS = (
     "#73daca",
 )
 _BULLETS = ("•", "◦", "▪", "‣")
+_LAYOUTS_KEPT = 8
+
+
+@dataclass(slots=True)
+class _Layout:
+    rows: list[Row]  # what was laid out (kept, so its id is not reused meanwhile)
+    lines: list[tuple[int, Text | None]]  # (row, line); None is a blank line
+    tops: list[int]  # the first line of each row
+    strips: dict[int, Strip]  # lines drawn so far
 
 
 def source_letter(index: int) -> str:
@@ -78,7 +89,8 @@ class PointView(ScrollView, can_focus=True):
         Binding("pageup", "page_up", "Page up", show=False, id="point.page_up"),
     ]
 
-    cursor: reactive[int] = reactive(0, always_update=True)
+    # The watcher repaints the two rows the cursor leaves and enters, not the view.
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
 
     class CursorMoved(Message):
         """The point cursor moved (by key, click or code)."""
@@ -100,11 +112,14 @@ class PointView(ScrollView, can_focus=True):
         self.sources = 0  # how many sources the marks can name
         self.own: int | None = None  # this column's source, for "only this author"
         self.matches: set[int] = set()  # rows to highlight (search hits)
-        self._lines: list[tuple[int, Strip]] = []  # (row index, rendered line)
+        self._lines: list[tuple[int, Text | None]] = []  # (row index, line; None: blank)
         self._row_top: list[int] = []
         self._layout_width = 0
         self._baked: tuple[Style, ...] = ()  # the styles the lines were laid out with
         self._base = Style()  # the view's own style, as of the last layout
+        self._layout = _Layout([], [], [], {})
+        # Recent layouts, by rows, width and styles: a talk read again is not re-wrapped.
+        self._layouts: dict[tuple[object, ...], _Layout] = {}
 
     # -------------------------------------------------------------- data in
 
@@ -178,27 +193,50 @@ class PointView(ScrollView, can_focus=True):
         self._layout_width = width
         self._baked = self._baked_styles()
         self._base = self._baked[0]
+        key = (id(self.rows), width, self.sources, self.own, self._baked)
+        layout = self._layouts.pop(key, None)
+        if layout is None or layout.rows is not self.rows:
+            layout = self._lay_out(width)
+        self._layouts[key] = layout  # the most recent last
+        while len(self._layouts) > _LAYOUTS_KEPT:
+            del self._layouts[next(iter(self._layouts))]
+        self._layout = layout
+        self._lines = layout.lines
+        self._row_top = layout.tops
+        self.virtual_size = Size(width, len(layout.lines))
+        self.refresh()
+
+    def _lay_out(self, width: int) -> _Layout:
+        """Wrap every row to `width`; the lines become strips when first drawn."""
         console = self.app.console
         gutter_width = self._gutter_width()
         content_width = max(8, width - gutter_width)
-        lines: list[tuple[int, Strip]] = []
+        lines: list[tuple[int, Text | None]] = []
         tops: list[int] = []
-        base = self._base
         for index, row in enumerate(self.rows):
             if row.kind is PointKind.HEADING and index:
-                lines.append((index, Strip.blank(width, base)))
+                lines.append((index, None))
             tops.append(len(lines))
             gutter = self._gutter(row, gutter_width)
             for number, body in enumerate(self._wrap(row, content_width, console)):
                 left = gutter if number == 0 else Text(" " * gutter_width)
                 line = Text.assemble(left, body)
                 line.truncate(width, pad=True)
-                segments = list(line.render(console))
-                lines.append((index, Strip(Segment.apply_style(segments, base), width)))
-        self._lines = lines
-        self._row_top = tops
-        self.virtual_size = Size(width, len(lines))
-        self.refresh()
+                lines.append((index, line))
+        return _Layout(self.rows, lines, tops, {})
+
+    def _strip(self, index: int) -> Strip:
+        strip = self._layout.strips.get(index)
+        if strip is None:
+            line = self._lines[index][1]
+            width = self._layout_width
+            if line is None:
+                strip = Strip.blank(width, self._base)
+            else:
+                segments = list(line.render(self.app.console))
+                strip = Strip(Segment.apply_style(segments, self._base), width)
+            self._layout.strips[index] = strip
+        return strip
 
     def _gutter(self, row: Row, width: int) -> Text:
         text = Text()
@@ -257,7 +295,8 @@ class PointView(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if index >= len(self._lines):
             return Strip.blank(width, self._base)
-        row, strip = self._lines[index]
+        row = self._lines[index][0]
+        strip = self._strip(index)
         if row == self.cursor and self.rows:
             strip = strip.apply_style(self.get_component_rich_style("point-view--cursor"))
         elif row in self.matches:
@@ -273,9 +312,19 @@ class PointView(ScrollView, can_focus=True):
         if clamped != new:
             self.cursor = clamped
             return
-        self.refresh()
+        self._refresh_row(old)
+        self._refresh_row(clamped)
         self.scroll_to_row(clamped)
         self.post_message(self.CursorMoved(self, clamped))
+
+    def _refresh_row(self, row: int) -> None:
+        """Repaint the lines of `row` that are on screen (scrolling repaints the rest)."""
+        if not 0 <= row < len(self._row_top):
+            return
+        start = self._row_top[row]
+        end = self._row_top[row + 1] if row + 1 < len(self._row_top) else len(self._lines)
+        top = start - self.scroll_offset.y
+        self.refresh(Region(0, top, self.size.width, max(1, end - start)))
 
     def scroll_to_row(self, row: int, *, top: bool = False) -> None:
         if not 0 <= row < len(self._row_top):

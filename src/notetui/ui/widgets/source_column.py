@@ -54,7 +54,7 @@ class SourceColumn(Vertical):
 
     def show(self, header: Text, rows: list[Row], sources: int) -> None:
         """Show another talk's note in this column (nothing is remounted)."""
-        self._header.update(header)
+        self._header.update(header, layout=False)  # two lines, always
         self._points.show(rows, sources=sources, own=self.index)
 
     @property

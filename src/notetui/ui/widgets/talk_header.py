@@ -25,6 +25,9 @@ def speaker_text(speakers: tuple[Speaker, ...]) -> Text:
     return text
 
 
+_WRAPPING = ("#title", "#personal")  # the lines that may take more than one row
+
+
 class TalkHeader(Vertical):
     """Title, other titles, speakers, slot, event, slides, and the user's own marks."""
 
@@ -99,14 +102,16 @@ class TalkHeader(Vertical):
 
     def _set(self, selector: str, text: Text) -> None:
         widget = self.query_one(selector, Static)
-        widget.update(text)
+        # Every line but the title is one line high (nowrap): new text there moves
+        # nothing unless the line appears or goes, which its class change lays out.
+        widget.update(text, layout=selector in _WRAPPING)
         widget.set_class(not text.plain, "empty")
 
     def _show_links(self, urls: tuple[str, ...], label: str) -> None:
         """The links, in place: the label and Link widgets are kept and refilled (a
         new one is mounted only for a talk with more slides than any before)."""
         box = self.query_one("#slides", Horizontal)
-        self._links_label.update(Text(f"{label} ", Style(dim=True)))
+        self._links_label.update(Text(f"{label} ", Style(dim=True)), layout=False)
         while len(self._links) < len(urls):
             link = Link("", tooltip="Open with o")
             self._links.append(link)

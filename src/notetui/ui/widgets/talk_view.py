@@ -1,9 +1,10 @@
 """The reading pane for one talk: its header above every author's notes, and the
 find bar (ctrl+f) that highlights points in every column and moves through them.
 
-The header is filled at once, in the same frame as the key that asked for the talk;
-the columns follow after the next refresh, with whatever talk is wanted by then. So a
-burst of `n` draws every header it passes but fills the columns once, for the last.
+The header is filled at once, in the same frame as the key that asked for the talk,
+and so are the columns when the talk's rows were computed ahead. Otherwise they
+follow after the next refresh, with whatever talk is wanted by then: a burst of `n`
+draws the headers it passes but aligns and fills the columns once, for the last.
 """
 
 from __future__ import annotations
@@ -60,15 +61,20 @@ class TalkView(Vertical):
         """True while the columns still show another talk than the header."""
         return self._wanted is not None
 
-    def show_talk(self, talk: Talk, event: Event, rows: Callable[[], TalkRows]) -> None:
-        """Show `talk`'s header now and its columns after the next refresh. `rows`
-        is called then, so a talk passed over in a burst costs nothing more."""
+    def show_talk(
+        self, talk: Talk, event: Event, rows: Callable[[], TalkRows], *, ready: bool
+    ) -> None:
+        """Show `talk`: its header now; its columns now too when its rows are `ready`
+        (computed ahead), else after the next refresh. `rows` is called then, so a
+        talk passed over in a burst of keys is never aligned."""
         if self.talk is not None and self.talk.id != talk.id:
             self.query_one(FindBar).close()
         self.talk = talk
         self.header.show_talk(talk, event)
         self._wanted = (talk.id, rows)
-        if not self._filling:
+        if ready:
+            self._fill()
+        elif not self._filling:
             self._filling = True
             self.call_after_refresh(self._fill)
 
