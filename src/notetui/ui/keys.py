@@ -24,12 +24,49 @@ class KeyHelp:
     binding_id: str | None
 
 
+# The reader screen's keys: declared here so the help screen and the keymap check can
+# list them without importing the screen.
+READER_BINDINGS: list[BindingType] = [
+    Binding("n", "next_talk", "Next talk", id="talk.next"),
+    Binding("p", "previous_talk", "Prev talk", id="talk.previous"),
+    Binding("m", "toggle_merged", "Merged", id="view.merged"),
+    Binding("s", "toggle_sync", "Sync", id="view.sync"),
+    Binding("o", "open_slides", "Slides", id="talk.slides"),
+    Binding(
+        "left_square_bracket",
+        "previous_column",
+        "Prev column",
+        key_display="[",
+        id="column.previous",
+    ),
+    Binding(
+        "right_square_bracket", "next_column", "Next column", key_display="]", id="column.next"
+    ),
+    Binding("a", "annotate", "Annotate", id="annotate.target"),
+    Binding("A", "annotate_passage", "Annotate point", id="annotate.passage"),
+    Binding("t", "edit_tags", "Tags", id="tags.edit"),
+    Binding("f", "filter_tags", "Filter by tag", show=False, id="tags.filter"),
+    Binding("v", "all_annotations", "All annotations", show=False, id="annotations.all"),
+    Binding("ctrl+z", "undo_delete", "Undo delete", show=False, id="annotations.undo"),
+    Binding("slash", "search", "Search", key_display="/", id="search.library"),
+    Binding("ctrl+f", "find", "Find in talk", show=False, id="search.talk"),
+    Binding("N", "previous_match", "Previous match", show=False, id="search.previous"),
+    Binding("escape", "close_find", "Close find", show=False, id="find.close"),
+    Binding("x", "export", "Export", show=False, id="export"),
+    Binding("e", "edit_note", "Edit note", show=False, id="note.edit"),
+    Binding("y", "copy", "Copy", show=False, id="note.copy"),
+    Binding("r", "reload", "Reload", show=False, id="library.reload"),
+    # Between the tree and the columns only: not the slide links, not containers.
+    Binding("tab", "focus_pane(1)", "Next pane", show=False, id="focus.next"),
+    Binding("shift+tab", "focus_pane(-1)", "Previous pane", show=False, id="focus.previous"),
+]
+
+
 def _bindings(items: Iterable[BindingType]) -> list[Binding]:
     return [b for b in items if isinstance(b, Binding)]
 
 
 def binding_groups(app: App[Any]) -> list[tuple[str, list[KeyHelp]]]:
-    from notetui.ui.screens.main import MainScreen
     from notetui.ui.widgets.find_bar import FindBar
     from notetui.ui.widgets.library_tree import LibraryTree
     from notetui.ui.widgets.point_view import PointView
@@ -47,7 +84,7 @@ def binding_groups(app: App[Any]) -> list[tuple[str, list[KeyHelp]]]:
     )
     groups = [
         ("Everywhere", [*_bindings(type(app).BINDINGS), palette]),
-        ("Reader", _bindings(MainScreen.BINDINGS)),
+        ("Reader", _bindings(READER_BINDINGS)),
         ("Library tree", [*_bindings(LibraryTree.BINDINGS), *tree_defaults]),
         ("Notes column", _bindings(PointView.BINDINGS)),
         ("Find in talk", _bindings(FindBar.BINDINGS)),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from notetui.core.models import Library
+from notetui.ui.messages import StoreWritten
 
 if TYPE_CHECKING:
     from notetui.core.annotations.store import Anchor, Store
@@ -135,3 +136,23 @@ class AttachAnnotation:
             event_date=self.target.event_date,
         )
         return Written("Annotation attached", self.uid)
+
+
+def perform(call: StoreCall, library: Library, store: Store) -> StoreWritten:
+    """Run `call` (in a worker thread), then read the store again for `library`."""
+    from notetui.core.annotations.anchoring import attach
+    from notetui.core.annotations.store import StoreError
+
+    done = error = uid = None
+    try:
+        written = call.run(store)
+        done, uid = written.done, written.uid
+    except StoreError as failure:
+        error = str(failure)
+    except KeyError:  # deleted meanwhile, by the CLI or another notetui
+        error = "That annotation no longer exists."
+    try:
+        attachments = attach(library, store.annotations(), store.tag_sets())
+    except StoreError as failure:
+        attachments, error = None, error or str(failure)
+    return StoreWritten(done, error, uid, attachments)

@@ -28,6 +28,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from notetui.core.models import Library
 from notetui.core.search.index import SearchHit, SearchIndex
 from notetui.core.text import sanitize_line
 
@@ -87,6 +88,13 @@ def group_hits(hits: Sequence[SearchHit]) -> list[tuple[str, list[tuple[int, Sea
         groups.setdefault(kind, []).append((position, hit))
     order = [kind for kind, _ in GROUPS] + sorted(set(groups) - {k for k, _ in GROUPS})
     return [(kind, groups[kind]) for kind in order if kind in groups]
+
+
+def target_titles(library: Library) -> dict[str, str]:
+    """Talk and event id -> title, for saying where a hit is."""
+    titles = {talk.id: talk.title for talk in library.talks}
+    titles.update({event.id: event.title for event in library.events})
+    return titles
 
 
 class SearchScreen(ModalScreen[SearchHit | None]):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from rich.text import Text
@@ -19,6 +20,10 @@ from textual.widgets.tree import TreeNode
 
 from notetui.core.models import Event, Library, Talk
 from notetui.core.text import sanitize_line
+from notetui.ui.annotating import visible_ids
+
+if TYPE_CHECKING:
+    from notetui.core.annotations.anchoring import Attachments
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +67,26 @@ def event_label(event: Event, annotations: int = 0) -> Text:
     if annotations:
         label.append(f" ✎{annotations}", Style(color="#e0af68", bold=True))
     return label
+
+
+def ref_exists(library: Library, ref: NodeRef) -> bool:
+    """Whether `library` still has what `ref` names (after a reload)."""
+    if ref.kind == "talk":
+        return library.talk(ref.id) is not None
+    if ref.kind in ("event", "event-notes"):
+        return library.event(ref.id) is not None
+    return ref.kind in ("problems", "problem") and bool(library.problems)
+
+
+def talk_after(library: Library, talk: Talk | None, event: Event | None, step: int) -> Talk:
+    """The talk `step` away from `talk` in library order, round the end; from an
+    event (no talk), its first talk going on, or the library's first going back."""
+    talks = library.talks
+    if talk is None:
+        index = next((i for i, t in enumerate(talks) if event and t.event_id == event.id), -1)
+        return talks[index if index >= 0 and step > 0 else 0]
+    position = next(i for i, t in enumerate(talks) if t.id == talk.id)
+    return talks[(position + step) % len(talks)]
 
 
 class LibraryTree(Tree[NodeRef]):
@@ -147,6 +172,23 @@ class LibraryTree(Tree[NodeRef]):
                 problems.add_leaf(label, NodeRef("problem", problem.note))
         if keep is not None:
             self.call_after_refresh(self.move_to, keep)
+
+    def show_filtered(
+        self,
+        library: Library,
+        attachments: Attachments | None,
+        tags: tuple[str, ...],
+        *,
+        keep: NodeRef | None,
+    ) -> None:
+        """Fill the tree with the talks and events carrying every one of `tags` (all
+        of them when there are none), and say so in the title."""
+        visible = None
+        if tags and attachments is not None:
+            visible = visible_ids(library, attachments, tags)
+        self.show_library(library, keep=keep, visible=visible)
+        shown = " ".join(f"#{sanitize_line(t)}" for t in tags)
+        self.border_title = f"filter: {shown}" if tags else None
 
     def _fill(self, event_node: TreeNode[NodeRef]) -> None:
         """Add an event's talks and its notes node, once."""

@@ -1,0 +1,185 @@
+"""The right of the reader: the loading pane, a talk, an event or the problems, one at
+a time, and what is under the cursor in it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.widget import Widget
+from textual.widgets import ContentSwitcher, OptionList
+
+from notetui.core.models import Event, Problem, Source, Talk
+from notetui.ui.annotating import passage_rows, personal_text
+from notetui.ui.rows import Row, TalkRows, event_rows
+from notetui.ui.widgets.columns import SourcesPane
+from notetui.ui.widgets.event_view import EventView
+from notetui.ui.widgets.loader import LibraryLoader
+from notetui.ui.widgets.point_view import PointView
+from notetui.ui.widgets.problems_view import ProblemsView
+from notetui.ui.widgets.talk_view import TalkView
+
+if TYPE_CHECKING:
+    from notetui.core.annotations.anchoring import Attachments
+    from notetui.core.merge.merging import MergeSettings
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the reader was in a talk: to come back to it after a reload."""
+
+    cursors: tuple[int, ...]
+    active: int
+    merged: bool
+
+
+class ReadingPane(ContentSwitcher):
+    def __init__(
+        self, root: Path, db_path: Path, settings: MergeSettings | None, *, id: str | None = None
+    ) -> None:
+        super().__init__(id=id, initial="loading")
+        self._loader = LibraryLoader(root, db_path, settings, id="loading")
+
+    def compose(self) -> ComposeResult:
+        yield self._loader
+        yield TalkView(id="talk")
+        yield EventView(id="event")
+        yield ProblemsView(id="problems")
+
+    @property
+    def loader(self) -> LibraryLoader:
+        return self._loader
+
+    @property
+    def talk_view(self) -> TalkView:
+        return self.query_one(TalkView)
+
+    @property
+    def event_view(self) -> EventView:
+        return self.query_one(EventView)
+
+    @property
+    def sources(self) -> SourcesPane:
+        """The columns shown: the event's, or else the talk's."""
+        view = self.event_view if self.current == "event" else self.talk_view
+        return view.sources
+
+    # --------------------------------------------------------------- showing
+
+    def show_talk(
+        self, talk: Talk, event: Event, rows: Callable[[], TalkRows], *, ready: bool
+    ) -> None:
+        self.current = "talk"
+        self.talk_view.show_talk(talk, event, rows, ready=ready)
+
+    def show_event(self, event: Event) -> None:
+        self.current = "event"
+        self.event_view.show_event(event, event_rows(event))
+
+    def show_problems(self, problems: tuple[Problem, ...]) -> None:
+        self.current = "problems"
+        self.query_one(ProblemsView).show_problems(problems)
+
+    def show_personal(self, talk: Talk | None, target: str, attachments: Attachments) -> None:
+        """The user's tags and annotations on `target` (the talk or event shown)."""
+        placements = attachments.for_target(target)
+        tags = attachments.tags.get(target, ())
+        view = self.talk_view if talk is not None else self.event_view
+        view.header.show_personal(personal_text(placements, tags))
+        if talk is not None:
+            self.show_passage_marks(talk, attachments)
+
+    def show_passage_marks(self, talk: Talk, attachments: Attachments) -> None:
+        """✎ in the gutter of each point that carries a passage annotation."""
+        view = self.talk_view
+        if view.pending:
+            return  # the columns still show the talk before: marked once filled
+        placements = attachments.for_target(talk.id)
+        for index, column in enumerate(view.sources.point_views()):
+            if index < len(talk.sources):
+                marks = passage_rows(column.rows, placements, talk.sources[index])
+                column.set_annotations({row: len(found) for row, found in marks.items()})
+
+    def place(self) -> Place:
+        sources = self.sources
+        cursors = tuple(view.cursor for view in sources.point_views())
+        return Place(cursors, sources.active, sources.merged)
+
+    def go_back_to(self, place: Place) -> None:
+        """Put the columns' cursors back where `place` says (after a reload)."""
+        self.talk_view.fill_now()
+        sources = self.sources
+        for view, cursor in zip(sources.point_views(), place.cursors, strict=False):
+            view.move_to(cursor)
+        sources.active = min(place.active, max(0, len(sources.specs) - 1))
+        sources.merged = place.merged
+
+    def go_to_line(self, note: str | None, line: int) -> None:
+        """Focus the column showing `note` on the point at `line`."""
+        self.talk_view.fill_now()
+        sources = self.sources
+        for index, spec in enumerate(sources.specs):
+            if note is not None and spec.note != note:
+                continue
+            rows = [i for i, r in enumerate(spec.rows) if r.line is not None and r.line <= line]
+            column = sources.column(index)
+            if rows and column is not None:
+                sources.focus_column(index)
+                column.points.move_to(rows[-1], top=True)
+                column.points.cursor = rows[-1]
+                return
+
+    # ------------------------------------------------------- under the cursor
+
+    def current_point(self, talk: Talk | None, event: Event | None) -> tuple[Source, Row] | None:
+        """The focused column's source (of `talk`, or of `event`'s notes) and the point
+        under its cursor."""
+        column, row = self.sources.current_row()
+        if row is None:
+            return None
+        if talk is not None and column is not None and column < len(talk.sources):
+            return talk.sources[column], row
+        # The merged list (no column) mixes notes: each point says which one it is from.
+        candidates = talk.sources if talk is not None else event.sections if event else ()
+        for source in candidates:
+            section = source.section
+            if (
+                source.note == row.note
+                and row.line is not None
+                and section.line <= row.line <= section.end_line
+            ):
+                return source, row
+        return None
+
+    def focus_step(self, first: Widget, focused: Widget | None, step: int) -> None:
+        """tab / shift+tab: `first` (the tree), then each column (or the merged list),
+        then an event's talk list, round again."""
+        stops: list[Widget] = [first]
+        sources: SourcesPane | None = None
+        if self.current in ("talk", "event"):
+            self.talk_view.fill_now()
+            sources = self.sources
+            if sources.specs:
+                merged = sources.query_one("#merged-points", PointView)
+                stops.extend([merged] if sources.merged else sources.point_views())
+        if self.current == "event":
+            talks = self.event_view.query_one("#event-talks", OptionList)
+            if talks.option_count:
+                stops.append(talks)
+        here = 0
+        if focused is not None:
+            chain = [focused, *focused.ancestors]
+            found = [i for i, stop in enumerate(stops) if stop in chain]
+            if found:
+                here = found[0]
+            elif sources is not None and sources in chain and not sources.merged:
+                here = 1 + sources.active  # in the find bar: count from the column read
+        target = stops[(here + step) % len(stops)]
+        views = sources.point_views() if sources is not None else []
+        if sources is not None and target in views:
+            sources.focus_column(views.index(target))  # shows it on a narrow screen
+        else:
+            target.focus()
