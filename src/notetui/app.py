@@ -12,8 +12,10 @@ from textual.screen import Screen
 from notetui.core.config import Config, load_config
 from notetui.core.locations import config_path, data_dir
 from notetui.core.state import load_state, save_state
-from notetui.ui.keys import binding_groups
+from notetui.ui.keys import binding_groups, bindings_by_group, check_keymap
+from notetui.ui.palette import use_theme
 from notetui.ui.providers import LibraryProvider
+from notetui.ui.rendering import inline_markdown
 from notetui.ui.screens.help import HelpScreen
 from notetui.ui.screens.main import MainScreen
 
@@ -28,6 +30,8 @@ class NoteTuiApp(App[None]):
     COMMANDS = App.COMMANDS | {LibraryProvider}
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
+        # Not a priority binding: a text field takes ctrl+c (copy) first.
+        Binding("ctrl+c", "quit", "Quit", show=False),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
     ]
 
@@ -51,11 +55,13 @@ class NoteTuiApp(App[None]):
         self._state_error_shown = False
 
     def on_mount(self) -> None:
-        ids = {k.binding_id for _, rows in binding_groups(self) for k in rows if k.binding_id}
+        groups = bindings_by_group(self)
+        ids = {binding.id for _, bindings in groups for binding in bindings if binding.id}
         self.config, problems = load_config(self.config_path, binding_ids=ids)
+        self.keymap, bad_keys = check_keymap(self.config.keymap, groups)
+        problems += [f"{self.config_path}: {problem}" for problem in bad_keys]
         for problem in problems:
             self.notify(problem, title="Config", severity="warning", timeout=10, markup=False)
-        self.keymap = dict(self.config.keymap)
         self.set_keymap(self.keymap)
         self.theme = self._starting_theme()
         self.theme_changed_signal.subscribe(self, self._remember_theme)
@@ -69,6 +75,14 @@ class NoteTuiApp(App[None]):
                 point_threshold=thresholds.point_match,
             )
         )
+
+    def get_css_variables(self) -> dict[str, str]:
+        """Textual builds the theme's variables here; text drawn in Python (labels,
+        gutters, inline code) takes its colours from them too."""
+        variables = super().get_css_variables()
+        use_theme(variables)
+        inline_markdown.cache_clear()
+        return variables
 
     def _starting_theme(self) -> str:
         """The theme last chosen in the app, unless the config names a new one."""

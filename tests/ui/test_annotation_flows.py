@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flow_helpers import (
+from helpers import (
     copy_notes,
     focused_view,
     loaded,

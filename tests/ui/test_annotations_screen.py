@@ -7,24 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import Host
 from textual.app import App
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from notetui.ui.dialogs.confirm import ConfirmDialog
 from notetui.ui.screens.annotations import AnnotationAction, AnnotationRow, AnnotationsScreen
 
 pytestmark = pytest.mark.anyio
-
-
-class Host(App[None]):
-    def __init__(self, screen: Screen[Any]) -> None:
-        super().__init__()
-        self.pushed = screen
-        self.results: list[Any] = []
-
-    def on_mount(self) -> None:
-        self.push_screen(self.pushed, self.results.append)
 
 
 def row(

@@ -13,7 +13,7 @@ from typing import Any
 
 import frontmatter
 import pytest
-from flow_helpers import (
+from helpers import (
     copy_notes,
     focused_view,
     footer_keys,

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import Host
 from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static, TextArea
@@ -17,18 +18,6 @@ from notetui.ui.dialogs.pick import TagFilterDialog, TalkPicker
 from notetui.ui.dialogs.tags import TagsDialog, complete_tag, split_tags
 
 pytestmark = pytest.mark.anyio
-
-
-class Host(App[None]):
-    """Pushes one screen and keeps what it is dismissed with."""
-
-    def __init__(self, screen: Screen[Any]) -> None:
-        super().__init__()
-        self.dialog = screen
-        self.results: list[Any] = []
-
-    def on_mount(self) -> None:
-        self.push_screen(self.dialog, self.results.append)
 
 
 def hostile(tmp_path: Path) -> str:

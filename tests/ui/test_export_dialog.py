@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import STYLESHEET
 from textual.app import App, ComposeResult
 from textual.widgets import Checkbox, Input, RadioSet, Static
 
@@ -17,7 +18,9 @@ UNSET = object()
 
 
 class DialogApp(App[None]):
-    """Opens one ExportDialog and keeps what it returned."""
+    """Opens one ExportDialog, styled as in the app, and keeps what it returned."""
+
+    CSS_PATH = STYLESHEET
 
     def __init__(self, dialog: ExportDialog) -> None:
         super().__init__()

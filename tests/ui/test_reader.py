@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from reader_helpers import (
+from helpers import (
     NARROW,
     WIDE,
     Expected,

@@ -12,13 +12,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flow_helpers import loaded, new_app
+from helpers import loaded, new_app, wait_for
 from terminal import Terminal
 from textual import events
 from textual.worker import WorkerState
 
 from notetui.core.load.library import load_library
 from notetui.ui.rows import source_label
+from notetui.ui.widgets.point_view import PointView
 from notetui.ui.widgets.talk_view import TalkView
 
 pytestmark = pytest.mark.anyio
@@ -45,11 +46,16 @@ def test_fast_column_and_talk_keys_leave_the_reader_idle(
     terminal.wait_for(talks[8 % len(talks)].title[:12])  # every key was read
     terminal.settle(quiet=1.0)
 
-    start_cpu, start = terminal.cpu_seconds(), time.monotonic()
-    while time.monotonic() - start < 2.0:
-        terminal.pump(0.1)
-    used = (terminal.cpu_seconds() - start_cpu) / (time.monotonic() - start)
-    assert used < 0.10, f"the idle reader used {used:.0%} of a core"
+    # Idle once the keys are done: a loop of messages never gets there. The keys may
+    # take a while on a busy machine, so the check is the first two quiet seconds.
+    for _ in range(10):
+        start_cpu, start = terminal.cpu_seconds(), time.monotonic()
+        while time.monotonic() - start < 2.0:
+            terminal.pump(0.1)
+        used = (terminal.cpu_seconds() - start_cpu) / (time.monotonic() - start)
+        if used < 0.10:
+            break
+    assert used < 0.10, f"the reader used {used:.0%} of a core, twenty seconds after the keys"
 
     terminal.send("q")
     assert terminal.wait_exit(timeout=5) == 0
@@ -66,8 +72,10 @@ async def test_fifty_talks_as_fast_as_keys_arrive_leave_no_failed_worker(
         talks = library.talks
         # Keys posted without waiting between them, as held keys send them, with the
         # column keys between the talks.
-        keys = {"tab": "\t", "right_square_bracket": "]", "left_square_bracket": "["}
-        burst = ["tab"] + ["n", "right_square_bracket", "j", "left_square_bracket"] * 50
+        await pilot.press("tab")  # into the first column: j moves points, not the tree
+        await wait_for(pilot, lambda: isinstance(app.focused, PointView), "a column")
+        keys = {"right_square_bracket": "]", "left_square_bracket": "["}
+        burst = ["n", "right_square_bracket", "j", "left_square_bracket"] * 50
         for key in burst:
             app.post_message(events.Key(key, keys.get(key, key)))
         await pilot.pause(0.5)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flow_helpers import (
+from helpers import (
     copy_notes,
     focused_view,
     fold,

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
+from helpers import Host
 from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult
-from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 
 from notetui.core.search.index import SearchDoc, SearchHit, SearchIndex
@@ -31,16 +31,6 @@ DOCS = [
     SearchDoc("body", "t1", "body", "* 画像の変換\n* 運用はオンコール\n* gRPC を使う", "n.md", 10),
 ]
 TITLES = {"t1": "画像配信基盤の運用改善", "t2": "gRPC と Envoy", "e1": "Tokyo Backend Night #7"}
-
-
-class Host(App[None]):
-    def __init__(self, screen: Screen[Any]) -> None:
-        super().__init__()
-        self.pushed = screen
-        self.results: list[Any] = []
-
-    def on_mount(self) -> None:
-        self.push_screen(self.pushed, self.results.append)
 
 
 def search_screen(app: App[Any]) -> SearchScreen:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from reader_helpers import NARROW, WIDE, loaded, new_app, settle, wait_for
+from helpers import NARROW, WIDE, loaded, new_app, settle, wait_for
 from textual.pilot import Pilot
 
 from notetui.ui.screens.help import HelpScreen

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from flow_helpers import copy_notes, loaded, new_app, tree_cursor, tree_ids, tree_widget, wait_for
+from helpers import copy_notes, loaded, new_app, tree_cursor, tree_ids, tree_widget, wait_for
 
 from notetui.ui.widgets import library_tree
 from notetui.ui.widgets.library_tree import NodeRef

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from notetui.core.models import Event, Library, Source, Talk
 from notetui.core.text import sanitize_line
+from notetui.ui.palette import palette
 from notetui.ui.rows import Row
 
 if TYPE_CHECKING:  # the store and its matching load after the first paint
@@ -19,7 +20,6 @@ if TYPE_CHECKING:  # the store and its matching load after the first paint
 
 SortKey = Literal["date", "talk", "tag"]
 ActionKind = Literal["open", "attach", "delete", "edit", "undo"]
-NOTE_STYLE = Style(color="#e0af68")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +86,7 @@ def personal_text(placements: Sequence[Placement], tags: Sequence[str], *, limit
     text = Text()
     if tags:
         text.append("tags ", Style(dim=True))
-        text.append(" ".join(f"#{sanitize_line(t)}" for t in tags), Style(color="#9ece6a"))
+        text.append(" ".join(f"#{sanitize_line(t)}" for t in tags), palette().style("tag"))
     own = sorted(
         (p for p in placements if p.annotation.anchor is None),
         key=lambda p: p.annotation.updated,
@@ -97,7 +97,7 @@ def personal_text(placements: Sequence[Placement], tags: Sequence[str], *, limit
         if text:
             text.append("\n")
         annotation = placement.annotation
-        text.append("✎ ", NOTE_STYLE)
+        text.append("✎ ", palette().style("note"))
         text.append(annotation.updated[:10] + " ", Style(dim=True))
         first = sanitize_line(annotation.text.strip().split("\n", 1)[0])
         text.append(first[:160])

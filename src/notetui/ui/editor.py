@@ -9,6 +9,9 @@ from pathlib import Path
 
 from textual.app import App, SuspendNotSupported
 
+from notetui.core.models import Source, Talk
+from notetui.ui.rows import Row
+
 
 def editor_command(editor: str, path: Path, line: int) -> list[str]:
     """`$EDITOR +LINE PATH` as an argument list (vi, nano, emacs, micro, code -g all
@@ -25,6 +28,16 @@ def run_editor(command: list[str]) -> str | None:
         subprocess.run(command, check=False)
     except OSError as error:
         return f"Cannot run the editor {command[0]!r}: {error.strerror or error}"
+    return None
+
+
+def where_to_edit(point: tuple[Source, Row] | None, talk: Talk | None) -> tuple[str, int] | None:
+    """The note and line to open: the point's, or else the talk's first note's."""
+    if point is not None:
+        source, row = point
+        return source.note, row.line or source.section.line
+    if talk is not None and talk.sources:
+        return talk.sources[0].note, talk.sources[0].section.line
     return None
 
 

@@ -8,16 +8,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import Protocol, runtime_checkable
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.style import Style
 
+from notetui.core.models import Library
 from notetui.core.text import sanitize_line
 
-if TYPE_CHECKING:
-    from notetui.ui.screens.main import MainScreen
+
+@runtime_checkable
+class LibraryHost(Protocol):
+    """The reader screen, as the palette sees it (this module imports no screen)."""
+
+    library: Library | None
+
+    def open_talk(self, talk_id: str) -> None: ...
+    def open_event(self, event_id: str) -> None: ...
+
 
 _DISCOVER = 30
 
@@ -38,11 +47,9 @@ class LibraryProvider(Provider):
                 for title in (talk.title, *talk.aliases):
                     yield sanitize_line(title), "talk", talk.id, "Talk"
 
-    def _main_screen(self) -> MainScreen | None:
-        from notetui.ui.screens.main import MainScreen
-
+    def _main_screen(self) -> LibraryHost | None:
         for screen in reversed(self.app.screen_stack):
-            if isinstance(screen, MainScreen):
+            if isinstance(screen, LibraryHost):
                 return screen
         return None
 

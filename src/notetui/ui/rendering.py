@@ -21,11 +21,18 @@ from rich.table import Table
 from rich.text import Text
 
 from notetui.core.text import sanitize, sanitize_line
+from notetui.ui.palette import palette
 
 _INLINE = MarkdownIt("commonmark", {"html": False}).enable("strikethrough")
 
-CODE_STYLE = Style(bold=True, color="#e0af68", bgcolor="#2a2f3a")
-LINK_STYLE = Style(underline=True, color="#7aa2f7")
+
+def code_style() -> Style:
+    colours = palette()
+    return Style(bold=True, color=colours.note, bgcolor=colours.code_background)
+
+
+def link_style() -> Style:
+    return Style(underline=True, color=palette().link)
 
 
 @lru_cache(maxsize=4096)
@@ -49,7 +56,7 @@ def _append(text: Text, tokens: list[Token]) -> None:
         if kind == "text" or kind == "html_inline":
             text.append(token.content, Style.chain(*styles) if styles else None)
         elif kind == "code_inline":
-            text.append(token.content, CODE_STYLE)
+            text.append(token.content, code_style())
         elif kind in ("softbreak", "hardbreak"):
             text.append(" ")
         elif kind == "strong_open":
@@ -59,7 +66,7 @@ def _append(text: Text, tokens: list[Token]) -> None:
         elif kind == "s_open":
             styles.append(Style(strike=True))
         elif kind == "link_open":
-            styles.append(LINK_STYLE)
+            styles.append(link_style())
         elif kind == "image":
             text.append(f"[image: {token.content or 'untitled'}]", Style(dim=True))
         elif kind.endswith("_close") and styles:

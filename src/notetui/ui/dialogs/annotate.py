@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static, TextArea
 
 from notetui.core.text import sanitize, sanitize_line
+from notetui.ui.palette import palette
 
 _CONTEXT_LINES = 4
 
@@ -40,19 +41,6 @@ class AnnotateDialog(ModalScreen[str | None]):
     """The result is the annotation's text, or None when nothing is to be saved
     (cancelled, left empty, or saved unchanged)."""
 
-    DEFAULT_CSS = """
-    AnnotateDialog { align: center middle; }
-    AnnotateDialog > Vertical {
-        width: 90; max-width: 96%; height: 24; max-height: 90%;
-        border: thick $primary 70%; background: $surface; padding: 0 1;
-    }
-    AnnotateDialog #heading { height: auto; max-height: 2; text-style: bold; }
-    AnnotateDialog #context { height: auto; max-height: 6; margin-bottom: 1; }
-    AnnotateDialog #context.-empty { display: none; }
-    AnnotateDialog TextArea { height: 1fr; border: tall $panel; }
-    AnnotateDialog TextArea:focus { border: tall $accent; }
-    AnnotateDialog #hint { height: 1; color: $text-muted; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         # Priority: the TextArea would take escape (it leaves the field with it).
         Binding("ctrl+s", "save", "Save", priority=True, id="annotate.save"),
@@ -65,11 +53,13 @@ class AnnotateDialog(ModalScreen[str | None]):
         super().__init__()
         self.heading = heading
         self.context = context
-        self.initial = initial
+        # The stored text is untrusted too: a TextArea would send its escapes to the
+        # terminal, so it edits the sanitised text (saved only if the user changes it).
+        self.initial = sanitize(initial)
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            heading = Text("✎ ", Style(color="#e0af68"))
+            heading = Text("✎ ", palette().style("note"))
             heading.append(sanitize_line(self.heading))
             yield Static(heading, id="heading", markup=False)
             context = Static(quoted(self.context), id="context", markup=False)

@@ -18,16 +18,6 @@ from notetui.core.text import sanitize
 class ConfirmDialog(ModalScreen[bool]):
     """Ask `question`; the result is True for yes and False for no."""
 
-    DEFAULT_CSS = """
-    ConfirmDialog { align: center middle; }
-    ConfirmDialog > Vertical {
-        width: 60; max-width: 95%; height: auto; max-height: 90%;
-        border: thick $warning 70%; background: $surface; padding: 1 2 0 2;
-    }
-    ConfirmDialog #question { width: 1fr; height: auto; max-height: 12; }
-    ConfirmDialog #buttons { height: auto; align-horizontal: right; margin-top: 1; }
-    ConfirmDialog Button { min-width: 8; margin-left: 2; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("enter", "answer(True)", "Yes", show=False, id="confirm.yes_enter"),

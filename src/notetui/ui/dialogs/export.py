@@ -33,21 +33,6 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     asks for the folder (prefilled with `folder`), the split (only when more than
     one talk goes) and whether to write the merged point list."""
 
-    DEFAULT_CSS = """
-    ExportDialog { align: center middle; }
-    ExportDialog > Vertical {
-        width: 76; max-width: 96%; height: auto; max-height: 90%;
-        border: thick $primary 70%; background: $surface; padding: 0 1;
-    }
-    ExportDialog #what { height: auto; max-height: 2; text-style: bold; }
-    ExportDialog .label { height: 1; margin-top: 1; color: $text-muted; }
-    ExportDialog #error { height: auto; color: $error; padding: 0 1; }
-    ExportDialog #error.-empty { display: none; }
-    ExportDialog RadioSet { width: 1fr; height: auto; }
-    ExportDialog Checkbox { margin-top: 1; }
-    ExportDialog #buttons { height: auto; align-horizontal: right; margin: 1 0 0 0; }
-    ExportDialog Button { min-width: 10; margin-left: 2; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "export", "Export", priority=True, id="export.confirm"),
         Binding("escape", "cancel", "Cancel", key_display="esc", id="export.cancel"),

@@ -10,7 +10,6 @@ are highlighted by position, never through markup.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,16 +22,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.fuzzy import FuzzySearch
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from notetui.core.text import sanitize_line
+from notetui.ui.palette import palette
 
-_MATCH = Style(bold=True, underline=True, color="#e0af68")
 _DIM = Style(dim=True)
 _SHOWN = 500  # options drawn at most; the status line says how many matched
-_FUZZY_BELOW = 10  # try in-order letter matching only when so few labels hold every term
 
 ResultType = TypeVar("ResultType")
 
@@ -81,48 +80,32 @@ def _candidate(index: int, key: str, label: str) -> _Candidate:
     return _Candidate(index, key, label, folded, where)
 
 
-def _word_start(folded: str, position: int) -> bool:
-    return position == 0 or not folded[position - 1].isalnum()
+# Both sides are folded (NFKC + casefold) first, so the matcher compares them as they are.
+_FUZZY = FuzzySearch(case_sensitive=True)
 
 
-def _rank(candidates: Sequence[_Candidate], query: str) -> list[tuple[_Candidate, tuple[int, ...]]]:
-    """Candidates matching `query`, best first, each with the label positions to highlight.
+def rank(candidates: Sequence[_Candidate], query: str) -> list[tuple[_Candidate, tuple[int, ...]]]:
+    """Candidates matching every whitespace-separated term of `query`, in any order,
+    best first, each with the label positions to highlight.
 
-    Every whitespace-separated term found as a substring ranks first (word starts and
-    earlier matches better); if that finds almost nothing, the query's letters in order
-    ("k8sop" for "k8s ops") are tried as well.
+    A term matches its letters in order (`k8sop` finds "K8s Ops"), scored by Textual's
+    own fuzzy matcher (the command palette's): whole words and runs rank first.
     """
     terms = fold(query).split()
     if not terms:
         return [(c, ()) for c in candidates]
     scored: list[tuple[float, int, _Candidate, tuple[int, ...]]] = []
-    found: set[int] = set()
     for cand in candidates:
-        folded = cand.folded
-        score = 100.0 * len(terms) - len(folded) / 1000.0
+        total = 0.0
         spans: list[int] = []
         for term in terms:
-            position = folded.find(term)
-            if position < 0:
+            score, offsets = _FUZZY.match(term, cand.folded)
+            if score <= 0:
                 break
-            score += (20.0 if _word_start(folded, position) else 0.0) - position / 100.0
-            spans.extend(range(position, position + len(term)))
+            total += score
+            spans.extend(offsets)
         else:
-            found.add(cand.index)
-            scored.append((-score, cand.index, cand, _positions(cand, spans)))
-    if len(found) < _FUZZY_BELOW:
-        letters = "".join(terms)
-        pattern = re.compile(".*?".join(f"({re.escape(ch)})" for ch in letters), re.DOTALL)
-        for cand in candidates:
-            if cand.index in found:
-                continue
-            match = pattern.search(cand.folded)
-            if match is None:
-                continue
-            spans = [match.start(g) for g in range(1, len(letters) + 1)]
-            spread = spans[-1] - spans[0]
-            score = 10.0 - spread / 100.0 + (5.0 if _word_start(cand.folded, spans[0]) else 0.0)
-            scored.append((-score, cand.index, cand, _positions(cand, spans)))
+            scored.append((-total, cand.index, cand, _positions(cand, spans)))
     scored.sort(key=lambda item: (item[0], item[1]))
     return [(cand, spans) for _, _, cand, spans in scored]
 
@@ -133,9 +116,10 @@ def _positions(cand: _Candidate, folded_positions: Sequence[int]) -> tuple[int, 
 
 def highlighted(label: str, positions: Sequence[int]) -> Text:
     text = Text(label)
+    match = Style(bold=True, underline=True, color=palette().new)
     for position in positions:
         if not label[position].isspace():
-            text.stylize(_MATCH, position, position + 1)
+            text.stylize(match, position, position + 1)
     return text
 
 
@@ -160,17 +144,6 @@ class _FilterInput(Input):
 class FilteredPicker(ModalScreen[ResultType]):
     """A prompt, a filter Input, the matching choices, and a status line."""
 
-    DEFAULT_CSS = """
-    FilteredPicker { align: center middle; }
-    FilteredPicker > Vertical {
-        width: 84; max-width: 96%; height: 80%; min-height: 12;
-        border: thick $primary 70%; background: $surface; padding: 0 1;
-    }
-    FilteredPicker #prompt { height: auto; max-height: 2; text-style: bold; }
-    FilteredPicker #filter { margin-top: 1; }
-    FilteredPicker OptionList { height: 1fr; border: none; padding: 0; }
-    FilteredPicker #status { height: 1; color: $text-muted; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "move(1)", "Down", show=False, id="pick.down"),
         Binding("up", "move(-1)", "Up", show=False, id="pick.up"),
@@ -225,7 +198,7 @@ class FilteredPicker(ModalScreen[ResultType]):
         choices = self.choices
         current = choices.highlighted_option
         keep = current.id if current is not None else None
-        ranked = _rank(self._candidates, query)
+        ranked = rank(self._candidates, query)
         self._matched = len(ranked)
         choices.set_options(
             Option(self.option_prompt(cand, spans), id=cand.key) for cand, spans in ranked[:_SHOWN]
@@ -330,7 +303,7 @@ class TagFilterDialog(FilteredPicker[tuple[str, ...] | None]):
     def option_prompt(self, cand: _Candidate, positions: tuple[int, ...]) -> Text:
         text = Text("[x] " if cand.key in self.selected else "[ ] ", _DIM)
         if cand.key in self.selected:
-            text.stylize(Style(color="#9ece6a", bold=True))
+            text.stylize(palette().style("tag", bold=True))
         label = highlighted(cand.label, positions)
         label.pad_right(max(0, self._label_width - cell_len(cand.label)) + 2)
         text.append_text(label)

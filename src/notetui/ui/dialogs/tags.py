@@ -23,11 +23,10 @@ from textual.widgets import Footer, Input, Static
 
 from notetui.core.annotations.store import normalize_tag
 from notetui.core.text import sanitize_line
+from notetui.ui.palette import palette
 
 # Between two tags: a comma (ASCII, full-width or Japanese), or spaces before a "#".
 _SEPARATOR = re.compile(r"\s*[,、，]\s*|\s+(?=[#＃])")
-_TAG_STYLE = Style(color="#9ece6a")
-_NEW_STYLE = Style(color="#e0af68")
 _KNOWN_SHOWN = 40
 
 
@@ -70,6 +69,11 @@ class TagSuggester(Suggester):
         return complete_tag(value, self.known)
 
 
+def _shown(tag: str) -> str:
+    """A stored tag as the dialog shows it: sanitised, then normalised as typed."""
+    return normalize_tag(sanitize_line(tag)) or sanitize_line(tag)
+
+
 def tags_text(tags: Sequence[str], known: Iterable[str] = ()) -> Text:
     """`#a #b`, with tags that do not exist yet marked as new."""
     existing = set(known)
@@ -77,7 +81,7 @@ def tags_text(tags: Sequence[str], known: Iterable[str] = ()) -> Text:
     for number, tag in enumerate(tags):
         if number:
             text.append(" ")
-        text.append(f"#{sanitize_line(tag)}", _TAG_STYLE if tag in existing else _NEW_STYLE)
+        text.append(f"#{sanitize_line(tag)}", palette().style("tag" if tag in existing else "new"))
         if existing and tag not in existing:
             text.append(" (new)", Style(dim=True))
     return text
@@ -87,19 +91,6 @@ class TagsDialog(ModalScreen[tuple[str, ...] | None]):
     """The result is the full new tag list, normalised (empty: remove every tag), or
     None when cancelled."""
 
-    DEFAULT_CSS = """
-    TagsDialog { align: center middle; }
-    TagsDialog > Vertical {
-        width: 76; max-width: 96%; height: auto; max-height: 90%;
-        border: thick $primary 70%; background: $surface; padding: 0 1;
-    }
-    TagsDialog #heading { height: auto; max-height: 2; text-style: bold; }
-    TagsDialog Input { margin: 1 0 0 0; }
-    TagsDialog #preview { height: auto; max-height: 4; padding: 0 1; }
-    TagsDialog #known { height: auto; max-height: 4; padding: 0 1; margin-top: 1;
-        color: $text-muted; }
-    TagsDialog #known.-empty { display: none; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "save", "Save", priority=True, id="tags.save"),
         Binding("tab", "complete", "Complete", id="tags.complete"),
@@ -109,8 +100,12 @@ class TagsDialog(ModalScreen[tuple[str, ...] | None]):
     def __init__(self, target_label: str, current: tuple[str, ...], known: Sequence[str]) -> None:
         super().__init__()
         self.target_label = target_label
-        self.current = current
-        self.known = tuple(dict.fromkeys(t for t in map(normalize_tag, known) if t))
+        # Stored tags are untrusted text: the field and its completions show them
+        # sanitised (an escape in a tag would reach the terminal from an Input), and
+        # a tag left as it was is saved as it was stored.
+        self._stored = {_shown(tag): tag for tag in current}
+        self.current = tuple(self._stored)
+        self.known = tuple(dict.fromkeys(_shown(t) for t in map(normalize_tag, known) if t))
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -157,7 +152,9 @@ class TagsDialog(ModalScreen[tuple[str, ...] | None]):
 
     @property
     def tags(self) -> tuple[str, ...]:
-        return split_tags(self.query_one(Input).value)
+        """The tags typed, each one untouched as it was stored."""
+        typed = split_tags(self.query_one(Input).value)
+        return tuple(dict.fromkeys(self._stored.get(tag, tag) for tag in typed))
 
     def action_save(self) -> None:
         self.dismiss(self.tags)

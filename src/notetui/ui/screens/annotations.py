@@ -30,10 +30,9 @@ from notetui.ui.annotating import (
     ListState,
     SortKey,
 )
+from notetui.ui.palette import palette
 
 _DIM = Style(dim=True)
-_TAG = Style(color="#9ece6a")
-_ORPHAN = Style(color="#e0af68", bold=True)
 _FILTER_DELAY = 0.05  # seconds: typing fast into a long list redraws it once
 _PREVIEW_LINES = 5
 _COLUMNS = ("date", "talk", "tags", "text", "mark")
@@ -88,16 +87,6 @@ def _sorted(rows: Sequence[AnnotationRow], key: SortKey, reverse: bool) -> list[
 class AnnotationsScreen(Screen[AnnotationAction | None]):
     """The result is what to do with the chosen annotation, or None when closed."""
 
-    DEFAULT_CSS = """
-    AnnotationsScreen { layout: vertical; }
-    AnnotationsScreen #heading { height: 1; padding: 0 1; }
-    AnnotationsScreen #filter { margin: 0 1; }
-    AnnotationsScreen DataTable { height: 1fr; margin: 0 1; scrollbar-size-vertical: 1; }
-    AnnotationsScreen #preview {
-        height: auto; max-height: 8; padding: 0 1; margin: 0 1;
-        border-top: solid $primary 40%;
-    }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         # Priority: otherwise the table or the filter would take enter for itself.
         Binding("enter", "open", "Open", priority=True, id="annotations.open"),
@@ -234,11 +223,11 @@ class AnnotationsScreen(Screen[AnnotationAction | None]):
         cells = [
             _cell(row.updated[:10], _DIM),
             _cell(title, Style(italic=True, dim=True) if row.orphan else ""),
-            _cell(" ".join(f"#{sanitize_line(t)}" for t in row.tags), _TAG),
+            _cell(" ".join(f"#{sanitize_line(t)}" for t in row.tags), palette().style("tag")),
             _cell(first_line(row.text)),
         ]
         if with_mark:
-            cells.append(_cell("orphan" if row.orphan else "", _ORPHAN))
+            cells.append(_cell("orphan" if row.orphan else "", palette().style("note", bold=True)))
         return cells
 
     def _show_heading(self, filtered: bool) -> None:
@@ -250,7 +239,7 @@ class AnnotationsScreen(Screen[AnnotationAction | None]):
             text.append(f"{total} annotation{'s' if total != 1 else ''}", _DIM)
         orphans = sum(1 for row in self.rows if row.orphan)
         if orphans:
-            text.append(f"  {orphans} orphaned", _ORPHAN)
+            text.append(f"  {orphans} orphaned", palette().style("note", bold=True))
         text.append("   sort: ", _DIM)
         for number, (binding_id, default, name) in enumerate(_SORT_HINTS):
             if number:
@@ -292,7 +281,7 @@ class AnnotationsScreen(Screen[AnnotationAction | None]):
             where = sanitize_line(row.note) + (f":{row.line}" if row.line is not None else "")
             text.append(f"  {where}", _DIM)
         if row.orphan:
-            text.append("  orphaned: a attaches it to a talk", _ORPHAN)
+            text.append("  orphaned: a attaches it to a talk", palette().style("note", bold=True))
         lines = sanitize(row.text).strip("\n").split("\n")
         for line in lines[:_PREVIEW_LINES]:
             text.append("\n")

@@ -12,16 +12,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from notetui.ui.keys import binding_groups
+from notetui.ui.palette import palette
 
 
 class HelpScreen(ModalScreen[None]):
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll {
-        width: 76; max-width: 95%; height: 90%; border: thick $primary; background: $surface;
-        padding: 0 1;
-    }
-    """
     BINDINGS = [
         Binding("escape,q,question_mark", "close", "Close", key_display="esc"),
     ]
@@ -32,7 +26,7 @@ class HelpScreen(ModalScreen[None]):
 
     def _keys(self) -> Table:
         table = Table.grid(padding=(0, 2))
-        table.add_column(style=Style(bold=True, color="#7aa2f7"), no_wrap=True)
+        table.add_column(style=palette().style("link", bold=True), no_wrap=True)
         table.add_column()
         table.add_row(Text("notetui keys", Style(bold=True)), Text("esc closes", "dim"))
         for title, rows in binding_groups(self.app):

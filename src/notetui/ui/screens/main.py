@@ -8,7 +8,6 @@ hands it down.
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,11 +21,9 @@ from textual.widget import Widget
 
 from notetui.core.locations import database_path
 from notetui.core.models import Event, Library, Source, Talk
-from notetui.core.text import sanitize_line
 from notetui.ui import messages
-from notetui.ui.annotating import talk_markdown
 from notetui.ui.keys import READER_BINDINGS
-from notetui.ui.rows import Row, RowsCache
+from notetui.ui.rows import Row
 from notetui.ui.screens.annotator import Annotator
 from notetui.ui.screens.exporter import Exporter
 from notetui.ui.store_calls import StoreCall, perform
@@ -45,7 +42,6 @@ if TYPE_CHECKING:
     from notetui.core.search.index import SearchHit, SearchIndex
 
 _PREVIEW_DELAY = 0.08  # seconds the tree cursor rests before the pane follows it
-_PREFETCH = 2  # talks on either side whose rows are computed ahead
 
 
 class MainScreen(Screen[None]):
@@ -76,7 +72,7 @@ class MainScreen(Screen[None]):
         self.search_index: SearchIndex | None = None
         self.tag_filter: tuple[str, ...] = ()
         self.shown: NodeRef | None = None
-        self.rows = RowsCache() if point_threshold is None else RowsCache(point_threshold)
+        self.point_threshold = point_threshold
         self.annotator = Annotator(self)
         self.exporter = Exporter(self)
         self._preview: Timer | None = None
@@ -84,7 +80,9 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
             yield LibraryTree(id="tree")
-            yield ReadingPane(self.root, self.db_path, self.settings, id="pane")
+            yield ReadingPane(
+                self.root, self.db_path, self.settings, self.point_threshold, id="pane"
+            )
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -104,7 +102,7 @@ class MainScreen(Screen[None]):
     def _show_library(self, message: messages.LibraryLoaded) -> None:
         library = message.library
         self.library = library
-        self.rows.clear()
+        self.pane.forget_rows()
         self.search_index = None
         keep, self.shown = self.shown, None
         self._fill_tree(keep)
@@ -140,7 +138,7 @@ class MainScreen(Screen[None]):
         if self.tag_filter:
             self._fill_tree(self.shown)
         self._show_personal()
-        self.index_library()
+        self.pane.loader.index(self.library, self.attachments_now())
 
     def _fill_tree(self, keep: NodeRef | None) -> None:
         if self.library is not None:
@@ -205,10 +203,7 @@ class MainScreen(Screen[None]):
             return
         if ref.kind == "talk" and (talk := library.talk(ref.id)) is not None:
             self.shown = ref
-            ready = self.rows.cached(talk.id) is not None
-            rows = partial(self.rows.get, talk)
-            self.pane.show_talk(talk, library.event_of(talk), rows, ready=ready)
-            self._prefetch_rows(talk)
+            self.pane.show_talk(library, talk)
         elif ref.kind in ("event", "event-notes") and (event := library.event(ref.id)):
             self.shown = ref
             self.pane.show_event(event)
@@ -219,21 +214,6 @@ class MainScreen(Screen[None]):
             return
         self._show_personal()
         self.refresh_bindings()  # the footer is rebuilt only if its keys changed
-
-    @work(thread=True, exclusive=True, group="rows")
-    def _prefetch_rows(self, talk: Talk) -> None:
-        """Align the talks next to this one ahead, so n and p find them ready."""
-        from textual.worker import get_current_worker
-
-        library = self.library
-        if library is None:
-            return
-        worker = get_current_worker()
-        talks = library.talks
-        here = next((i for i, t in enumerate(talks) if t.id == talk.id), 0)
-        near = [talks[(here + step) % len(talks)] for step in range(1, _PREFETCH + 1)]
-        near += [talks[(here - step) % len(talks)] for step in range(1, _PREFETCH + 1)]
-        self.rows.prefetch(near, lambda: worker.is_cancelled)
 
     @on(TalkView.Filled)
     def _mark_filled_columns(self) -> None:
@@ -358,15 +338,7 @@ class MainScreen(Screen[None]):
         self.notify(f"Synced scrolling {state}", timeout=2)
 
     def action_open_slides(self) -> None:
-        talk = self.current_talk()
-        urls = talk.slides if talk else ()
-        if not urls and (event := self.current_event()) and event.url:
-            urls = (event.url,)
-        if not urls:
-            self.notify("No slides for this talk", severity="warning", timeout=2)
-            return
-        self.app.open_url(sanitize_line(urls[0]))
-        self.notify(f"Opening {sanitize_line(urls[0])}", timeout=3, markup=False)
+        self.pane.open_slides(self.current_talk(), self.current_event())
 
     def action_next_column(self) -> None:
         sources = self.pane.sources
@@ -381,31 +353,17 @@ class MainScreen(Screen[None]):
 
     def action_copy(self) -> None:
         """The focused point, or (from the tree) the whole talk, as Markdown."""
-        point = self.current_point()
         talk = self.current_talk()
-        if point is not None and not isinstance(self.focused, LibraryTree):
-            text, what = point[1].text, "point"
-        elif talk is not None and self.library is not None:
-            text, what = talk_markdown(talk, self.library.event_of(talk)), "talk"
-        else:
-            return
-        self.app.copy_to_clipboard(text)
-        self.notify(f"Copied the {what} as Markdown", timeout=2)
+        if self.library is not None:
+            event = self.library.event_of(talk) if talk is not None else None
+            self.pane.copy(None if self.tree_focused() else self.current_point(), talk, event)
 
     def action_edit_note(self) -> None:
         """Open the focused column's note in $VISUAL/$EDITOR at the point's line."""
-        from notetui.ui.editor import edit_note
+        from notetui.ui.editor import edit_note, where_to_edit
 
-        point = self.current_point()
-        talk = self.current_talk()
-        if point is not None:
-            source, row = point
-            note, line = source.note, row.line or source.section.line
-        elif talk is not None and talk.sources:
-            note, line = talk.sources[0].note, talk.sources[0].section.line
-        else:
-            return
-        if edit_note(self.app, self.root / note, line):
+        place = where_to_edit(self.current_point(), self.current_talk())
+        if place is not None and edit_note(self.app, self.root / place[0], place[1]):
             self.action_reload()  # pick up the edit at once, watching or not
 
     # The user's own annotations and tags: the Annotator drives the dialogs.
@@ -434,20 +392,6 @@ class MainScreen(Screen[None]):
         self._fill_tree(self.shown)
 
     # ------------------------------------------------------------------ search
-
-    @work(thread=True, exclusive=True, group="index")
-    def index_library(self) -> None:
-        """Build the search index off the UI thread; `/` uses it when it is ready."""
-        from textual.worker import get_current_worker
-
-        from notetui.core.search.docs import build_index
-
-        library = self.library
-        if library is None:
-            return
-        index = build_index(library, self.attachments_now())
-        if not get_current_worker().is_cancelled:
-            self.post_message(messages.IndexBuilt(index))
 
     @on(messages.IndexBuilt)
     def _keep_index(self, message: messages.IndexBuilt) -> None:

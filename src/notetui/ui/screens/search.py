@@ -31,6 +31,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from notetui.core.models import Library
 from notetui.core.search.index import SearchHit, SearchIndex
 from notetui.core.text import sanitize_line
+from notetui.ui.palette import palette
 
 _THROTTLE = 0.06  # seconds from a keystroke to the search it causes
 _LIMIT = 100
@@ -42,8 +43,6 @@ GROUPS: tuple[tuple[str, str], ...] = (
     ("annotation", "Your annotations"),
     ("body", "In the notes"),
 )
-_HEADING = Style(bold=True, color="#7aa2f7")
-_MATCH = Style(bold=True, underline=True, color="#e0af68")
 _DIM = Style(dim=True)
 _FIELDS = {
     "alias": "also titled",
@@ -64,10 +63,11 @@ def fragment_text(hit: SearchHit) -> Text:
     """The hit's fragment with its matched spans highlighted."""
     fragment = printable(hit.fragment)
     text = Text(fragment)
+    match = Style(bold=True, underline=True, color=palette().new)
     for start, end in hit.spans:
         start, end = max(0, start), min(len(fragment), end)
         if start < end:
-            text.stylize(_MATCH, start, end)
+            text.stylize(match, start, end)
     return text
 
 
@@ -104,16 +104,6 @@ class SearchScreen(ModalScreen[SearchHit | None]):
     annotation or the notes' text say which talk it is in.
     """
 
-    DEFAULT_CSS = """
-    SearchScreen { align: center middle; }
-    SearchScreen > Vertical {
-        width: 110; max-width: 96%; height: 90%;
-        border: thick $primary 70%; background: $surface; padding: 0 1;
-    }
-    SearchScreen #results { height: 1fr; border: none; padding: 0; }
-    SearchScreen #results > .option-list--option-disabled { color: $text; }
-    SearchScreen #status { height: 1; color: $text-muted; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         # Priority: the Input and the list would each take enter for themselves.
         Binding("enter", "choose", "Open", priority=True, id="search.open"),
@@ -225,7 +215,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
     def _worker_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "search" and event.state == WorkerState.ERROR:
             error = event.worker.error
-            status = Text("Search failed: ", Style(color="red", bold=True))
+            status = Text("Search failed: ", palette().style("problem", bold=True))
             status.append(sanitize_line(f"{type(error).__name__}: {error}"))
             self.query_one("#status", Static).update(status)
 
@@ -258,7 +248,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         for kind, group in group_hits(hits):
             self._listed += len(group)
             name = dict(GROUPS).get(kind, kind.capitalize())
-            heading = Text(name, _HEADING)
+            heading = Text(name, palette().style("link", bold=True))
             heading.append(f"  {len(group)}", _DIM)
             options.append(Option(heading, id=f"group-{kind}", disabled=True))
             for position, hit in group:

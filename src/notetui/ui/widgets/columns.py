@@ -19,6 +19,7 @@ from textual.widgets import Static
 
 from notetui.core.points.points import Alignment, PointRef
 from notetui.core.text import sanitize_line
+from notetui.ui.palette import palette
 from notetui.ui.rows import Row, SourceRows
 from notetui.ui.widgets.column_tabs import ColumnTabs
 from notetui.ui.widgets.point_view import PointView, source_colour, source_letter
@@ -104,6 +105,11 @@ class SourcesPane(Vertical):
             column = SourceColumn(len(self._columns))
             self._columns.append(column)
             self.query_one("#columns", HorizontalScroll).mount(column)
+        # A focused column about to be hidden hands focus to the first one: Textual
+        # would move it out of the pane (to the tree, where j would move the tree).
+        focused = self.screen.focused if self.is_attached else None
+        if count and any(focused is column.points for column in self._columns[count:]):
+            self._columns[0].points.focus()
         for index, column in enumerate(self._columns):
             used = index < count
             column.set_class(not used, "-unused")
@@ -241,7 +247,7 @@ class SourcesPane(Vertical):
                 where += f" of {sanitize_line(row.note)}"
             info.append(where, Style(dim=True))
         if self.synced:
-            info.append("  [synced]", Style(color="#9ece6a"))
+            info.append("  [synced]", palette().style("tag"))
         self.query_one("#point-info", Static).update(info, layout=False)
         self.post_message(self.PointChanged(column, row))
 

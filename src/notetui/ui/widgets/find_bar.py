@@ -11,7 +11,6 @@ import unicodedata
 from collections.abc import Sequence
 from typing import ClassVar
 
-from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -19,6 +18,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Static
+
+from notetui.ui.palette import palette
 
 
 def _fold(text: str) -> str:
@@ -114,7 +115,7 @@ class FindBar(Horizontal):
         if matches is None:
             text = Text()
         elif matches == 0:
-            text = Text("no match", Style(color="#e0af68"))
+            text = Text("no match", palette().style("new"))
         elif current is None:
             text = Text(f"{matches} found")
         else:

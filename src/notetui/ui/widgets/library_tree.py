@@ -21,6 +21,7 @@ from textual.widgets.tree import TreeNode
 from notetui.core.models import Event, Library, Talk
 from notetui.core.text import sanitize_line
 from notetui.ui.annotating import visible_ids
+from notetui.ui.palette import palette
 
 if TYPE_CHECKING:
     from notetui.core.annotations.anchoring import Attachments
@@ -32,7 +33,6 @@ class NodeRef:
     id: str = ""
 
 
-_BADGE = Style(color="#7aa2f7", bold=True)
 _DIM = Style(dim=True)
 # Above this many events the tree opens folded and adds talks as events unfold.
 LAZY_EVENTS = 300
@@ -44,10 +44,10 @@ def talk_label(talk: Talk, annotations: int = 0) -> Text:
     if talk.time:
         label.append(f"{talk.time} ", _DIM)
     count = len(talk.sources)
-    label.append(f"{count}", _BADGE if count > 1 else _DIM)
+    label.append(f"{count}", palette().style("link", bold=True) if count > 1 else _DIM)
     label.append(" ")
     if annotations:
-        label.append(f"✎{annotations} ", Style(color="#e0af68", bold=True))
+        label.append(f"✎{annotations} ", palette().style("note", bold=True))
     label.append(sanitize_line(talk.title))
     return label
 
@@ -65,7 +65,7 @@ def event_label(event: Event, annotations: int = 0) -> Text:
     notes = len(event.notes)
     label.append(f"  {notes} note{'s' if notes != 1 else ''}", _DIM)
     if annotations:
-        label.append(f" ✎{annotations}", Style(color="#e0af68", bold=True))
+        label.append(f" ✎{annotations}", palette().style("note", bold=True))
     return label
 
 
@@ -161,7 +161,7 @@ class LibraryTree(Tree[NodeRef]):
                 self._fill(event_node)
         if library.problems:
             problems = self.root.add(
-                Text(f"Problems ({len(library.problems)})", Style(color="#f7768e", bold=True)),
+                Text(f"Problems ({len(library.problems)})", palette().style("problem", bold=True)),
                 NodeRef("problems"),
                 expand=False,
             )
@@ -215,6 +215,13 @@ class LibraryTree(Tree[NodeRef]):
             if (event_node := self._node_by_key.get(event_id)) is not None:
                 self._fill(event_node)
         return self._node_by_key.get(key)
+
+    def on_mount(self) -> None:
+        # Labels are Text in the theme's colours: built again when the theme changes.
+        self.app.theme_changed_signal.subscribe(self, self._relabel)
+
+    def _relabel(self, _theme: object) -> None:
+        self.set_annotation_counts(self._annotation_counts)
 
     def set_annotation_counts(self, counts: dict[str, int]) -> None:
         self._annotation_counts = counts

@@ -27,11 +27,13 @@ from textual.widgets import ProgressBar, Static
 from textual.worker import get_current_worker
 
 from notetui.core.text import sanitize_line
-from notetui.ui.messages import LibraryLoaded, LoadFailed, NotesChanged, StoreOpened
+from notetui.ui.messages import IndexBuilt, LibraryLoaded, LoadFailed, NotesChanged, StoreOpened
 
 if TYPE_CHECKING:
+    from notetui.core.annotations.anchoring import Attachments
     from notetui.core.annotations.store import Store
     from notetui.core.merge.merging import MergeSettings
+    from notetui.core.models import Library
 
 _PROGRESS_EVERY = 0.1  # seconds between progress updates
 _WATCH_DEBOUNCE_MS = 300  # live reload: a changed note shows within a second
@@ -116,6 +118,16 @@ class LibraryLoader(Vertical):
                 problem = str(error)
         if not worker.is_cancelled:
             self.post_message(StoreOpened(library, store, attachments, problem))
+
+    @work(thread=True, exclusive=True, group="index")
+    def index(self, library: Library | None, attachments: Attachments) -> None:
+        """Build the search index for `library`; `IndexBuilt` brings it."""
+        from notetui.core.search.docs import build_index
+
+        if library is not None:
+            index = build_index(library, attachments)
+            if not get_current_worker().is_cancelled:
+                self.post_message(IndexBuilt(index))
 
     @on(_Progress)
     def _show_progress(self, message: _Progress) -> None:

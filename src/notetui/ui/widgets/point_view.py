@@ -23,20 +23,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from notetui.core.points.points import PointKind
-from notetui.ui.rendering import CODE_STYLE, block, inline_markdown, table_lines, wrap
+from notetui.ui.palette import palette
+from notetui.ui.rendering import block, code_style, inline_markdown, table_lines, wrap
 from notetui.ui.rows import Row
 
-# One colour per source, readable on dark and light themes.
-SOURCE_COLOURS = (
-    "#f7768e",
-    "#9ece6a",
-    "#7aa2f7",
-    "#e0af68",
-    "#bb9af7",
-    "#2ac3de",
-    "#ff9e64",
-    "#73daca",
-)
 _BULLETS = ("•", "◦", "▪", "‣")
 _LAYOUTS_KEPT = 8
 
@@ -54,7 +44,8 @@ def source_letter(index: int) -> str:
 
 
 def source_colour(index: int) -> str:
-    return SOURCE_COLOURS[index % len(SOURCE_COLOURS)]
+    """The colour of source `index`, from the theme."""
+    return palette().source(index)
 
 
 class PointView(ScrollView, can_focus=True):
@@ -252,7 +243,7 @@ class PointView(ScrollView, can_focus=True):
             else:
                 text.append("·", self.get_component_rich_style("point-view--unique"))
         text.truncate(width - 1, pad=True)
-        text.append("✎" if row.annotations else " ", Style(color="#e0af68", bold=True))
+        text.append("✎" if row.annotations else " ", palette().style("note", bold=True))
         return text
 
     def _wrap(self, row: Row, width: int, console: Console) -> list[Text]:
@@ -264,7 +255,7 @@ class PointView(ScrollView, can_focus=True):
         if kind is PointKind.CODE:
             out: list[Text] = []
             for raw in block(row.text).plain.split("\n"):
-                piece = Text(raw.expandtabs(4), CODE_STYLE)
+                piece = Text(raw.expandtabs(4), code_style())
                 out.extend(piece.wrap(console, width, overflow="fold") or [Text("")])
             return out
         body = inline_markdown(row.text).copy()

@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from notetui.core.models import Problem
 from notetui.core.text import sanitize_line
+from notetui.ui.palette import palette
 
 
 class ProblemsView(VerticalScroll):
@@ -28,6 +29,6 @@ class ProblemsView(VerticalScroll):
             Style(dim=True),
         )
         for problem in problems:
-            text.append(sanitize_line(problem.note), Style(bold=True, color="#f7768e"))
+            text.append(sanitize_line(problem.note), palette().style("problem", bold=True))
             text.append("\n  " + sanitize_line(problem.message) + "\n")
         self.query_one("#problems-text", Static).update(text)

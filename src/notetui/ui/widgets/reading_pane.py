@@ -3,18 +3,21 @@ a time, and what is under the cursor in it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import work
 from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, OptionList
+from textual.worker import get_current_worker
 
-from notetui.core.models import Event, Problem, Source, Talk
-from notetui.ui.annotating import passage_rows, personal_text
-from notetui.ui.rows import Row, TalkRows, event_rows
+from notetui.core.models import Event, Library, Problem, Source, Talk
+from notetui.core.text import sanitize_line
+from notetui.ui.annotating import passage_rows, personal_text, talk_markdown
+from notetui.ui.rows import Row, RowsCache, event_rows
 from notetui.ui.widgets.columns import SourcesPane
 from notetui.ui.widgets.event_view import EventView
 from notetui.ui.widgets.loader import LibraryLoader
@@ -25,6 +28,8 @@ from notetui.ui.widgets.talk_view import TalkView
 if TYPE_CHECKING:
     from notetui.core.annotations.anchoring import Attachments
     from notetui.core.merge.merging import MergeSettings
+
+_PREFETCH = 2  # talks on either side whose rows are computed ahead
 
 
 @dataclass(frozen=True)
@@ -38,10 +43,17 @@ class Place:
 
 class ReadingPane(ContentSwitcher):
     def __init__(
-        self, root: Path, db_path: Path, settings: MergeSettings | None, *, id: str | None = None
+        self,
+        root: Path,
+        db_path: Path,
+        settings: MergeSettings | None,
+        point_threshold: float | None,
+        *,
+        id: str | None = None,
     ) -> None:
         super().__init__(id=id, initial="loading")
         self._loader = LibraryLoader(root, db_path, settings, id="loading")
+        self.rows = RowsCache() if point_threshold is None else RowsCache(point_threshold)
 
     def compose(self) -> ComposeResult:
         yield self._loader
@@ -69,11 +81,27 @@ class ReadingPane(ContentSwitcher):
 
     # --------------------------------------------------------------- showing
 
-    def show_talk(
-        self, talk: Talk, event: Event, rows: Callable[[], TalkRows], *, ready: bool
-    ) -> None:
+    def show_talk(self, library: Library, talk: Talk) -> None:
+        """Show `talk`; its columns at once if its rows were computed ahead."""
         self.current = "talk"
-        self.talk_view.show_talk(talk, event, rows, ready=ready)
+        ready = self.rows.cached(talk.id) is not None
+        rows = partial(self.rows.get, talk)
+        self.talk_view.show_talk(talk, library.event_of(talk), rows, ready=ready)
+        self._prefetch_rows(library, talk)
+
+    def forget_rows(self) -> None:
+        """A new library: every talk's rows are computed again."""
+        self.rows.clear()
+
+    @work(thread=True, exclusive=True, group="rows")
+    def _prefetch_rows(self, library: Library, talk: Talk) -> None:
+        """Align the talks next to `talk` ahead, so n and p find them ready."""
+        worker = get_current_worker()
+        talks = library.talks
+        here = next((i for i, t in enumerate(talks) if t.id == talk.id), 0)
+        near = [talks[(here + step) % len(talks)] for step in range(1, _PREFETCH + 1)]
+        near += [talks[(here - step) % len(talks)] for step in range(1, _PREFETCH + 1)]
+        self.rows.prefetch(near, lambda: worker.is_cancelled)
 
     def show_event(self, event: Event) -> None:
         self.current = "event"
@@ -102,6 +130,30 @@ class ReadingPane(ContentSwitcher):
             if index < len(talk.sources):
                 marks = passage_rows(column.rows, placements, talk.sources[index])
                 column.set_annotations({row: len(found) for row, found in marks.items()})
+
+    def copy(
+        self, point: tuple[Source, Row] | None, talk: Talk | None, event: Event | None
+    ) -> None:
+        """Copy `point` as Markdown, or else the whole `talk` (of `event`)."""
+        if point is not None:
+            text, what = point[1].text, "point"
+        elif talk is not None and event is not None:
+            text, what = talk_markdown(talk, event), "talk"
+        else:
+            return
+        self.app.copy_to_clipboard(text)
+        self.notify(f"Copied the {what} as Markdown", timeout=2)
+
+    def open_slides(self, talk: Talk | None, event: Event | None) -> None:
+        """`o`: the talk's first slides link, or else the event's page, in a browser."""
+        urls = talk.slides if talk else ()
+        if not urls and event is not None and event.url:
+            urls = (event.url,)
+        if not urls:
+            self.notify("No slides for this talk", severity="warning", timeout=2)
+            return
+        self.app.open_url(sanitize_line(urls[0]))
+        self.notify(f"Opening {sanitize_line(urls[0])}", timeout=3, markup=False)
 
     def place(self) -> Place:
         sources = self.sources

@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from notetui.core.text import sanitize_line
+from notetui.ui.palette import palette
 from notetui.ui.rows import Row
 from notetui.ui.widgets.point_view import PointView, source_colour, source_letter
 
@@ -17,7 +18,8 @@ def source_title(index: int, label: str, detail: str, *, shared: int | None = No
     """ "A  author" over "event · file" for a column header."""
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(
-        f" {source_letter(index)} ", Style(bgcolor=source_colour(index), color="black", bold=True)
+        f" {source_letter(index)} ",
+        Style(bgcolor=source_colour(index), color=palette().on_colour, bold=True),
     )
     text.append(f" {sanitize_line(label)}", Style(bold=True))
     if shared is not None:

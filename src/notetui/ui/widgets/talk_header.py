@@ -10,6 +10,7 @@ from textual.widgets import Link, Static
 
 from notetui.core.models import Event, Speaker, Talk
 from notetui.core.text import sanitize_line
+from notetui.ui.palette import palette
 
 
 def speaker_text(speakers: tuple[Speaker, ...]) -> Text:
@@ -19,7 +20,7 @@ def speaker_text(speakers: tuple[Speaker, ...]) -> Text:
             text.append(" · ", Style(dim=True))
         text.append(sanitize_line(speaker.name), Style(bold=True))
         if speaker.handle and speaker.handle.casefold() != speaker.name.casefold():
-            text.append(f" @{sanitize_line(speaker.handle)}", Style(color="#7aa2f7"))
+            text.append(f" @{sanitize_line(speaker.handle)}", palette().style("link"))
         if speaker.affiliation:
             text.append(f" ({sanitize_line(speaker.affiliation)})", Style(dim=True))
     return text
