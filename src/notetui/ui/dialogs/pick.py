@@ -27,7 +27,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from notetui.core.text import sanitize_line
+from notetui.core.text import fold, sanitize_line
 from notetui.ui.palette import palette
 
 _DIM = Style(dim=True)
@@ -60,10 +60,6 @@ def fold_mapped(text: str) -> tuple[str, list[int]]:
         where.extend([i] * len(folded))
         i = j
     return "".join(parts), where
-
-
-def fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold()
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,6 @@ markup.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -22,7 +21,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static
 
-from notetui.core.text import sanitize, sanitize_line
+from notetui.core.text import fold, sanitize, sanitize_line
 from notetui.ui.annotating import (
     ActionKind,
     AnnotationAction,
@@ -42,11 +41,6 @@ _SORT_HINTS = (
     ("annotations.sort_talk", "t", "talk"),
     ("annotations.sort_tag", "g", "tag"),
 )
-
-
-def fold(text: str) -> str:
-    """Case- and width-insensitive form: NFKC + casefold."""
-    return unicodedata.normalize("NFKC", text).casefold()
 
 
 def first_line(text: str) -> str:

@@ -7,7 +7,6 @@ them and moves with n/N, and tells the bar how many it found (`show_count`).
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -19,11 +18,8 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from notetui.core.text import fold
 from notetui.ui.palette import palette
-
-
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold()
 
 
 def find_rows(rows_text: Sequence[str], query: str) -> list[int]:
@@ -32,10 +28,10 @@ def find_rows(rows_text: Sequence[str], query: str) -> list[int]:
     Case- and width-insensitive (NFKC + casefold: `ｋ８ｓ` finds `K8s`); terms match
     anywhere in the row, in any order. A blank query finds nothing.
     """
-    terms = _fold(query).split()
+    terms = fold(query).split()
     if not terms:
         return []
-    return [i for i, text in enumerate(rows_text) if all(t in _fold(text) for t in terms)]
+    return [i for i, text in enumerate(rows_text) if all(t in fold(text) for t in terms)]
 
 
 class FindBar(Horizontal):
