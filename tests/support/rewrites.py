@@ -232,7 +232,8 @@ def time_slots_removed(text: str) -> str:
 def first_talk_only(text: str, talks: Sequence[Label]) -> str:
     """The front matter, the note's title heading if it has one, and the first talk's
     section: from the heading (or block) that names the first labelled talk up to the next
-    heading at its level or above, or to where the second talk starts."""
+    heading at its level or above (any heading, for a talk that is not one), or to where the
+    second talk starts."""
     if not talks:
         raise RewriteError("the note has no labelled talk")
     fm = split_front_matter(text)
@@ -242,11 +243,10 @@ def first_talk_only(text: str, talks: Sequence[Label]) -> str:
     if start is None:
         raise RewriteError(f"first talk {talks[0]['title']!r} is not in the note")
     end = len(lines)
-    if start.level:
-        for b in blocks:
-            if b.heading and b.first > start.first and b.level <= start.level:
-                end = b.first
-                break
+    for b in blocks:  # a heading talk ends at its level or above; any other at a heading
+        if b.heading and b.first > start.first and (not start.level or b.level <= start.level):
+            end = b.first
+            break
     if len(talks) > 1:
         second = _find(blocks, talks[1]["title"], after=start.first)
         if second is not None:

@@ -13,28 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from support.paths import WILD
 from support.rewrites import REWRITES, UNREWRITTEN, Rewrite
 from support.scoring import (
     Figures,
     LabelledNote,
     RewrittenFolder,
     score_folder,
-    shared_markdown_notes,
     write_rewritten,
 )
 
 BAR = 0.95
-
-
-@pytest.fixture(scope="module")
-def shared_notes(corpus_dir: Path, scorer: Path) -> list[LabelledNote]:
-    """The labelled Markdown notes of ../shared (the fixtures skip without ../shared)."""
-    if not (WILD / "expected.json").is_file():
-        pytest.fail(f"../shared is there but {WILD / 'expected.json'} is not")
-    notes = shared_markdown_notes()
-    assert len(notes) >= 10, "expected the shared corpus and wild Markdown notes"
-    return notes
 
 
 def _talks(made: RewrittenFolder) -> int:

@@ -15,6 +15,7 @@ import pytest
 from support import rewrites as rw
 from support.browser_dump import LINE_WIDTH, dump_html, dump_page, wrap
 from support.paths import WILD
+from support.rewrites import REWRITES
 from support.scoring import LabelledNote, parse_score, write_rewritten
 
 YAML_NOTE = """\
@@ -165,6 +166,8 @@ def test_first_talk_only_stops_where_a_listed_second_talk_starts() -> None:
     talks = [{"title": "Borrowing without tears"}, {"title": "A tiny async runtime"}]
     out = rw.first_talk_only(note, talks)
     assert out == "# Small Rust Night\n\n- Borrowing without tears by Mika\n  - lifetimes, gently\n"
+    alone = rw.first_talk_only(note, talks[1:])  # no second talk: the next heading ends it
+    assert alone == "# Small Rust Night\n\n- A tiny async runtime by Jun\n"
 
 
 def test_first_talk_only_prefers_the_heading_over_a_table_of_contents() -> None:
@@ -375,3 +378,39 @@ def test_score_lines_are_read_into_figures() -> None:
         False,
     )
     assert f.exact_talks(2) == (1 / 3, 0.5)
+
+
+def _norm(text: str) -> str:
+    """How score.py compares titles: NFKC, case-folded, no spaces."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if not ch.isspace())
+
+
+@pytest.mark.parametrize("rewrite", REWRITES, ids=lambda r: r.name)
+def test_every_mapped_title_is_still_in_each_rewritten_shared_note(
+    rewrite: rw.Rewrite, shared_notes: list[LabelledNote]
+) -> None:
+    """The labels a rewrite maps to must be findable in what it wrote: a talk whose title
+    the rewrite lost (or mislabelled) would fail the parser for the rewrite's fault."""
+    for note in shared_notes:
+        done = rewrite(note.path.name, note.text, note.label)
+        text = done.data.decode("cp932" if rewrite.name == "cp932-crlf" else "utf-8")
+        assert done.label["talks"], note.path.name
+        lost = [t["title"] for t in done.label["talks"] if _norm(t["title"]) not in _norm(text)]
+        assert not lost, f"{rewrite.name} on {note.path.name} lost {lost}"
+        if rewrite.name != "cp932-crlf":
+            assert "\r" not in text
+
+
+def test_the_rewrites_change_the_shared_notes_they_apply_to(
+    shared_notes: list[LabelledNote],
+) -> None:
+    changed = {
+        r.name: sum(r(n.path.name, n.text, n.label).changed for n in shared_notes) for r in REWRITES
+    }
+    every = len(shared_notes)
+    assert changed["headings-deeper"] == every
+    assert changed["browser-dump"] == changed["cp932-crlf"] == changed["blog-chrome"] == every
+    assert changed["first-talk-only"] == every
+    assert changed["headings-shallower"] >= every // 2
+    assert changed["front-matter-as-heading"] >= every // 2
+    assert changed["no-time-slots"] >= 2
