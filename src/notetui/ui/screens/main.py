@@ -26,6 +26,7 @@ from notetui.ui.keys import READER_BINDINGS
 from notetui.ui.rows import Row
 from notetui.ui.screens.annotator import Annotator
 from notetui.ui.screens.exporter import Exporter
+from notetui.ui.screens.search import SearchScreen, target_titles
 from notetui.ui.store_calls import StoreCall, perform
 from notetui.ui.widgets.columns import SourcesPane
 from notetui.ui.widgets.event_view import EventView
@@ -42,6 +43,10 @@ if TYPE_CHECKING:
     from notetui.core.search.index import SearchHit, SearchIndex
 
 _PREVIEW_DELAY = 0.08  # seconds the tree cursor rests before the pane follows it
+# A library this small is indexed for search as soon as it loads; a bigger one on its
+# first search, so the reader is not slowed down for it before (10,000 notes take
+# most of a minute of a core to index).
+_EAGER_INDEX_NOTES = 2_000
 
 
 class MainScreen(Screen[None]):
@@ -138,7 +143,9 @@ class MainScreen(Screen[None]):
         if self.tag_filter:
             self._fill_tree(self.shown)
         self._show_personal()
-        self.pane.loader.index(self.library, self.attachments_now())
+        self.search_index = None  # built again: now, or on the first `/` of a big library
+        if self.library is not None and len(self.library.notes) <= _EAGER_INDEX_NOTES:
+            self._index()
 
     def _fill_tree(self, keep: NodeRef | None) -> None:
         if self.library is not None:
@@ -237,11 +244,8 @@ class MainScreen(Screen[None]):
 
     def current_target(self) -> str | None:
         """The talk or event shown, by id."""
-        talk = self.current_talk()
-        if talk is not None:
-            return talk.id
-        event = self.current_event()
-        return event.id if event is not None else None
+        shown = self.current_talk() or self.current_event()
+        return shown.id if shown is not None else None
 
     @property
     def pane(self) -> ReadingPane:
@@ -396,29 +400,31 @@ class MainScreen(Screen[None]):
     @on(messages.IndexBuilt)
     def _keep_index(self, message: messages.IndexBuilt) -> None:
         self.search_index = message.index
+        if isinstance(self.app.screen, SearchScreen):
+            self.app.screen.use_index(message.index)
+
+    def _index(self) -> None:
+        self.pane.loader.index(self.library, self.attachments_now())
 
     def action_search(self) -> None:
-        from notetui.core.search.docs import build_index
-        from notetui.ui.screens.search import SearchScreen, target_titles
-
-        library = self.library
-        if library is None:
+        """`/`: search the library; a big one is indexed now, on its first search."""
+        if self.library is None:
             return
-        index = self.search_index or build_index(library, self.attachments_now())
-        self.search_index = index
+        if self.search_index is None:
+            self._index()  # the screen searches once the index comes
+        screen = SearchScreen(self.search_index, titles=target_titles(self.library))
+        self.app.push_screen(screen, self._open_hit)
 
-        def chosen(hit: SearchHit | None) -> None:
-            if hit is None or self.library is None:
-                return
-            target = hit.doc.target_id
-            if (talk := self.library.talk(target)) is not None:
-                self.open_talk(talk.id, line=hit.line, note=hit.doc.note)
-            elif self.library.event(target) is not None:
-                self.open_event(target)
-                if hit.line is not None:
-                    self.pane.go_to_line(hit.doc.note, hit.line)
-
-        self.app.push_screen(SearchScreen(index, titles=target_titles(library)), chosen)
+    def _open_hit(self, hit: SearchHit | None) -> None:
+        if hit is None or self.library is None:
+            return
+        target = hit.doc.target_id
+        if (talk := self.library.talk(target)) is not None:
+            self.open_talk(talk.id, line=hit.line, note=hit.doc.note)
+        elif self.library.event(target) is not None:
+            self.open_event(target)
+            if hit.line is not None:
+                self.pane.go_to_line(hit.doc.note, hit.line)
 
     # ------------------------------------------------------------ find in talk
 

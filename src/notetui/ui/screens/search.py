@@ -129,7 +129,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
 
     def __init__(
         self,
-        index: SearchIndex,
+        index: SearchIndex | None,
         *,
         titles: Mapping[str, str] | None = None,
         query: str = "",
@@ -166,6 +166,13 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         if self.initial_query.strip():
             self._schedule(self.initial_query)
 
+    def use_index(self, index: SearchIndex) -> None:
+        """The index arrived (a big library is indexed on its first search)."""
+        self.index = index
+        self._show(self.hits, self.shown_query, self._seconds)
+        if self._wanted.strip():
+            self._schedule(self._wanted)
+
     @property
     def results(self) -> OptionList:
         return self.query_one("#results", OptionList)
@@ -190,8 +197,8 @@ class SearchScreen(ModalScreen[SearchHit | None]):
     def _fire(self) -> None:
         self._timer = None
         query = self._wanted
-        if not query.strip():
-            return
+        if not query.strip() or self.index is None:
+            return  # no index yet: `use_index` searches when it comes
         self._seq += 1
         self._search(query, self._seq)
 
@@ -199,6 +206,8 @@ class SearchScreen(ModalScreen[SearchHit | None]):
     def _search(self, query: str, seq: int) -> None:
         worker = get_current_worker()
         start = time.perf_counter()
+        if self.index is None:
+            return
         hits = self.index.search(query, self.limit)
         seconds = time.perf_counter() - start
         if not worker.is_cancelled:
@@ -228,7 +237,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         query = self._wanted
         self._seq += 1
         self._shown_seq = self._seq
-        if not query.strip():
+        if not query.strip() or self.index is None:
             self._show([], "", None)
             return
         start = time.perf_counter()
@@ -293,6 +302,8 @@ class SearchScreen(ModalScreen[SearchHit | None]):
             self.results.highlighted = highlighted
 
     def _status(self, query: str, seconds: float | None) -> Text:
+        if self.index is None:
+            return Text("Indexing the library for its first search …")
         if not query.strip():
             return Text("Type to search; Japanese and English, words in any order.")
         count = self._listed
