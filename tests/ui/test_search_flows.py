@@ -308,3 +308,22 @@ async def test_palette_offers_the_readers_commands(tmp_path: Path) -> None:
         options = await palette(pilot, "all annotations", "All annotations")
         assert any("Key: v" in option for option in options)
         await pilot.press("escape")
+
+
+async def test_a_big_library_is_indexed_on_its_first_search(
+    notes_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from notetui.ui.screens import main as main_module
+
+    monkeypatch.setattr(main_module, "_EAGER_INDEX_NOTES", 0)  # the samples count as big
+    app = new_app(notes_dir, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = main(app)
+        await wait_for(pilot, lambda: screen.attachments is not None, "the store")
+        await pilot.pause(0.3)
+        assert screen.search_index is None  # nothing indexed while reading
+        talk = screen.library.talks[1] if screen.library else None
+        assert talk is not None
+        found = await search(pilot, talk.title[:8])  # typed at once: searched when indexed
+        assert screen.search_index is not None
+        assert any(hit.doc.target_id == talk.id for hit in found.hits)
