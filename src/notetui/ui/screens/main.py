@@ -26,7 +26,6 @@ from notetui.ui.keys import READER_BINDINGS
 from notetui.ui.rows import Row
 from notetui.ui.screens.annotator import Annotator
 from notetui.ui.screens.exporter import Exporter
-from notetui.ui.screens.search import SearchScreen, target_titles
 from notetui.ui.store_calls import StoreCall, perform
 from notetui.ui.widgets.columns import SourcesPane
 from notetui.ui.widgets.event_view import EventView
@@ -336,10 +335,10 @@ class MainScreen(Screen[None]):
         self.refresh_bindings()
 
     def action_toggle_sync(self) -> None:
-        for pane in self.query(SourcesPane):
-            pane.synced = not pane.synced
-        state = "on" if self.pane.talk_view.sources.synced else "off"
-        self.notify(f"Synced scrolling {state}", timeout=2)
+        synced = not self.pane.talk_view.sources.synced
+        for pane in self.query(SourcesPane):  # the talk's and the event's alike
+            pane.synced = synced
+        self.notify(f"Synced scrolling {'on' if synced else 'off'}", timeout=2)
 
     def action_open_slides(self) -> None:
         self.pane.open_slides(self.current_talk(), self.current_event())
@@ -399,6 +398,8 @@ class MainScreen(Screen[None]):
 
     @on(messages.IndexBuilt)
     def _keep_index(self, message: messages.IndexBuilt) -> None:
+        from notetui.ui.screens.search import SearchScreen
+
         self.search_index = message.index
         if isinstance(self.app.screen, SearchScreen):
             self.app.screen.use_index(message.index)
@@ -408,6 +409,8 @@ class MainScreen(Screen[None]):
 
     def action_search(self) -> None:
         """`/`: search the library; a big one is indexed now, on its first search."""
+        from notetui.ui.screens.search import SearchScreen, target_titles
+
         if self.library is None:
             return
         if self.search_index is None:
