@@ -369,9 +369,7 @@ class MainScreen(Screen[None]):
         if place is not None and edit_note(self.app, self.root / place[0], place[1]):
             self.action_reload()  # pick up the edit at once, watching or not
 
-    # The user's own annotations and tags: the Annotator drives the dialogs.
-
-    def action_annotate(self) -> None:
+    def action_annotate(self) -> None:  # the Annotator drives the annotation dialogs
         self.annotator.annotate_target()
 
     def action_annotate_passage(self) -> None:
