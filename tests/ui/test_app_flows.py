@@ -205,10 +205,11 @@ async def test_a_bad_config_is_one_line_and_the_app_starts_with_defaults(
     config.write_text(text, "utf-8")
     app = new_app(copy_notes(tmp_path), tmp_path, config=config)
     async with app.run_test(size=(160, 48), notifications=True) as pilot:
-        screen = await loaded(pilot)
+        # Said at start, before the library loads (and gone ten seconds later).
         await wait_for(pilot, lambda: toasts(app), "the notification")
         (toast,) = app.screen.query("Toast")
         title, message = str(toast.render()).split("\n")  # one line, under its title
+        screen = await loaded(pilot)
         assert title == "Config"
         assert message.startswith(f"{config}: ") and said in message
         assert app.theme == DEFAULT_THEME
