@@ -37,7 +37,9 @@ class Reader(Protocol):
     def current_event(self) -> Event | None: ...
     def attachments_now(self) -> Attachments: ...
     def post_message(self, message: Message) -> bool: ...
-    def run_worker(self, work: partial[None], *, thread: bool, group: str) -> Worker[None]: ...
+    def run_worker(
+        self, work: partial[None], *, thread: bool, group: str, description: str
+    ) -> Worker[None]: ...
 
 
 class Exporter:
@@ -78,7 +80,7 @@ class Exporter:
 
     def _run(self, job: ExportJob, *, force: bool = False) -> None:
         work = partial(self._export, job, force)
-        self.reader.run_worker(work, thread=True, group="export")
+        self.reader.run_worker(work, thread=True, group="export", description="export")
 
     def _export(self, job: ExportJob, force: bool) -> None:
         """In the worker thread: write, and say how it went."""

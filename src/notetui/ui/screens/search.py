@@ -202,7 +202,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         self._seq += 1
         self._search(query, self._seq)
 
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False, description="search")
     def _search(self, query: str, seq: int) -> None:
         worker = get_current_worker()
         start = time.perf_counter()

@@ -73,7 +73,7 @@ class LibraryLoader(Vertical):
     def on_unmount(self) -> None:
         self._stop_watching.set()
 
-    @work(thread=True, exclusive=True, group="load")
+    @work(thread=True, exclusive=True, group="load", description="loading the library")
     def load(self, *, reload: bool = False, store: Store | None = None) -> None:
         """Read the library, then open the store (unless `store` is already open)."""
         from notetui.core.annotations.anchoring import Attachments, attach
@@ -119,7 +119,7 @@ class LibraryLoader(Vertical):
         if not worker.is_cancelled:
             self.post_message(StoreOpened(library, store, attachments, problem))
 
-    @work(thread=True, exclusive=True, group="index")
+    @work(thread=True, exclusive=True, group="index", description="indexing for search")
     def index(self, library: Library | None, attachments: Attachments) -> None:
         """Build the search index for `library`; `IndexBuilt` brings it."""
         from notetui.core.search.docs import build_index
@@ -148,7 +148,7 @@ class LibraryLoader(Vertical):
         )
         self.query_one("#loading-bar", ProgressBar).display = False
 
-    @work(thread=True, exclusive=True, group="watch")
+    @work(thread=True, exclusive=True, group="watch", description="watching the notes")
     def watch_folder(self) -> None:
         """Post `NotesChanged` when a note in the folder changes (hidden files aside)."""
         from watchfiles import watch

@@ -93,7 +93,9 @@ class ReadingPane(ContentSwitcher):
         """A new library: every talk's rows are computed again."""
         self.rows.clear()
 
-    @work(thread=True, exclusive=True, group="rows")
+    # A description of its own: by default Textual writes one from repr(arguments),
+    # and the repr of a library of 10,000 notes takes most of a minute.
+    @work(thread=True, exclusive=True, group="rows", description="aligning the next talks")
     def _prefetch_rows(self, library: Library, talk: Talk) -> None:
         """Align the talks next to `talk` ahead, so n and p find them ready."""
         worker = get_current_worker()
