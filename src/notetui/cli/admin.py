@@ -93,28 +93,42 @@ def db_check_command(db: Path | None) -> None:
 
     Prints "ok: N annotations, M tag sets" and exits 0 when the store is healthy (a
     store that does not exist yet is healthy and empty); otherwise prints each
-    problem on one line and exits 1. The file is only read, never written.
+    problem on one line and exits 1. The store and its journal are only read, never
+    written.
     """
-    from notetui.core.annotations.storage import BadStore, StoreError, parse_store, read_bytes
-    from notetui.core.annotations.store import check_store
+    from notetui.core.annotations.schema import summarize_store
 
     path = database_path(db).expanduser()
-    try:
-        problems = check_store(path)
-        raw = None if problems else read_bytes(path)
-        tables = {} if raw is None else parse_store(raw, path)
-    except (BadStore, StoreError) as error:  # changed on disk between the two reads
-        problems = [str(error)]
-    except OSError as error:
-        problems = [f"{path} cannot be read ({error.strerror or error})"]
-    if problems:
-        for problem in problems:
+    summary = summarize_store(path)
+    if summary.problems:
+        for problem in summary.problems:
             click.echo(" ".join(problem.split()))
         raise SystemExit(1)
-    annotations = len(tables.get("annotations", {}))
-    tag_sets = len(tables.get("tags", {}))
-    where = "" if raw is not None else f" (no store at {path} yet)"
-    click.echo(f"ok: {annotations} annotations, {tag_sets} tag sets{where}")
+    where = "" if summary.exists else f" (no store at {path} yet)"
+    if summary.journal_entries:
+        where += f" ({summary.journal_entries} recent changes in its journal)"
+    click.echo(f"ok: {summary.annotations} annotations, {summary.tag_sets} tag sets{where}")
+
+
+@db_group.command("compact")
+@db_option
+def db_compact_command(db: Path | None) -> None:
+    """Fold the journal of recent changes into the store's main file now.
+
+    A big store keeps its newest changes in a journal beside the main file, folded
+    in now and then; compact before you copy or commit the main file on its own.
+    """
+    from notetui.cli.common import open_store
+    from notetui.core.annotations.errors import StoreError
+
+    store = open_store(db)
+    try:
+        store.compact()
+    except StoreError as error:
+        fail(str(error), 1)
+    finally:
+        store.close()
+    click.echo(f"compacted {store.path}")
 
 
 @click.command("config")
