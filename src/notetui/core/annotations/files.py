@@ -159,6 +159,9 @@ class StoreFiles:
                 return False
             try:
                 entries = self.journal.read_new()
+                if self._stat_base() != self._base:  # compacted meanwhile: read it all
+                    self._load()
+                    return True
                 for entry in entries:
                     self._data.replay(entry, self.journal.path)
             except BadStore as error:

@@ -132,6 +132,7 @@ class Journal:
         self.identity: tuple[int, int] | None = None  # (device, inode) of the file read
         self.offset = 0  # bytes of whole lines read so far
         self.lines = 0  # lines read so far, header included
+        self._seen: tuple[int, int] | None = None  # (size, mtime_ns) when last read
         self._fd: int | None = None
 
     def stat(self) -> JournalStat | None:
@@ -142,14 +143,20 @@ class Journal:
             return None
 
     def is_current(self, found: JournalStat | None) -> bool:
-        """Whether `found` (from `stat`) is the file read so far, not a new one."""
+        """Whether `found` (from `stat`) is the file read so far, or one that only grew
+        since; False for another file, or one rewritten in place (by hand)."""
         if found is None:
             return self.identity is None
-        return self.identity == found[:2] and found[2] >= self.offset
+        if self.identity is None:
+            return self.offset == 0  # a journal appeared: read it from the start
+        if self.identity != found[:2] or found[2] < self.offset:
+            return False
+        return found[2] > self.offset or self._seen in (None, (found[2], found[3]))
 
     def forget(self) -> None:
         self.identity = None
         self.offset = self.lines = 0
+        self._seen = None
         self._unpin()
 
     def close(self) -> None:
@@ -187,7 +194,10 @@ class Journal:
                 os.close(fd)
 
     def read_new(self) -> list[Entry]:
-        """The entries added since the last read, from the same file."""
+        """The entries added since the last read, from the same file (or all of them,
+        from a journal that appeared since)."""
+        if self.identity is None:
+            return self.read_all()
         if self._fd is not None:
             return self._read_from(self._fd)
         fd = os.open(self.path, os.O_RDONLY | _O_BINARY)  # Windows: nothing pinned
@@ -218,6 +228,8 @@ class Journal:
             start = stop + 1
         self.offset += end
         self.lines = number
+        st = os.fstat(fd)
+        self._seen = (st.st_size, st.st_mtime_ns) if st.st_size == self.offset else None
         return entries
 
     # -- writing (under the store's lock, after a read that reached the end) ----------
@@ -269,6 +281,8 @@ class Journal:
             self.identity = (st.st_dev, st.st_ino)
         self.offset += len(payload)
         self.lines += payload.count(b"\n")
+        after = os.fstat(fd)
+        self._seen = (after.st_size, after.st_mtime_ns)
         if _POSIX and self._fd is None:
             self._fd = fd
         else:
