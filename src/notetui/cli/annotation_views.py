@@ -3,19 +3,16 @@ exit with their candidates, and output that is safe on a terminal.
 
 Everything printed here is untrusted (note text, titles, what users typed): no Rich
 markup, no control or bidi characters on the terminal, and file names that are not
-UTF-8 shown as escapes. JSON keeps every character, escaping those that a terminal
-would act on, so it is both faithful and safe to print.
+UTF-8 shown as escapes. JSON output is in `annotation_json.py`.
 """
 
 from __future__ import annotations
 
-import json
-import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, BinaryIO, NoReturn
+from typing import NoReturn
 
 import click
 from rich import box
@@ -24,18 +21,13 @@ from rich.table import Table
 from rich.text import Text
 
 from notetui.cli.common import fail, open_store
-from notetui.core.annotations.anchoring import Placement
 from notetui.core.annotations.errors import StoreError
-from notetui.core.annotations.records import Annotation
 from notetui.core.annotations.service import AnnotationService, clean_text
 from notetui.core.annotations.targets import NoSuchTarget, Target
 from notetui.core.annotations.targets import resolve as resolve_query
 from notetui.core.models import Event, Library, Talk
 from notetui.core.text import sanitize_line
 
-# Characters JSON may carry raw that a terminal acts on: C1 controls, DEL, bidi
-# overrides and isolates, line and paragraph separators.
-_TERMINAL_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _FLEXIBLE = {"title": 2, "talk / event": 2, "text": 2, "where": 1}  # share what is left
 
 
@@ -138,93 +130,3 @@ def first_line(text: str, width: int = 72) -> str:
     if len(line) > width:
         line, more = line[: width - 1], True
     return line + ("…" if more else "")
-
-
-# -- JSON ---------------------------------------------------------------------------------
-
-
-def _json_bytes(text: str) -> bytes:
-    # Unsafe characters only ever appear inside JSON strings, where \uXXXX means them;
-    # lone surrogates (names that are not UTF-8) become \udcXX the same way.
-    text = _TERMINAL_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-    return text.encode("utf-8", "backslashreplace")
-
-
-def _stdout() -> BinaryIO:
-    sys.stdout.flush()  # what click.echo wrote first stays first
-    return sys.stdout.buffer
-
-
-def echo_json(data: object) -> None:
-    out = _stdout()
-    out.write(_json_bytes(json.dumps(data, ensure_ascii=False, indent=2)) + b"\n")
-    out.flush()
-
-
-def echo_json_lines(rows: Iterable[object]) -> None:
-    """A JSON list, one item per line, written as it is made: 100,000 annotations
-    take seconds, not minutes, and no more memory than one line."""
-    out = _stdout()
-    out.write(b"[")
-    separator = b"\n  "
-    for row in rows:
-        out.write(separator + _json_bytes(json.dumps(row, ensure_ascii=False)))
-        separator = b",\n  "
-    out.write(b"\n]\n" if separator != b"\n  " else b"]\n")
-    out.flush()
-
-
-def annotation_json(
-    library: Library, annotation: Annotation, placement: Placement | None
-) -> dict[str, Any]:
-    """An annotation as `annotations --json` prints it; `placement` is None for another
-    folder's annotation, which is not placed in this library."""
-    talk_id = placement.talk_id if placement is not None else None
-    event_id = placement.event_id if placement is not None else None
-    talk = library.talk(talk_id) if talk_id else None
-    event = (
-        library.event_of(talk)
-        if talk is not None
-        else library.event(event_id)
-        if event_id
-        else None
-    )
-    anchor = annotation.anchor
-    if talk is not None:
-        title = talk.title
-    elif event is not None:
-        title = event.title
-    else:
-        title = annotation.title
-    orphan = placement is not None and placement.orphan
-    return {
-        "uid": annotation.uid,
-        "target": annotation.target,
-        "text": annotation.text,
-        "created": annotation.created,
-        "updated": annotation.updated,
-        "rev": annotation.rev,
-        "folder": annotation.root,
-        "here": placement is not None,
-        "orphan": orphan,
-        "attached_by": None if placement is None or orphan else placement.how,
-        "talk_id": talk_id,
-        "event_id": event.id if event is not None else None,
-        "title": title,
-        "event": event.title if event is not None else annotation.event_title,
-        "date": event.date if event is not None else annotation.event_date,
-        "quote": anchor.quote if anchor is not None else None,
-        "note": placement.note if placement is not None else None,
-        "line": placement.line if placement is not None else None,
-        "stored": {
-            "target_id": annotation.target_id,
-            "title": annotation.title,
-            "titles": list(annotation.titles),
-            "event_title": annotation.event_title,
-            "event_date": annotation.event_date,
-            "note": anchor.note if anchor is not None else None,
-            "line": anchor.line if anchor is not None else None,
-            "prefix": anchor.prefix if anchor is not None else None,
-            "suffix": anchor.suffix if anchor is not None else None,
-        },
-    }

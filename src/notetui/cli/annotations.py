@@ -31,12 +31,10 @@ import click
 from rich.text import Text
 
 from notetui.cli.admin import configured_notes
+from notetui.cli.annotation_json import AnnotationRows, echo_json, echo_json_lines
 from notetui.cli.annotation_views import (
-    annotation_json,
     console,
     echo,
-    echo_json,
-    echo_json_lines,
     first_line,
     new_table,
     resolve,
@@ -161,7 +159,7 @@ def annotate_command(
         line=anchor.line if anchor is not None else None,
     )
     if as_json:
-        echo_json(annotation_json(library, annotation, placement))
+        echo_json(AnnotationRows(library).row(annotation, placement))
         return
     at = f" at {shown_path(anchor.note)}:{anchor.line}" if anchor is not None else ""
     echo(f"annotated {target.described}{at}: {annotation.uid}")
@@ -213,9 +211,10 @@ def annotations_group(
         placements = [p for p in placements if p.orphan]
     elsewhere = attachments.elsewhere if every_folder and not orphans else []
     if as_json:
-        rows = (annotation_json(library, p.annotation, p) for p in placements)
-        others = (annotation_json(library, a, None) for a in elsewhere)
-        echo_json_lines(itertools.chain(rows, others))
+        rows = AnnotationRows(library)
+        here = (rows.line(p.annotation, p) for p in placements)
+        others = (rows.line(a, None) for a in elsewhere)
+        echo_json_lines(itertools.chain(here, others))
         return
     if not placements and not elsewhere:
         hidden = len(attachments.elsewhere)
@@ -229,8 +228,9 @@ def _print_table(
     library: Library, placements: list[Placement], elsewhere: list[Annotation]
 ) -> None:
     table = new_table("uid", "updated", "talk / event", "where", "text")
+    rows = AnnotationRows(library)
     for placement in placements:
-        row = annotation_json(library, placement.annotation, placement)
+        row = rows.row(placement.annotation, placement)
         on = row["title"] if row["target"] != "event" else f"event: {row['title']}"
         context = ", ".join(v for v in (row["event"], row["date"]) if v and v != row["title"])
         title = Text(safe_line(on), style="dim" if placement.orphan else "")

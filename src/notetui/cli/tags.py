@@ -14,11 +14,11 @@ from pathlib import Path
 import click
 
 from notetui.cli.admin import configured_notes
+from notetui.cli.annotation_json import echo_json
 from notetui.cli.annotation_views import (
     cells,
     console,
     echo,
-    echo_json,
     new_table,
     resolve,
     service_for,

@@ -156,3 +156,19 @@ def test_a_store_moved_away_while_open_is_an_empty_store_not_an_error(tmp_path: 
     shutil.move(path, tmp_path / "aside.json")
     assert store.annotations() == []
     assert [a.text for a in Store(tmp_path / "aside.json").annotations()] == ["x"]
+
+
+def test_a_key_twice_in_one_record_is_never_rewritten_away(tmp_path: Path) -> None:
+    # Opening reads quickly, counting records; a key written twice inside one record
+    # (a hand edit) is caught by the strict read before the file would be replaced.
+    path = tmp_path / "annotations.json"
+    Store(path).add_annotation(target="talk", target_id="t1", text="kept")
+    text = path.read_text("utf-8").replace('"text": "kept"', '"text": "lost?", "text": "kept"')
+    path.write_text(text, "utf-8")
+    before = path.read_bytes()
+    store = Store(path)
+    with pytest.raises(StoreError, match='the key "text" appears twice') as error:
+        store.add_annotation(target="talk", target_id="t1", text="new")
+    assert "\n" not in str(error.value)
+    assert path.read_bytes() == before
+    assert 'the key "text" appears twice' in summarize_store(path).problems[0]

@@ -23,12 +23,13 @@ recorded belong to every folder.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
 from notetui.core.annotations.passages import CONTEXT_CHARS, make_anchor_text
 from notetui.core.annotations.records import Annotation, TagSet, folder_key
+from notetui.core.annotations.storage import paused_gc
 from notetui.core.models import Event, Library, Source, Talk
 from notetui.core.text import title_key
 
@@ -101,6 +102,13 @@ def attach(
     """Place annotations and tag sets in `library`, whose folder is `folder` (by
     default `folder_key(library.root)`)."""
     folder = folder_key(library.root) if folder is None else folder
+    with paused_gc():
+        return _attach(library, annotations, tag_sets, folder)
+
+
+def _attach(
+    library: Library, annotations: Iterable[Annotation], tag_sets: Iterable[TagSet], folder: str
+) -> Attachments:
     finder = _Finder(library)
     result = Attachments()
     for annotation in annotations:
@@ -154,7 +162,9 @@ class _Finder:
         if known is None:
             known = self._placed[key] = self._place(annotation)
         elif known.annotation is not annotation:
-            known = replace(known, annotation=annotation)
+            known = Placement(
+                annotation, known.talk_id, known.event_id, known.note, known.line, known.how
+            )
         return known
 
     def _place(self, annotation: Annotation) -> Placement:

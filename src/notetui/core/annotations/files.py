@@ -46,7 +46,7 @@ from notetui.core.annotations.journal import (
     journal_path,
 )
 from notetui.core.annotations.schema import SCHEMA_VERSION, migrate, schema_of, set_schema
-from notetui.core.annotations.storage import describe, encode_tables, parse_store
+from notetui.core.annotations.storage import describe, encode_tables, parse_store, paused_gc
 from notetui.core.annotations.tables import StoreData
 from notetui.core.atomic import NotDurable, atomic_write, stale_temp_files
 
@@ -118,6 +118,7 @@ class StoreFiles:
         self._data: StoreData | None = None
         self._base: BaseStat | None = None
         self._base_schema: int | None = None  # of the main file as it is on disk
+        self._verified: BaseStat | None = None  # the main file a strict parse accepted
         self._mode: int | None = None  # its permission bits, kept by every rewrite
         self._pin: int | None = None  # POSIX: keeps its inode from being reused
         self._pending: list[Change] | None = None  # inside a transaction
@@ -204,7 +205,8 @@ class StoreFiles:
         else:
             raise StoreUnreadable(f"{describe(self.path)} kept changing while read; try again")
         try:
-            data, schema = self._parse(raw if found is not None else None, entries)
+            with paused_gc():
+                data, schema = self._parse(raw if found is not None else None, entries)
         except BaseException:
             self._close(fd)
             self.journal.forget()
@@ -217,7 +219,7 @@ class StoreFiles:
     def _parse(self, raw: bytes | None, entries: Sequence[Entry]) -> tuple[StoreData, int | None]:
         name = describe(self.path)
         try:
-            tables = {} if raw is None else parse_store(raw, self.file)
+            tables = {} if raw is None else parse_store(raw, self.file, strict=False)
             schema = schema_of(tables, self.file)
             data = StoreData.build(migrate(tables, self.file), self.file)
             if data.problems:
@@ -394,8 +396,25 @@ class StoreFiles:
             finally:
                 self._lock.release()
 
+    def _verify_base(self) -> None:
+        """Before the main file is replaced: read strictly, so that nothing in it that
+        the quick parse let through (a key twice in one record) is dropped unseen."""
+        if self._base is None or self._verified == self._base:
+            return
+        try:
+            raw = self.file.read_bytes()
+            parse_store(raw, self.file, strict=True)
+        except BadStore as error:
+            raise StoreUnreadable(f"{error}; it was left untouched") from None
+        except OSError as error:
+            raise StoreUnreadable(
+                f"{describe(self.path)} cannot be read ({_reason(error)})"
+            ) from None
+        self._verified = self._base
+
     def _rewrite(self) -> None:
         """Write every table to the main file, atomically; then drop the journal."""
+        self._verify_base()
         data = self.data
         set_schema(data.tables, SCHEMA_VERSION)
         try:
@@ -422,7 +441,7 @@ class StoreFiles:
             self._forget()  # re-read next time: safe, just slower
             return
         found = os.fstat(fd)  # cannot fail on an fd we just opened
-        self._base = _base_stat(found)
+        self._base = self._verified = _base_stat(found)
         self._mode = stat.S_IMODE(found.st_mode)
         self._repin(fd)
         if drop_journal and self.journal.identity is not None:

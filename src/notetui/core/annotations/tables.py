@@ -185,13 +185,20 @@ class StoreData:
             return
         assert parsed is not None
         if old_id is None:
-            old_id = str(self._next.get(table, _next_id(rows)))
-            self._next[table] = int(old_id) + 1
+            old_id = str(self._take_id(table))
             ids[uid] = old_id
         rows[old_id] = record
         index[uid] = parsed
         if table == ANNOTATIONS:
             bisect.insort(self._sorted, parsed, key=_BY_CREATED)
+
+    def _take_id(self, table: str) -> int:
+        """The next document id of a table, as TinyDB would give it."""
+        if table not in self._next:
+            self._next[table] = _next_id(self.tables.get(table, {}))
+        doc_id = self._next[table]
+        self._next[table] = doc_id + 1
+        return doc_id
 
     def _unsort(self, annotation: Annotation) -> None:
         at = bisect.bisect_left(self._sorted, _BY_CREATED(annotation), key=_BY_CREATED)
@@ -214,11 +221,8 @@ class StoreData:
         self.tag_sets.pop(target_id, None)
         if record is None or parsed is None:
             return
-        if old_ids:
-            doc_id = old_ids[0]  # the record keeps its place in the file
-        else:
-            doc_id = str(self._next.get(TAGS, _next_id(rows)))
-            self._next[TAGS] = int(doc_id) + 1
+        # The record keeps its place in the file.
+        doc_id = old_ids[0] if old_ids else str(self._take_id(TAGS))
         rows[doc_id] = record
         self._tag_docs[target_id] = [doc_id]
         self.tag_sets[target_id] = parsed
