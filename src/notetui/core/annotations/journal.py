@@ -115,6 +115,13 @@ def _check_header(raw: bytes, path: Path) -> None:
         )
 
 
+def _pread(fd: int, size: int, offset: int) -> bytes:
+    if hasattr(os, "pread"):
+        return os.pread(fd, size, offset)
+    os.lseek(fd, offset, os.SEEK_SET)  # Windows has no pread; nothing shares this fd
+    return os.read(fd, size)
+
+
 def _stat_of(st: os.stat_result) -> JournalStat:
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
@@ -209,7 +216,7 @@ class Journal:
     def _read_from(self, fd: int) -> list[Entry]:
         chunks = []
         position = self.offset
-        while chunk := os.pread(fd, _READ_CHUNK, position):
+        while chunk := _pread(fd, _READ_CHUNK, position):
             chunks.append(chunk)
             position += len(chunk)
         data = b"".join(chunks)
