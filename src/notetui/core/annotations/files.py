@@ -216,7 +216,9 @@ class StoreFiles:
         self._mode = None if found is None else stat.S_IMODE(found.st_mode)
         self._repin(fd)
 
-    def _parse(self, raw: bytes | None, entries: Sequence[Entry]) -> tuple[StoreData, int | None]:
+    def _parse(
+        self, raw: bytearray | None, entries: Sequence[Entry]
+    ) -> tuple[StoreData, int | None]:
         name = describe(self.path)
         try:
             tables = {} if raw is None else parse_store(raw, self.file, strict=False)
@@ -234,11 +236,11 @@ class StoreFiles:
             raise StoreUnreadable(f"{name} is nested too deeply; it was left untouched") from None
         return data, schema
 
-    def _read_base(self) -> tuple[int | None, os.stat_result | None, bytes]:
+    def _read_base(self) -> tuple[int | None, os.stat_result | None, bytearray]:
         try:
             fd = os.open(self.file, os.O_RDONLY | _O_BINARY)
         except FileNotFoundError:
-            return None, None, b""
+            return None, None, bytearray()
         except OSError as error:
             raise StoreUnreadable(
                 f"{describe(self.path)} cannot be read ({_reason(error)}); it was left untouched"
@@ -249,9 +251,9 @@ class StoreFiles:
                 raise StoreUnreadable(
                     f"{describe(self.path)} is a folder, not a file; it was left untouched"
                 )
-            chunks = []
+            raw = bytearray()
             while chunk := os.read(fd, _READ_CHUNK):
-                chunks.append(chunk)
+                raw += chunk
         except OSError as error:
             os.close(fd)
             raise StoreUnreadable(
@@ -260,7 +262,7 @@ class StoreFiles:
         except BaseException:
             os.close(fd)
             raise
-        return fd, found, b"".join(chunks)
+        return fd, found, raw  # parse_store empties it once decoded
 
     def _forget(self) -> None:
         """Drop what is in memory: the next call reads the files again."""

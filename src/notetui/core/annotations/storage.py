@@ -41,7 +41,7 @@ Tables = dict[str, dict[str, Any]]
 _DOC_ID = re.compile(r"0|[1-9][0-9]*")
 # A numbered record opening, `"12": {`. Inside a JSON string a quote is always escaped,
 # so this only matches structure: records, or objects nested under numbered keys.
-_RECORD_OPENING = re.compile(rb'"(?:0|[1-9][0-9]*)"\s*:\s*\{')
+_RECORD_OPENING = re.compile(r'"(?:0|[1-9][0-9]*)"\s*:\s*\{')
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, allow_nan=False)
 
 
@@ -116,7 +116,7 @@ def loads_strict(text: str | bytes) -> Any:
     return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_reject_constant)
 
 
-def parse_store(raw: bytes, path: Path, *, strict: bool = True) -> Tables:
+def parse_store(raw: bytes | bytearray, path: Path, *, strict: bool = True) -> Tables:
     """Decode and check a store file's structure: tables of numbered records.
 
     `strict` refuses a key that appears twice in any object (json.loads would keep
@@ -126,15 +126,10 @@ def parse_store(raw: bytes, path: Path, *, strict: bool = True) -> Tables:
     leaves) and falls back to the strict parse when the counts disagree; a key twice
     inside one record is then only caught by a strict parse (`db check`, or the
     store before it rewrites the file).
+
+    A bytearray is emptied once decoded: a big store's bytes need not stay in memory
+    while its records are built.
     """
-    if not strict:
-        data = _parse(raw, path, strict=False)
-        if sum(map(len, data.values())) == len(_RECORD_OPENING.findall(raw)):
-            return data
-    return _parse(raw, path, strict=True)
-
-
-def _parse(raw: bytes, path: Path, *, strict: bool) -> Tables:
     name = describe(path)
     try:
         text = raw.decode("utf-8-sig")  # tolerate the BOM some editors add
@@ -143,6 +138,17 @@ def _parse(raw: bytes, path: Path, *, strict: bool) -> Tables:
         raise BadStore(
             f"{name} is not UTF-8 text (byte 0x{byte:02x} at offset {error.start})"
         ) from None
+    if isinstance(raw, bytearray):
+        raw.clear()
+    if not strict:
+        data = _parse(text, path, strict=False)
+        if sum(map(len, data.values())) == len(_RECORD_OPENING.findall(text)):
+            return data
+    return _parse(text, path, strict=True)
+
+
+def _parse(text: str, path: Path, *, strict: bool) -> Tables:
+    name = describe(path)
     if not text.strip():
         return {}  # an empty file is an empty store, as in TinyDB
     try:
