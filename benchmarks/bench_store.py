@@ -2,6 +2,7 @@
 
     python benchmarks/bench_store.py                      # 10,000 then 100,000
     python benchmarks/bench_store.py --small 10000 --large 0 --runs 100
+    python benchmarks/bench_store.py --annotations 10000     # the same (bench.py runs this)
 
 Seeds a store in a temp folder with annotations on the sample notes' talks (a third
 of them on passages), then times, in this process:
@@ -249,7 +250,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=50, help="timed saves at --small")
     parser.add_argument("--large-runs", type=int, default=20, help="timed saves at --large")
     parser.add_argument("--dir", type=Path, help="folder for the stores (default: a temp dir)")
+    parser.add_argument(
+        "--annotations",
+        type=int,
+        default=None,
+        help="only the save timings, with this many stored (what benchmarks/bench.py runs)",
+    )
     args = parser.parse_args(argv)
+    if args.annotations is not None:
+        args.small, args.large = args.annotations, 0
 
     print(f"notetui from {Path(notetui.__file__).parent}")
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load {os.getloadavg()}")
