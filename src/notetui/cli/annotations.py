@@ -21,7 +21,6 @@ Annotations are re-attached to the current library on every read
 
 from __future__ import annotations
 
-import json
 import sys
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -38,7 +37,15 @@ from rich.table import Table
 from rich.text import Text
 
 from notetui.cli.admin import configured_notes
-from notetui.cli.common import PATH, db_option, fail, notes_option, open_library, open_store
+from notetui.cli.common import (
+    PATH,
+    db_option,
+    echo_json,
+    fail,
+    notes_option,
+    open_library,
+    open_store,
+)
 from notetui.core.annotations.anchoring import (
     TITLE_MATCH,
     Attachments,
@@ -177,7 +184,7 @@ def closest(query: str, items: Sequence[tuple[X, Sequence[str]]]) -> list[X]:
 
 
 def _fail_with_candidates(library: Library, message: str, candidates: Sequence[object]) -> NoReturn:
-    click.echo(f"notetui: {' '.join(message.split())}", err=True)
+    click.echo(f"notetui: {sanitize_line(' '.join(message.split()))}", err=True)
     if candidates:
         table = _table("id", "date", "event", "title")
         for item in candidates:
@@ -220,7 +227,7 @@ def _cells(*values: str) -> list[Text]:
 
 
 def _echo_json(data: object) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    echo_json(data)  # C1, bidi and undecodable bytes escaped: safe on a terminal
 
 
 def _first_line(text: str, width: int = 72) -> str:
@@ -784,7 +791,7 @@ def tag_command(
     if action == "remove":
         missing = sorted(set(normalized) - before)
         if missing:
-            click.echo(f"notetui: was not tagged {', '.join(missing)}", err=True)
+            click.echo(sanitize_line(f"notetui: was not tagged {', '.join(missing)}"), err=True)
     if as_json:
         _echo_json(
             {

@@ -20,6 +20,8 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import BaseHandler, JSONHandler
 
+from notetui.core import tomlsafe
+
 MetaValue = str | list[str]
 Metadata = dict[str, MetaValue]
 
@@ -121,32 +123,7 @@ class TomlHandler(BaseHandler):
     START_DELIMITER = END_DELIMITER = "+++"
 
     def load(self, fm: str, **kwargs: object) -> Any:
-        try:
-            return tomllib.loads(fm)
-        except tomllib.TOMLDecodeError:
-            raise
-        except ValueError as error:  # int() refused a number too long to convert
-            if "digits" not in str(error):
-                raise
-            return tomllib.loads(_quote_long_numbers(fm))
-
-
-# TOML strings and comments, skipped whole; or a bare run of digits long enough that
-# int() may refuse it (the limit is 4,300; a number this long is not a real number).
-_TOML_TOKEN = re.compile(
-    r'("""[\s\S]*?"""'
-    r"|'''[\s\S]*?'''"
-    r'|"(?:\\.|[^"\\\n])*"'
-    r"|'[^'\n]*'|#[^\n]*)"
-    r"|(?<![\w.+-])([+-]?\d[\d_]{99,})(?![\w.])"
-)
-
-
-def _quote_long_numbers(fm: str) -> str:
-    def quoted(match: re.Match[str]) -> str:
-        return match.group(1) or f'"{match.group(2)}"'
-
-    return _TOML_TOKEN.sub(quoted, fm)
+        return tomlsafe.loads(fm)  # a 5,000-digit number stays its digits
 
 
 class JsonHandler(JSONHandler):
