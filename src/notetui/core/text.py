@@ -70,6 +70,11 @@ def strip_unsafe(text: str) -> tuple[str, int]:
     return text, before - len(text)
 
 
+def drop_unsafe(text: str) -> str:
+    """`strip_unsafe` without the count."""
+    return strip_unsafe(text)[0]
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # What json.dumps(ensure_ascii=False) leaves raw but a terminal would act on (C0 it
 # escapes itself): DEL, C1, bidi controls and lone surrogates.

@@ -50,10 +50,11 @@ __all__ = ["LibraryError", "LoadCancelled", "load_library"]
 
 log = logging.getLogger(__name__)
 
-# When a note runs out of budget before the splitter hands back what it found, the
-# note's first part is split again, under this share of the budget, for its talks.
-_PREFIX_SHARE = 8
-_PREFIX_SECONDS = NOTE_SECONDS / 4
+# When a note runs out of budget before the splitter hands back what it found, its
+# first part is split again for its talks: the first 1/16th, then the first 1/256th,
+# each under a quarter of a second.
+_PREFIX_SHARES = (16, 256)
+_PREFIX_SECONDS = NOTE_SECONDS / 8
 
 
 class LibraryError(Exception):
@@ -262,21 +263,26 @@ def _cut_off(
     first eighth is split again under a smaller budget, so its first talks are kept."""
     why = f"cut off: it {over.reason} (the limit for one note)"
     if isinstance(over.partial, Note):
-        return over.partial, f"{why}; kept the {len(over.partial.talks)} talks found before"
+        return over.partial, f"{why}; kept {_talks(over.partial)} found before"
     if text is None:
         return None, f"{why} while being read"
-    body = text.body[: len(text.body) // _PREFIX_SHARE]
-    body = body[: body.rfind("\n") + 1] or body
-    try:
-        with note_budget(seconds=_PREFIX_SECONDS, cancelled=cancelled):
-            note = split_note(dataclasses.replace(text, body=body), rel)
-    except LoadCancelled:
-        raise
-    except Exception:  # the first part failed too: the problem line says so
-        log.debug("the first part of %s could not be split either", rel, exc_info=True)
-        return None, f"{why}; no talks kept"
-    share = 100 // _PREFIX_SHARE
-    return note, f"{why}; kept the {len(note.talks)} talks in its first {share}%"
+    for share in _PREFIX_SHARES:
+        body = text.body[: len(text.body) // share]
+        body = body[: body.rfind("\n") + 1] or body
+        try:
+            with note_budget(seconds=_PREFIX_SECONDS, cancelled=cancelled):
+                note = split_note(dataclasses.replace(text, body=body), rel)
+        except LoadCancelled:
+            raise
+        except (Exception, BudgetExceeded):  # too slow or failing too: a smaller part
+            log.debug("the first 1/%d of %s could not be split", share, rel, exc_info=True)
+            continue
+        return note, f"{why}; kept {_talks(note)} in its first {100 / share:.2g}%"
+    return None, f"{why}; no talks kept"
+
+
+def _talks(note: Note) -> str:
+    return "1 talk" if len(note.talks) == 1 else f"{len(note.talks)} talks"
 
 
 def _digests(notes: list[Note], problems: list[Problem]) -> list[NoteDigest]:
@@ -340,7 +346,7 @@ def _hinted_split(
             again = split_note(text, note.path, known)
     except LoadCancelled:
         raise
-    except Exception:  # a failed second look keeps the first one
+    except (Exception, BudgetExceeded):  # a failed second look keeps the first one
         log.debug("note %s could not be split again", note.path, exc_info=True)
         return None
     better = again if len(again.talks) > len(note.talks) else None
