@@ -260,7 +260,7 @@ def _cut_off(
     """The talks a note over its budget still gives, and the problem line saying so.
 
     The splitter may hand back what it found (`over.partial`); otherwise the note's
-    first eighth is split again under a smaller budget, so its first talks are kept."""
+    first part is split again under a smaller budget, so its first talks are kept."""
     why = f"cut off: it {over.reason} (the limit for one note)"
     if isinstance(over.partial, Note):
         return over.partial, f"{why}; kept {_talks(over.partial)} found before"
