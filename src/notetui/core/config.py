@@ -124,6 +124,8 @@ def _kind(value: object) -> str:
 
 
 def _show(value: object) -> str:
+    if isinstance(value, str) and _LONG_NUMBER.fullmatch(value):
+        return _kind(value)
     text = repr(value) if not isinstance(value, str) else f'"{value}"'
     text = " ".join(text.split())
     return text if len(text) <= 40 else text[:39] + "…"
@@ -214,7 +216,7 @@ def _read(path: Path, problem: Any) -> dict[str, Any] | None:
 
 
 def _notes(value: object, path: Path, problem: Any) -> Path | None:
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str) or not value.strip() or _LONG_NUMBER.fullmatch(value):
         problem(f'"notes" must be a folder path as text, not {_show(value)}; ignored')
         return None
     folder = Path(value.strip()).expanduser()
@@ -228,7 +230,7 @@ def _notes(value: object, path: Path, problem: Any) -> Path | None:
 
 
 def _theme(value: object, problem: Any) -> str | None:
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str) or not value.strip() or _LONG_NUMBER.fullmatch(value):
         problem(f'"theme" must be a theme name as text, not {_show(value)}; ignored')
         return None
     return value.strip()

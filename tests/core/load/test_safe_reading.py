@@ -136,7 +136,13 @@ def test_a_folder_1100_deep_is_walked_without_recursion(tmp_path: Path) -> None:
         deep = deep / "d"
         os.mkdir(deep)  # noqa: PTH102
     (deep / "bottom.md").write_text(GOOD.replace("安全な", "深い"), "utf-8")
-    lib = load_library(root, cache=False)
+    try:
+        lib = load_library(root, cache=False)
+    finally:  # pytest's own clean-up (shutil.rmtree) would recurse 1,100 deep: undo here
+        (deep / "bottom.md").unlink()
+        while deep != root:
+            deep.rmdir()
+            deep = deep.parent
     assert sorted(n.path for n in lib.notes) == ["/".join(["d"] * 1100) + "/bottom.md", "good.md"]
     assert lib.problems == ()
 
