@@ -77,9 +77,13 @@ def load_library(
     the phases, and when it returns True the load raises `LoadCancelled`.
     """
     root = root.expanduser()
-    if not root.exists():
+    try:
+        exists, is_dir = root.exists(), root.is_dir()
+    except OSError as error:  # a name too long, a symlink loop as the root
+        raise LibraryError(f"{root} cannot be read ({error.strerror or error})") from None
+    if not exists:
         raise LibraryError(f"{root} does not exist")
-    if not root.is_dir():
+    if not is_dir:
         raise LibraryError(f"{root} is not a folder")
     settings = settings or MergeSettings()
     settings_key = repr(settings)
