@@ -71,6 +71,9 @@ def test_a_link_to_a_file_outside_the_folder_is_reported_not_read(tmp_path: Path
         "passwd": "links outside the notes folder (/etc/passwd)",
         "secret.md": f"links outside the notes folder ({secret})",
     }
+    # And at read time, for a link swapped in after the walk.
+    with pytest.raises(ReadFailure, match="links outside the notes folder"):
+        read_note(root / "secret.md", root)
 
 
 @needs_symlinks
