@@ -301,3 +301,21 @@ def test_each_pathological_note_is_read_or_cut_off_and_the_good_one_listed(
     # The same lines on stderr, each naming its note.
     for name, message in found.items():
         assert f"{name}: {message}" in done.stderr.splitlines()
+
+
+def test_a_note_whose_merge_digest_never_ends_is_left_out_and_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As a 6,000-digit title once did: merging's number regex took 6 s on it.
+    real_digest = library.digest
+
+    def digest(position: int, note: Note) -> Any:
+        if note.path == "slow.md":
+            spin_forever(None, "slow.md")  # type: ignore[arg-type]
+        return real_digest(position, note)
+
+    monkeypatch.setattr(library, "digest", digest)
+    lib = load_library(folder(tmp_path, {"slow.md": GOOD.replace("壊れない", "遅い")}), cache=False)
+    assert problems(lib) == {"slow.md": "could not be merged: it took over 1 s"}
+    assert talk_titles(lib, "good.md") == [GOOD_TALK]
+    assert [n.path for n in lib.notes] == ["good.md"]

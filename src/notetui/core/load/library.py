@@ -55,6 +55,8 @@ log = logging.getLogger(__name__)
 # each under a quarter of a second.
 _PREFIX_SHARES = (16, 256)
 _PREFIX_SECONDS = NOTE_SECONDS / 8
+# A note's merge digest (its titles' keys, numbers, trigrams) takes microseconds.
+_DIGEST_SECONDS = NOTE_SECONDS / 2
 
 
 class LibraryError(Exception):
@@ -145,7 +147,7 @@ def load_library(
     def check() -> None:
         _check(cancelled)
 
-    digests = _digests(notes, problems)
+    digests = _digests(notes, problems, cancelled)
     groups = group_events(digests, settings, check)
     groups = _resplit_with_hints(root, groups, texts, entries, cancelled)
     notes = [d.note for d in sorted((d for g in groups for d in g), key=lambda d: d.position)]
@@ -289,12 +291,20 @@ def _talks(note: Note) -> str:
     return "1 talk" if len(note.talks) == 1 else f"{len(note.talks)} talks"
 
 
-def _digests(notes: list[Note], problems: list[Problem]) -> list[NoteDigest]:
-    """Each note's merge digest; a note whose digest fails is left out and reported."""
+def _digests(
+    notes: list[Note], problems: list[Problem], cancelled: Cancelled | None = None
+) -> list[NoteDigest]:
+    """Each note's merge digest, under a budget of its own: a note whose digest
+    fails or overruns (its titles are what merging reads) is left out and reported."""
     digests: list[NoteDigest] = []
     for note in notes:
         try:
-            digests.append(digest(len(digests), note))
+            with note_budget(seconds=_DIGEST_SECONDS, cancelled=cancelled):
+                digests.append(digest(len(digests), note))
+        except LoadCancelled:
+            raise
+        except BudgetExceeded as over:
+            problems.append(Problem(note.path, f"could not be merged: it {over.reason}"))
         except Exception as error:  # one note's odd fields, reported
             log.debug("note %s could not be merged", note.path, exc_info=True)
             problems.append(Problem(note.path, f"could not be merged: {_cause(error)}"))
