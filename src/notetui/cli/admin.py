@@ -3,7 +3,6 @@ and the config file (`config --path`, `config --edit`, `config --check`)."""
 
 from __future__ import annotations
 
-import json
 import os
 import shlex
 import subprocess
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from notetui.cli.common import PATH, db_option, fail, notes_option
+from notetui.cli.common import PATH, db_option, echo_json, fail, notes_option
 from notetui.core.config import Config, create_config, load_config
 from notetui.core.locations import (
     Locations,
@@ -21,6 +20,7 @@ from notetui.core.locations import (
     default_notes,
     export_dir,
 )
+from notetui.core.text import sanitize_line
 
 
 def user_config(*, quiet: bool = False) -> Config:
@@ -28,7 +28,7 @@ def user_config(*, quiet: bool = False) -> Config:
     config, problems = load_config(config_path())
     if not quiet:
         for problem in problems:
-            click.echo(f"notetui: config: {problem}", err=True)
+            click.echo(f"notetui: config: {sanitize_line(problem)}", err=True)
     return config
 
 
@@ -75,10 +75,10 @@ def locate_command(notes: Path | None, db: Path | None, as_json: bool) -> None:
         "cache": found.cache,
     }
     if as_json:
-        click.echo(json.dumps({k: str(v) for k, v in rows.items()}, ensure_ascii=False, indent=2))
+        echo_json({k: str(v) for k, v in rows.items()})
         return
     for name, path in rows.items():
-        click.echo(f"{name}: {path}")
+        click.echo(sanitize_line(f"{name}: {path}"))
 
 
 @click.group("db")
@@ -102,12 +102,12 @@ def db_check_command(db: Path | None) -> None:
     summary = summarize_store(path)
     if summary.problems:
         for problem in summary.problems:
-            click.echo(" ".join(problem.split()))
+            click.echo(sanitize_line(" ".join(problem.split())))
         raise SystemExit(1)
     where = "" if summary.exists else f" (no store at {path} yet)"
     if summary.journal_entries:
         where += f" ({summary.journal_entries} recent changes in its journal)"
-    click.echo(f"ok: {summary.annotations} annotations, {summary.tag_sets} tag sets{where}")
+    click.echo(sanitize_line(f"ok: {summary.annotations} annotations, {summary.tag_sets} tag sets{where}"))
 
 
 @db_group.command("compact")
@@ -128,7 +128,7 @@ def db_compact_command(db: Path | None) -> None:
         fail(str(error), 1)
     finally:
         store.close()
-    click.echo(f"compacted {store.path}")
+    click.echo(sanitize_line(f"compacted {store.path}"))
 
 
 @click.command("config")
@@ -164,16 +164,17 @@ def config_command(
         return
     path = config_path(config_file).expanduser().absolute()
     if show_path:
-        click.echo(str(path))
+        click.echo(sanitize_line(str(path)))
     elif edit:
         _edit(path)
     else:
         _, problems = load_config(path)
         for problem in problems:
-            click.echo(problem)
+            click.echo(sanitize_line(problem))
         if problems:
             raise SystemExit(1)
-        click.echo(f"ok: {path}" + ("" if path.exists() else " (not written yet: defaults)"))
+        where = sanitize_line(str(path))
+        click.echo(f"ok: {where}" + ("" if path.exists() else " (not written yet: defaults)"))
 
 
 def _edit(path: Path) -> None:
@@ -188,7 +189,7 @@ def _edit(path: Path) -> None:
         fail(f"no editor: set $VISUAL or $EDITOR (the config file is {path})")
     try:
         if create_config(path):
-            click.echo(f"wrote a commented template to {path}", err=True)
+            click.echo(sanitize_line(f"wrote a commented template to {path}"), err=True)
     except OSError as error:
         fail(f"cannot write {path} ({error.strerror or error})", 1)
     try:
@@ -199,6 +200,6 @@ def _edit(path: Path) -> None:
         fail(f"the editor {command[0]!r} exited with code {done.returncode}", 1)
     _, problems = load_config(path)
     for problem in problems:
-        click.echo(f"notetui: config: {problem}", err=True)
+        click.echo(f"notetui: config: {sanitize_line(problem)}", err=True)
     if problems:
         raise SystemExit(1)

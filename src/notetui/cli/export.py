@@ -30,6 +30,7 @@ from notetui.core.export.markdown import (
     render_single,
 )
 from notetui.core.locations import export_dir
+from notetui.core.text import sanitize
 
 
 @click.command("export")
@@ -122,6 +123,8 @@ def export_command(
         except ExportError as error:
             fail(str(error), 1)
         sys.stdout.flush()
+        # Standard output may be a terminal: nothing a note says may act on it.
+        text = sanitize(text)
         sys.stdout.buffer.write(text.encode("utf-8"))  # bytes: LF and UTF-8 on every OS
         sys.stdout.buffer.flush()
         return
