@@ -327,11 +327,6 @@ def test_config_check(cli: Cli) -> None:
     assert "line 1" in done.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13 point 7: the lead puts config.TEMPLATE into README.md's Config section; "
-    "then this passes and the marker goes",
-)
 def test_the_readme_shows_the_template_config_edit_writes() -> None:
     from notetui.core.config import TEMPLATE
     from support.paths import REPO

@@ -107,7 +107,9 @@ def db_check_command(db: Path | None) -> None:
     where = "" if summary.exists else f" (no store at {path} yet)"
     if summary.journal_entries:
         where += f" ({summary.journal_entries} recent changes in its journal)"
-    click.echo(sanitize_line(f"ok: {summary.annotations} annotations, {summary.tag_sets} tag sets{where}"))
+    click.echo(
+        sanitize_line(f"ok: {summary.annotations} annotations, {summary.tag_sets} tag sets{where}")
+    )
 
 
 @db_group.command("compact")
