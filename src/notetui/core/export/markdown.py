@@ -62,7 +62,8 @@ from notetui.core.points.points import (
     merged_points,
     parse_points,
 )
-from notetui.core.text import fold, match_key, sanitize
+from notetui.core.text import drop_unsafe as sanitize  # files drop, not escape
+from notetui.core.text import fold, match_key
 
 __all__ = [
     "FILE_SUFFIXES",
