@@ -13,6 +13,7 @@ from notetui.core.export.markup import (
     autolink,
     by_created,
     callout,
+    counted,
     heading_text,
     inline,
     label_of,
@@ -47,12 +48,14 @@ class DocumentWriter:
 
     # -- documents --
 
+    @counted
     def talk_document(self, item: Chosen, talk: Talk, *, index: str | None = None) -> str:
         event = item.event
         blocks = self._event_header(event, index=index)
         blocks += self._talk(talk, event)
         return document(self.front.talk(event, talk), blocks)
 
+    @counted
     def event_document(self, item: Chosen, *, links: dict[str, str] | None = None) -> str:
         event = item.event
         meta = self.front.event(item, with_talks=links is None)
@@ -66,6 +69,7 @@ class DocumentWriter:
             blocks += self._event_tail(item)
         return document(meta, blocks)
 
+    @counted
     def single(self, chosen: Sequence[Chosen], orphans: Sequence[Placement]) -> str:
         if len(chosen) == 1 and not orphans:
             only = chosen[0]
@@ -85,6 +89,7 @@ class DocumentWriter:
             blocks += self._orphans(orphans)
         return document(self.front.single(chosen), blocks)
 
+    @counted
     def orphans_document(self, orphans: Sequence[Placement]) -> str:
         return document(self.front.orphans(), self._orphans(orphans))
 

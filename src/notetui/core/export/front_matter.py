@@ -14,14 +14,16 @@ import yaml
 from notetui import __version__
 from notetui.core.annotations.anchoring import Attachments
 from notetui.core.export.markup import (
+    clean,
     obsidian_tag,
     one_line,
     opt_line,
+    removed_so_far,
     speaker_data,
     unique,
     unique_speakers,
 )
-from notetui.core.export.selection import ORPHANS_TITLE, Chosen, ExportError, describe
+from notetui.core.export.selection import ORPHANS_TITLE, Chosen, ExportError, describe, plural
 from notetui.core.models import Event, Library, Talk
 
 
@@ -120,11 +122,21 @@ class FrontMatter:
 
 
 def document(meta: dict[str, Any], blocks: Sequence[str]) -> str:
+    """Front matter and blocks as one document, without a control character, and with
+    a comment saying how many characters were removed when any were."""
     front = yaml.safe_dump(
         meta, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1_000_000
     )
     # Every value is one line (see one_line), so no line of it can be a bare "---".
     if any(line.strip() in ("---", "...") for line in front.split("\n")):
         raise ExportError("internal error: front matter would not survive")  # pragma: no cover
-    body = "\n\n".join(block.strip("\n") for block in blocks if block.strip())
-    return f"---\n{front}---\n\n{body}\n"
+    body = clean("\n\n".join(block.strip("\n") for block in blocks if block.strip()))
+    return f"---\n{front}---\n\n{removal_note(removed_so_far())}{body}\n"
+
+
+def removal_note(removed: int) -> str:
+    """The comment that says the notes' text lost characters, or nothing."""
+    if not removed:
+        return ""
+    what = f"{plural(removed, 'character')} of escape sequences, control and bidi characters"
+    return f"<!-- notetui: removed {what} -->\n\n"

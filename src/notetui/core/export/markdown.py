@@ -61,12 +61,10 @@ from notetui.core.export.selection import (
     Selection,
     Split,
     describe,
-    plural,
     select,
 )
 from notetui.core.export.writing import FILE_SUFFIXES, output_is_file, write_all
 from notetui.core.models import Library
-from notetui.core.text import sanitize
 
 __all__ = [
     "FILE_SUFFIXES",
@@ -87,7 +85,6 @@ __all__ = [
     "render_single",
     "safe_file_stem",
     "select",
-    "without_controls",
 ]
 
 
@@ -157,28 +154,6 @@ def build_files(
     merged: bool = False,
 ) -> list[ExportFile]:
     """The export's files, in a stable order; `split="single"` gives exactly one."""
-    return [
-        ExportFile(file.name, without_controls(file.text), file.kind)
-        for file in _documents(library, attachments, selection, split, merged)
-    ]
-
-
-def without_controls(text: str) -> str:
-    """`text` without control sequences and characters, and saying how many went:
-    an exported file is opened in terminals and viewers, and no note may drive them."""
-    clean = sanitize(text)
-    removed = len(text) - len(clean)
-    if not removed:
-        return clean
-    what = f"{plural(removed, 'character')} of escape sequences, control and bidi characters"
-    note = f"<!-- notetui: removed {what} -->"
-    end = clean.index("\n---\n", 4) + 5 if clean.startswith("---\n") else 0
-    return f"{clean[:end]}\n{note}\n{clean[end:]}" if end else f"{note}\n\n{clean}"
-
-
-def _documents(
-    library: Library, attachments: Attachments, selection: Selection, split: Split, merged: bool
-) -> list[ExportFile]:
     chosen = select(library, attachments, selection)
     writer = DocumentWriter(library, attachments, merged)
     orphans = attachments.orphans() if selection.everything else []

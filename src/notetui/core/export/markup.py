@@ -3,21 +3,67 @@ values, escaped inline text, links, speaker lines, authors' labels and callouts.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import ParamSpec
 
 from notetui.core.annotations.anchoring import Placement
 from notetui.core.annotations.store import normalize_tag
 from notetui.core.models import Source, Speaker
 from notetui.core.text import fold, sanitize
 
+P = ParamSpec("P")
+
 _LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+# Characters `clean` removed from the document being written: see `counting_removals`.
+_REMOVED: ContextVar[list[int] | None] = ContextVar("notetui_export_removed", default=None)
+
+
+@contextmanager
+def counting_removals() -> Iterator[None]:
+    """Count what `clean` removes while one document is written."""
+    token = _REMOVED.set([0])
+    try:
+        yield
+    finally:
+        _REMOVED.reset(token)
+
+
+def counted(render: Callable[P, str]) -> Callable[P, str]:
+    """`render` writes one document: count what `clean` removes from it."""
+
+    @functools.wraps(render)
+    def counting(*args: P.args, **kwargs: P.kwargs) -> str:
+        with counting_removals():
+            return render(*args, **kwargs)
+
+    return counting
+
+
+def removed_so_far() -> int:
+    tally = _REMOVED.get()
+    return tally[0] if tally is not None else 0
+
+
+def clean(text: str) -> str:
+    """`sanitize`, counted for the document being written: note text is untrusted, and
+    an export is opened in terminals and viewers that no note may drive."""
+    cleaned = sanitize(text)
+    tally = _REMOVED.get()
+    if tally is not None:
+        tally[0] += len(text) - len(cleaned)
+    return cleaned
 
 
 def one_line(text: str) -> str:
     """Note text made safe for one line: no control characters, no line breaks."""
-    return _LINE_BREAKS.sub(" ", sanitize(text)).strip()
+    return _LINE_BREAKS.sub(" ", clean(text)).strip()
 
 
 def opt_line(text: str | None) -> str | None:
@@ -139,9 +185,9 @@ def callout(placement: Placement, *, quote: bool = False) -> str:
         title += f" (edited {annotation.updated[:10]})"
     lines = [f"> [!note] {one_line(title)}"]
     if quote and annotation.anchor is not None and annotation.anchor.quote.strip():
-        lines += _quote_lines(sanitize(annotation.anchor.quote), "> > ")
+        lines += _quote_lines(clean(annotation.anchor.quote), "> > ")
         lines.append(">")
-    lines += _quote_lines(sanitize(annotation.text) or " ")
+    lines += _quote_lines(clean(annotation.text) or " ")
     return "\n".join(lines)
 
 
@@ -153,9 +199,9 @@ def orphan_callout(placement: Placement) -> str:
         title += f" ({one_line(annotation.event_title)})"
     lines = [f"> [!warning] {title}"]
     if annotation.anchor is not None and annotation.anchor.quote.strip():
-        lines += _quote_lines(sanitize(annotation.anchor.quote), "> > ")
+        lines += _quote_lines(clean(annotation.anchor.quote), "> > ")
         lines.append(">")
-    lines += _quote_lines(sanitize(annotation.text) or " ")
+    lines += _quote_lines(clean(annotation.text) or " ")
     return "\n".join(lines)
 
 
