@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from notetui.core.annotations.anchoring import Attachments
 from notetui.core.annotations.store import normalize_tag
@@ -16,6 +16,7 @@ from notetui.core.models import Event, Library, Talk
 Split = Literal["talk", "event", "single"]
 SPLITS: tuple[Split, ...] = ("talk", "event", "single")
 ORPHANS_TITLE = "Orphaned annotations"
+_Found = TypeVar("_Found", Talk, Event)
 
 
 class ExportError(Exception):
@@ -113,20 +114,16 @@ def plural(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
+def _found(found: _Found | None, kind: str, key: str) -> _Found:
+    if found is None:
+        raise ExportError(f"no {kind} has the id {key!r}")
+    return found
+
+
 def select(library: Library, attachments: Attachments, selection: Selection) -> list[Chosen]:
     """The events and talks `selection` asks for, in library order."""
-    wanted_talks: set[str] = set()
-    for talk_id in selection.talks:
-        talk = library.talk(talk_id)
-        if talk is None:
-            raise ExportError(f"no talk has the id {talk_id!r}")
-        wanted_talks.add(talk.id)
-    wanted_events: set[str] = set()
-    for event_id in selection.events:
-        event = library.event(event_id)
-        if event is None:
-            raise ExportError(f"no event has the id {event_id!r}")
-        wanted_events.add(event.id)
+    wanted_talks = {_found(library.talk(key), "talk", key).id for key in selection.talks}
+    wanted_events = {_found(library.event(key), "event", key).id for key in selection.events}
     tags = {t for t in (normalize_tag(tag) for tag in selection.tags) if t}
     annotated = {p.target_id for p in attachments.placements if p.target_id}
     narrowed = bool(wanted_talks or wanted_events)
