@@ -115,16 +115,19 @@ def test_every_point_once_and_no_speaker_line() -> None:
         assert item.depth == expected
 
 
-def test_a_point_of_one_author_goes_after_that_authors_previous_point() -> None:
+def test_a_point_of_one_author_goes_just_before_that_authors_next_point() -> None:
+    """After its author's previous point, and after what the others wrote in a row
+    there: their runs stay whole."""
     first = section("- alpha\n- bravo\n- charlie\n- delta\n")
-    second = section("- bravo\n- an aside only the second author made\n- delta\n")
+    second = section("- bravo\n- an aside only the second author made\n- delta\n- a last word\n")
     _, outline = outline_of(first, second)
     assert [p.text for p in outline] == [
         "alpha",
         "bravo",
-        "an aside only the second author made",
         "charlie",
+        "an aside only the second author made",
         "delta",
+        "a last word",
     ]
 
 

@@ -6,9 +6,9 @@ heading of its level or above, a list item holds the items nested in it. The mer
 outline is built source by source, the source with the most points first. A point is
 placed, with every point aligned to it, under its own author's parent, so that a
 child never sits under a parent from another author unless the two are aligned with
-one of that author's points. Among the parent's children it goes after the last one
-that holds an earlier point of its author, or else before the first that holds a
-later one.
+one of that author's points. Among the parent's children it goes before the first
+one that holds a later point of its author (and after those holding earlier ones),
+or else last, so that what another author wrote in a row stays in a row.
 
 `merged_outline` gives the outline as a flat tuple in reading order, each point with
 its depth and the index of its parent: what the reader and `export --merged` show.
@@ -122,21 +122,19 @@ def merged_outline(alignment: Alignment) -> tuple[OutlinePoint, ...]:
 
 
 def _position(siblings: Sequence[_Node], ref: PointRef) -> int:
-    """Where among `siblings` a new point of `ref.source` goes: after the last sibling
-    holding an earlier point of that source, or before the first holding a later one."""
-    after = None
-    before = None
+    """Where among `siblings` a new point of `ref.source` goes: before the first
+    sibling holding a later point of that source (and after every sibling holding
+    an earlier one), else last. The runs of the other authors stay whole."""
+    start = 0
     for number, sibling in enumerate(siblings):
         span = sibling.spans.get(ref.source)
-        if span is None:
-            continue
-        if span[0] < ref.point:
-            after = number
-        elif before is None:
-            before = number
-    if after is not None:
-        return after + 1
-    return before if before is not None else len(siblings)
+        if span is not None and span[0] < ref.point:
+            start = number + 1
+    for number in range(start, len(siblings)):
+        span = siblings[number].spans.get(ref.source)
+        if span is not None and span[1] > ref.point:
+            return number
+    return len(siblings)
 
 
 def _flatten(
