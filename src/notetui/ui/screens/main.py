@@ -453,12 +453,12 @@ class MainScreen(Screen[None]):
             rows = [
                 i for i, row in enumerate(spec.rows) if row.line is not None and row.line <= line
             ]
-            if rows:
+            if rows or spec.rows:  # above the first point: a speaker or slide line, the header's
                 sources.focus_column(index)
                 column = sources.column(index)
                 if column is not None:
-                    column.points.move_to(rows[-1], top=True)
-                    column.points.cursor = rows[-1]
+                    column.points.move_to(rows[-1] if rows else 0, top=True)
+                    column.points.cursor = rows[-1] if rows else 0
                 return
 
     async def show(self, ref: NodeRef) -> None:
