@@ -1,7 +1,11 @@
 """Fixtures shared by the whole suite.
 
-Every test runs with notetui's locations pointed at its own `tmp_path`, so no test
-reads or writes the user's real data, config, cache, database or exports.
+Before anything else, `support.home_guard` points HOME, XDG_* and NOTETUI_* at a
+temporary folder (so module-scoped fixtures and collection-time code cannot reach
+the user's files either) and, at the end of the run, fails it if anything changed
+under the real home's notetui folders. Then every test runs with notetui's
+locations pointed at its own `tmp_path`, so no test reads or writes the user's real
+data, config, cache, database or exports, nor another test's.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from typing import Any
 
 import pytest
 
+# First: the environment must be isolated before any other module reads it.
+from support.home_guard import pytest_sessionfinish  # noqa: F401 - a hook, and first
 from support.paths import CORPUS, NOTES, SCORER, SHARED, TEST_DATA
 
 NOTES_EXPECTED = TEST_DATA / "notes_expected.json"

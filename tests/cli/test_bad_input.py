@@ -403,3 +403,134 @@ def test_help_and_version_work(run_notetui: Any) -> None:
     sub = run_notetui("list", "--help")
     assert sub.returncode == 0
     assert "--json" in sub.stdout and "PATH" in sub.stdout
+
+
+# --------------------------------------------- output safety, odd names and arguments
+
+# C1 controls and bidi characters that json.dumps(ensure_ascii=False) leaves raw.
+RAW_IN_JSON = ("\x9b31m", "\x9d0;title\x9c", "\x9f", "\u202e", "\u2066", "\u200f")
+
+
+def test_list_json_escapes_c1_and_bidi_and_parses_back_to_the_text(
+    tmp_path: Path, run_notetui: Any
+) -> None:
+    title = "発表 " + " ".join(RAW_IN_JSON) + " end"
+    (tmp_path / "odd.md").write_text(f"# 制御文字の勉強会\n\n## {title}\n\n- 本文\n", "utf-8")
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "notetui"), "list", "--json", str(tmp_path)],
+        capture_output=True,
+        timeout=GUARD_SECONDS,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    raw = done.stdout
+    for char in RAW_IN_JSON:
+        assert char[0].encode() not in raw, repr(char)
+    listing = json.loads(raw.decode("utf-8"))
+    [talk] = listing["events"][0]["talks"]
+    assert talk["title"] == title  # escaped in the JSON text, exact in the data
+
+
+def test_a_file_name_that_is_not_utf8_keeps_list_json_valid_utf8(
+    tmp_path: Path, run_notetui: Any
+) -> None:
+    name = b"caf\xe9 \x1b[2J.md"
+    (tmp_path / os.fsdecode(name)).write_text(sample(1), encoding="utf-8")
+    exe = str(Path(sys.executable).parent / "notetui")
+    done = subprocess.run(
+        [exe, "list", "--json", str(tmp_path)], capture_output=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    text = done.stdout.decode("utf-8")  # strict: valid UTF-8
+    assert b"\x1b" not in done.stdout
+    [event] = json.loads(text)["events"]
+    assert [os.fsencode(n) for n in event["notes"]] == [name]  # exact, for a script
+    table = subprocess.run(
+        [exe, "list", str(tmp_path)],
+        capture_output=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    assert table.returncode == 0, table.stderr
+    assert b"\x1b[2J" not in table.stdout
+
+
+def test_an_argument_that_is_not_utf8_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    exe = str(Path(sys.executable).parent / "notetui")
+    missing = os.fsencode(tmp_path) + b"/\xff\xfe-nowhere"
+    for args in (
+        [b"list", missing],
+        [b"list", b"--json", missing],
+        [b"locate", b"--notes", missing],
+    ):
+        done = subprocess.run([exe.encode(), *args], capture_output=True, timeout=60, check=False)
+        assert b"Traceback" not in done.stderr, done.stderr
+        done.stdout.decode("utf-8")
+        done.stderr.decode("utf-8")
+        if args[0] == b"list":
+            assert done.returncode == 2
+            [line] = done.stderr.decode().splitlines()
+            assert line.endswith("\\xff\\xfe-nowhere does not exist"), line
+        else:
+            assert done.returncode == 0
+            assert "\\xff\\xfe-nowhere" in done.stdout.decode()
+
+
+def test_list_json_puts_each_problem_on_stderr_too(bad_root: Path, run_notetui: Any) -> None:
+    done = run_notetui("list", "--json", bad_root, timeout=GUARD_SECONDS)
+    assert done.returncode == 0
+    listing = json.loads(done.stdout)
+    lines = done.stderr.splitlines()
+    assert lines == [f"{p['note']}: {p['message']}" for p in listing["problems"]]
+
+
+def test_notes_option_on_list_and_on_notetui_itself(tmp_path: Path, run_notetui: Any) -> None:
+    (tmp_path / "note.md").write_text(sample(1), encoding="utf-8")
+    by_option = run_notetui("list", "--notes", tmp_path, "--json")
+    assert by_option.returncode == 0, by_option.stderr
+    assert by_option.stdout == run_notetui("list", tmp_path, "--json").stdout
+    both = run_notetui("list", tmp_path, "--notes", tmp_path / "other")
+    assert both.returncode == 2 and "once" in both.stderr
+    opened = run_notetui("--notes", tmp_path / "nowhere")  # the reader, on --notes
+    assert opened.returncode == 2
+    assert opened.stderr.strip() == f"notetui: {tmp_path / 'nowhere'} does not exist"
+    assert "No such option" not in opened.stderr
+
+
+def test_help_lists_every_command_on_one_whole_line(run_notetui: Any) -> None:
+    from notetui.cli.main import cli
+
+    done = run_notetui("--help")
+    assert done.returncode == 0
+    lines = done.stdout.splitlines()
+    start = lines.index("Commands:") + 1
+    listed = {line.split()[0]: line for line in lines[start:] if line.strip()}
+    assert set(listed) == {n for n, c in cli.commands.items() if not c.hidden}
+    for line in listed.values():
+        summary = line.split(None, 1)[1]
+        assert not summary.endswith("..."), line  # click cuts long summaries short
+        assert summary.endswith("."), line
+    assert "--notes PATH" in done.stdout
+
+
+def test_a_huge_number_in_the_config_crashes_no_command(tmp_path: Path, run_notetui: Any) -> None:
+    config = Path(os.environ["NOTETUI_CONFIG"])
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f"theme = {'9' * 5000}\n[thresholds]\ntalk_match = {'7' * 5000}\n", "utf-8")
+    (tmp_path / "note.md").write_text(sample(1), encoding="utf-8")
+    for args in (
+        ["list", tmp_path],
+        ["locate"],
+        ["config", "--check"],
+        ["tags", "--notes", tmp_path],
+    ):
+        done = run_notetui(*args)
+        assert "Traceback" not in done.stderr, (args, done.stderr[-500:])
+        assert done.returncode in (0, 1), (args, done.stderr)
+    check = run_notetui("config", "--check")
+    assert check.returncode == 1
+    assert (
+        "thresholds.talk_match must be a number from 0 to 100, not a number with 5,000 digits"
+        in (check.stdout)
+    )

@@ -325,3 +325,11 @@ def test_config_check(cli: Cli) -> None:
     assert done.returncode == 1
     assert "invalid TOML" in done.stdout
     assert "line 1" in done.stdout
+
+
+def test_the_readme_shows_the_template_config_edit_writes() -> None:
+    from notetui.core.config import TEMPLATE
+    from support.paths import REPO
+
+    readme = (REPO / "README.md").read_text("utf-8")
+    assert f"```toml\n{TEMPLATE}```" in readme

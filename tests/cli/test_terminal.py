@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import pty
+import re
 import select
 import signal
 import subprocess
@@ -21,6 +22,7 @@ import pyte
 import pytest
 
 from notetui.core.load.library import load_library
+from support import hostile
 from support.paths import REPO
 
 NOTETUI = Path(sys.executable).parent / "notetui"
@@ -223,3 +225,105 @@ def test_q_quits_at_once_while_a_big_library_loads(
     assert term.wait_exit(timeout=5) == 0
     # It stopped the load rather than finishing it: no cache of the library was written.
     assert not cache.exists() or not list(cache.glob("*.notecache"))
+
+
+# Issue 16's sequences: OSC 0/2/52/8, DCS, APC, PM, SOS, RIS, CSI 2J, DSR 6n and more,
+# their 8-bit C1 forms, and bidi overrides and isolates.
+TWENTY_FOUR = (
+    "\x1b]0;owned\x07",
+    "\x1b]0;owned\x1b\\",
+    "\x1b]2;title\x07",
+    "\x1b]52;c;c3RvbGVu\x07",
+    "\x1b]52;c;?\x07",
+    "\x1b]8;;https://evil.example/\x07link\x1b]8;;\x07",
+    "\x1bP+q544e\x1b\\",
+    "\x1bPtmux;\x1b\x1b]52;c;eA==\x07\x1b\\",
+    "\x1b_Gf=100;payload\x1b\\",
+    "\x1b^private\x1b\\",
+    "\x1bXstring\x1b\\",
+    "\x1bc",
+    "\x1b[2J",
+    "\x1b[H",
+    "\x1b[6n",
+    "\x1b[c",
+    "\x1b[?1049h",
+    "\x1b[31m",
+    "\x9b2J",
+    "\x9d0;owned\x9c",
+    "\x90q\x9c",
+    "\x9fpayload\x9c",
+    "\u202e",
+    "\u2067",
+)
+_ONLY_SGR = re.compile(rb"\x1b\[[0-9;]*m")  # Rich's own colours in `list`
+_C1_OR_BIDI = re.compile("[\x80-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def hostile_notes(root: Path) -> Path:
+    talks = "".join(
+        f"## 発表{n} A{n}{seq}Z{n}\n\n- 要点{n} B{n}{seq}Y{n}\n\n"
+        for n, seq in enumerate(TWENTY_FOUR)
+    )
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "hostile.md").write_text(f"# 攻撃的な勉強会\n\n{talks}", "utf-8")
+    return root
+
+
+def scan(raw: bytes, allow_sgr: bool) -> None:
+    """No sequence of the note's reaches the terminal, whole or in part."""
+    for n, seq in enumerate(TWENTY_FOUR):
+        assert f"A{n}{seq}".encode() not in raw and seq.encode() not in raw, repr(seq)
+        assert f"B{n}{seq}".encode() not in raw, repr(seq)
+    rest = _ONLY_SGR.sub(b"", raw) if allow_sgr else raw
+    assert b"\x1b" not in rest, rest[rest.index(b"\x1b") - 40 : rest.index(b"\x1b") + 40]
+    text = rest.decode("utf-8")  # valid UTF-8, too
+    assert not _C1_OR_BIDI.search(text), _C1_OR_BIDI.findall(text)
+    assert "攻撃的な勉強会" in text  # and the note itself was there
+
+
+def test_export_to_stdout_and_list_send_no_sequence_of_a_note(
+    tmp_path: Path, terminal: list[Terminal]
+) -> None:
+    notes = hostile_notes(tmp_path / "notes")
+    exported = start(terminal, "export", str(notes), "-o", "-", cwd=tmp_path)
+    assert exported.wait_exit(timeout=60) == 0, exported.raw[-2000:]
+    scan(bytes(exported.raw), allow_sgr=False)
+
+    listed = start(terminal, "list", str(notes), cwd=tmp_path)
+    assert listed.wait_exit(timeout=60) == 0, listed.raw[-2000:]
+    scan(bytes(listed.raw), allow_sgr=True)
+    assert "␛]0;owned␇" in listed.raw.decode("utf-8")  # shown as what it is, inert
+
+
+def test_the_reader_opens_on_notes_option(
+    notes_dir: Path, tmp_path: Path, terminal: list[Terminal]
+) -> None:
+    first = load_library(notes_dir, cache=False).events[0].talks[0].title
+    term = start(terminal, "--notes", str(notes_dir), cwd=tmp_path)
+    term.wait_for(first[:20])
+    term.send("q")
+    assert term.wait_exit() == 0
+
+
+def test_the_reader_quits_while_a_pathological_note_loads_and_lists_it_after(
+    tmp_path: Path, terminal: list[Terminal]
+) -> None:
+    notes = tmp_path / "notes"
+    hostile.write(
+        notes,
+        {
+            "good.md": "# 普通の勉強会\n\n## 普通に読める発表\n\n- 本文\n",
+            "talk-headings-50k.md": hostile.many_talk_headings(),
+        },
+    )
+    quitting = start(terminal, str(notes), cwd=tmp_path)
+    quitting.wait_for("Reading notes in")
+    quitting.send("q")
+    assert quitting.wait_exit(timeout=5) == 0  # the load is cancelled, not waited for
+
+    term = start(terminal, str(notes), cwd=tmp_path)
+    term.wait_for("Talk 1", timeout=60)  # the cut note's first talks are kept
+    term.send("G")  # the end of the tree: the problems
+    term.wait_for("Problems (1)")
+    term.send("q")
+    assert term.wait_exit() == 0

@@ -216,3 +216,21 @@ def test_a_bom_is_fine(path: Path) -> None:
     path.parent.mkdir(parents=True)
     path.write_bytes(b'\xef\xbb\xbftheme = "nord"\n')
     assert load_config(path) == (Config(theme="nord"), [])
+
+
+def test_a_number_too_long_to_convert_is_one_problem_not_a_crash(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f"theme = {'9' * 5000}\n[thresholds]\ntalk_match = {'7' * 5000}\n"
+        f"point_match = -{'1' * 4500}\n",
+        "utf-8",
+    )
+    config, problems = load_config(path)
+    assert config == Config()
+    assert [p.split(": ", 1)[1] for p in problems] == [
+        '"theme" must be a theme name as text, not a number with 5,000 digits; ignored',
+        "thresholds.talk_match must be a number from 0 to 100, not a number with 5,000 digits;"
+        " using 58",
+        "thresholds.point_match must be a number from 0 to 100, not a number with 4,501 digits;"
+        " using 64",
+    ]

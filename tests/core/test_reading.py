@@ -113,17 +113,21 @@ def test_a_symlink_loop_is_not_followed(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
-def test_a_symlinked_folder_is_read_once(tmp_path: Path) -> None:
+def test_a_symlinked_folder_outside_is_reported_and_one_inside_read_once(tmp_path: Path) -> None:
+    # Notes are read from inside their folder only (issue 16): a link out is refused.
     elsewhere = tmp_path / "elsewhere"
     write(elsewhere / "linked.md")
     root = tmp_path / "library"
     write(root / "own.md", SAMPLE.replace("第12回", "第13回"))
+    write(root / "2024" / "inner.md", SAMPLE.replace("第12回", "第14回"))
     (root / "shared").symlink_to(elsewhere, target_is_directory=True)
-    (root / "shared-again").symlink_to(elsewhere, target_is_directory=True)
+    (root / "again").symlink_to(root / "2024", target_is_directory=True)
 
-    found = note_paths(root)
-    assert "own.md" in found
-    assert [p for p in found if p.endswith("linked.md")] == ["shared/linked.md"]
+    assert note_paths(root) == ["2024/inner.md", "own.md"]
+    library = load_library(root, cache=False)
+    problems = {p.note: p.message for p in library.problems}
+    assert problems["shared"] == f"links outside the notes folder ({elsewhere})"
+    assert problems["again"] == "links to a folder; it is read where it is"
 
 
 # ----------------------------------------------------------------------------- encodings

@@ -15,7 +15,7 @@ import pytest
 from filelock import FileLock
 
 from notetui.core.annotations import store as store_module
-from notetui.core.annotations.storage import AtomicJSONStorage
+from notetui.core.annotations.storage import encode_tables
 from notetui.core.annotations.store import (
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -28,6 +28,7 @@ from notetui.core.annotations.store import (
     copy_aside,
     normalize_tag,
 )
+from notetui.core.atomic import atomic_write
 
 ANCHOR = Anchor(
     note="2026/k8s.md", line=12, quote="HPA は遅い", prefix="前の文。", suffix="次の文。"
@@ -204,7 +205,10 @@ def test_tags_add_remove_set_and_count(path: Path) -> None:
     store.add_tags(target="talk", target_id="t1", tags=["sre", "Go"])
     store.add_tags(target="event", target_id="e1", tags={"sre"}, event_title="Meetup")
     assert store.tags_of("t1") == ("go", "kubernetes-ops", "sre")
-    assert store.tag_counts() == {"go": 1, "kubernetes-ops": 1, "sre": 2}
+    assert [(t.target_id, t.tags) for t in store.tag_sets()] == [
+        ("e1", ("sre",)),
+        ("t1", ("go", "kubernetes-ops", "sre")),
+    ]
 
     removed = store.remove_tags(target="talk", target_id="t1", tags=["GO", "unknown"])
     assert removed.tags == ("kubernetes-ops", "sre")
@@ -215,7 +219,7 @@ def test_tags_add_remove_set_and_count(path: Path) -> None:
     assert emptied.tags == ()
     assert store.tags_of("t1") == ()
     assert [ts.target_id for ts in Store(path).tag_sets()] == ["e1"]  # record removed
-    assert store.tag_counts() == {"sre": 1}
+    assert [(t.target_id, t.tags) for t in store.tag_sets()] == [("e1", ("sre",))]
 
     with pytest.raises(ValueError, match="target"):
         store.set_tags(target="passage", target_id="t1", tags=["x"])
@@ -231,7 +235,7 @@ def test_retarget_tags_merges_into_the_new_target(path: Path) -> None:
 
     assert store.tags_of("old") == ()
     assert store.tag_sets() == [TagSet("talk", "new", ("a", "b", "c"), "New title", "")]
-    assert Store(path).tag_counts() == {"a": 1, "b": 1, "c": 1}
+    assert Store(path).tags_of("new") == ("a", "b", "c")
 
     store.retarget_tags("absent", target="talk", target_id="new", title="x")  # no-op
     store.retarget_tags("new", target="event", target_id="ev", title="Event")
@@ -283,7 +287,7 @@ def test_the_file_is_readable_diffable_and_deterministic(
     assert len(record_lines) == 4
     assert record_lines[0].startswith('    "2": {"anchor": {"line": 12, "note": "2026/k8s.md"')
     data = json.loads(text)
-    assert data["meta"] == {"1": {"schema": 1}}
+    assert data["meta"] == {"1": {"schema": SCHEMA_VERSION}}
     assert list(data["trash"]["1"]) == sorted(data["trash"]["1"])
 
 
@@ -328,7 +332,7 @@ def test_a_v0_store_is_migrated_on_open_and_saved_as_v1(
 
     store.add_tags(target="talk", target_id="t1", tags=["x"])
     raw = _raw(path)
-    assert raw["meta"] == {"1": {"schema": 1}}
+    assert raw["meta"] == {"1": {"schema": SCHEMA_VERSION}}
     assert "notes" not in raw and raw["annotations"]["1"]["uid"] == "u1"
 
 
@@ -388,18 +392,16 @@ def test_a_non_plain_anchor_line_is_refused(path: Path) -> None:
 @pytest.mark.parametrize(
     "value", [date(2026, 1, 1), {1, 2}, Thing(), math.inf, ("tuple",), {1: "int key"}]
 )
-def test_the_storage_refuses_non_plain_records_before_touching_the_file(
+def test_the_encoder_refuses_non_plain_records_before_touching_the_file(
     path: Path, value: object
 ) -> None:
-    # The last line of defence, below the Store's own checks.
+    # The last line of defence, below the Store's own checks: the records are all
+    # checked before the first byte is written.
     Store(path).add_annotation(target="talk", target_id="t", text="kept")
     before = path.read_bytes()
-    storage = AtomicJSONStorage(path)
-    data = storage.read()
-    data["annotations"] = {**data["annotations"], "2": {"uid": "x", "value": value}}
+    tables = {"annotations": {"1": {"uid": "y"}, "2": {"uid": "x", "value": value}}}
     with pytest.raises(TypeError, match="annotations record 2"):
-        storage.write(data)
-    storage.close()
+        atomic_write(path, encode_tables(tables, check=True))
     assert path.read_bytes() == before
     assert sorted(p.name for p in path.parent.iterdir()) == [
         "annotations.json",
@@ -407,17 +409,16 @@ def test_the_storage_refuses_non_plain_records_before_touching_the_file(
     ]
 
 
-def test_the_storage_notices_a_document_edited_in_place(path: Path) -> None:
-    # The store never edits documents in place, but if code ever does, the encoder's
-    # cache must not write the stale line.
-    path.parent.mkdir(parents=True)
-    storage = AtomicJSONStorage(path)
-    doc: dict[str, Any] = {"uid": "u", "titles": ["a"]}
-    storage.write({"annotations": {"1": doc}})
-    doc["titles"].append("b")
-    storage.write({"annotations": {"1": doc}})
-    storage.close()
-    assert _raw(path)["annotations"]["1"]["titles"] == ["a", "b"]
+def test_the_file_is_one_tinydb_itself_reads(path: Path) -> None:
+    from tinydb import TinyDB
+
+    store = Store(path)
+    kept = store.add_annotation(target="talk", target_id="t1", text="日本語のメモ")
+    store.add_tags(target="talk", target_id="t1", tags=["go"])
+    with TinyDB(path, access_mode="r") as db:
+        assert [doc["uid"] for doc in db.table("annotations").all()] == [kept.uid]
+        assert [doc["tags"] for doc in db.table("tags").all()] == [["go"]]
+        assert db.table("meta").all() == [{"schema": SCHEMA_VERSION}]
 
 
 # -- two stores in one process -----------------------------------------------------------------
@@ -499,7 +500,7 @@ CORRUPT = {
     "invalid JSON": (b'{\n  "annotations": {\n    "1": {"uid": \n', "not valid JSON"),
     "an array": (b"[1, 2, 3]\n", "not a notetui store"),
     "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe", "not UTF-8"),
-    "newer schema": (b'{"meta": {"1": {"schema": 2}}, "annotations": {}}\n', "newer"),
+    "newer schema": (b'{"meta": {"1": {"schema": 3}}, "annotations": {}}\n', "newer"),
     "no schema": (b'{"annotations": {"1": {"uid": "x"}}}', "no schema version"),
     "duplicate ids": (
         b'{"meta": {"1": {"schema": 1}}, "tags": {'

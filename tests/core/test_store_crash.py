@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from notetui.core.annotations.store import Store, StoreError
+from notetui.core.annotations.store import Store, StoreError, check_store
 from support.paths import REPO
 
 WORKER = REPO / "tests" / "support" / "store_worker.py"
@@ -46,14 +46,23 @@ def _files(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
 
 
+def _torn(journal: Path) -> bool:
+    """Whether a kill cut a journal line short (it is then ignored, and cut off)."""
+    return journal.exists() and not journal.read_bytes().endswith(b"\n")
+
+
 @pytest.mark.slow
-def test_kill_9_mid_save_never_loses_a_reported_annotation(tmp_path: Path) -> None:
+@pytest.mark.parametrize("journal", [False, True], ids=["rewrite", "journal"])
+def test_kill_9_mid_save_never_loses_a_reported_annotation(tmp_path: Path, journal: bool) -> None:
+    # "journal": every save is a journal line and compactions run every ~64 KB, so the
+    # kills also land mid-append and mid-compaction.
     path = tmp_path / "data" / "annotations.json"
+    journal_file = path.with_name("annotations.json.journal")
     rng = random.Random(20261123)  # random moments, but the same ones on every run
     promised: set[str] = set()
-    mid_save = 0
+    mid_save = unreported = 0
     for round_ in range(KILLS):
-        worker = _worker(path)
+        worker = _worker(path, *(["--journal"] if journal else []))
         assert worker.stdout is not None
         first = worker.stdout.readline()
         if not first.startswith("saved "):
@@ -65,25 +74,36 @@ def test_kill_9_mid_save_never_loses_a_reported_annotation(tmp_path: Path) -> No
         rest, _ = worker.communicate()
         assert worker.returncode == -signal.SIGKILL
         promised.update(_saved(first + rest))
-        if any(path.parent.glob(".annotations.json.*.tmp")):
-            mid_save += 1  # the kill landed between writing the temp file and the rename
+        inside = any(path.parent.glob(".annotations.json.*.tmp")) or _torn(journal_file)
 
         with Store(path) as store:  # must open: no StoreError, whatever the kill hit
             kept = {annotation.uid for annotation in store.annotations()}
         lost = promised - kept
         assert not lost, f"round {round_}: {len(lost)} reported annotations lost"
+        # Inside a save: a temp file or a cut-off line left behind, or a save that was
+        # on disk but not yet reported (killed during its fsync, or just after).
+        if inside or len(kept - promised) > unreported:
+            mid_save += 1
+        unreported = len(kept - promised)
 
     print(f"{KILLS} kills, {mid_save} mid-save, {len(promised)} annotations reported")
     assert len(promised) > KILLS  # the kills really did land between saves
     assert mid_save > KILLS // 20  # ...and often inside one
-    # Opening removed the temp files that kills left behind; only the store and lock stay.
-    assert _files(path.parent) == ["annotations.json", "annotations.json.lock"]
+    # Opening removed the temp files that kills left behind; only the store and lock stay
+    # (and, with a journal, the journal).
+    kept = ["annotations.json", "annotations.json.lock"]
+    assert _files(path.parent) == sorted(kept + (["annotations.json.journal"] if journal else []))
+    assert check_store(path) == []
 
 
 @pytest.mark.slow
-def test_two_processes_adding_at_once_lose_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("journal", [False, True], ids=["rewrite", "journal"])
+def test_two_processes_adding_at_once_lose_nothing(tmp_path: Path, journal: bool) -> None:
     path = tmp_path / "annotations.json"
-    workers = [_worker(path, "--count", "300", "--tag", tag, "--wait-go") for tag in ("a", "b")]
+    extra = ["--journal"] if journal else []
+    workers = [
+        _worker(path, "--count", "300", "--tag", tag, "--wait-go", *extra) for tag in ("a", "b")
+    ]
     for worker in workers:
         assert worker.stdout is not None
         assert worker.stdout.readline() == "ready\n"
@@ -101,6 +121,9 @@ def test_two_processes_adding_at_once_lose_nothing(tmp_path: Path) -> None:
     everyone = set(reported[0]) | set(reported[1])
     assert len(everyone) == 600
 
+    with Store(path) as store:
+        assert {annotation.uid for annotation in store.annotations()} == everyone
+        store.compact()  # the journal's lines folded into the main file
     raw: dict[str, Any] = json.loads(path.read_text("utf-8"))
     records = raw["annotations"]
     assert len(records) == 600  # a doc id collision would have overwritten a record

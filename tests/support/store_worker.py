@@ -1,11 +1,13 @@
 """A notetui process that adds annotations to a store, for the crash and two-writer tests.
 
-    python store_worker.py STORE [--count N] [--tag NAME] [--wait-go]
+    python store_worker.py STORE [--count N] [--tag NAME] [--wait-go] [--journal]
 
 Prints `saved <uid>` (flushed) after each `add_annotation` returns, so the test knows
 exactly which annotations the store promised to keep. With --wait-go it prints
 `ready` and waits for a line on stdin first, so two workers can start together.
-Runs until killed unless --count is given; prints `done` at the end.
+Runs until killed unless --count is given; prints `done` at the end. With --journal
+every save goes to the store's journal, compacted every ~64 KB, however small the
+store is (see `journal_mode`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,14 @@ import itertools
 import sys
 from pathlib import Path
 
+from notetui.core.annotations import files
 from notetui.core.annotations.store import Anchor, Store, StoreError
+
+
+def journal_mode() -> None:
+    """Make a small store behave like a big one: journal lines, frequent compactions."""
+    files.REWRITE_BELOW = 0
+    files.COMPACT_BYTES = (64 * 1024, 64 * 1024)
 
 
 def main() -> int:
@@ -24,7 +33,10 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=None)
     parser.add_argument("--tag", default="w")
     parser.add_argument("--wait-go", action="store_true")
+    parser.add_argument("--journal", action="store_true")
     args = parser.parse_args()
+    if args.journal:
+        journal_mode()
 
     try:
         store = Store(args.store)

@@ -3,7 +3,6 @@ and the config file (`config --path`, `config --edit`, `config --check`)."""
 
 from __future__ import annotations
 
-import json
 import os
 import shlex
 import subprocess
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from notetui.cli.common import PATH, db_option, fail, notes_option
+from notetui.cli.common import PATH, db_option, echo_json, fail, notes_option
 from notetui.core.config import Config, create_config, load_config
 from notetui.core.locations import (
     Locations,
@@ -21,6 +20,7 @@ from notetui.core.locations import (
     default_notes,
     export_dir,
 )
+from notetui.core.text import sanitize_line
 
 
 def user_config(*, quiet: bool = False) -> Config:
@@ -28,7 +28,7 @@ def user_config(*, quiet: bool = False) -> Config:
     config, problems = load_config(config_path())
     if not quiet:
         for problem in problems:
-            click.echo(f"notetui: config: {problem}", err=True)
+            click.echo(f"notetui: config: {sanitize_line(problem)}", err=True)
     return config
 
 
@@ -75,10 +75,10 @@ def locate_command(notes: Path | None, db: Path | None, as_json: bool) -> None:
         "cache": found.cache,
     }
     if as_json:
-        click.echo(json.dumps({k: str(v) for k, v in rows.items()}, ensure_ascii=False, indent=2))
+        echo_json({k: str(v) for k, v in rows.items()})
         return
     for name, path in rows.items():
-        click.echo(f"{name}: {path}")
+        click.echo(sanitize_line(f"{name}: {path}"))
 
 
 @click.group("db")
@@ -93,28 +93,44 @@ def db_check_command(db: Path | None) -> None:
 
     Prints "ok: N annotations, M tag sets" and exits 0 when the store is healthy (a
     store that does not exist yet is healthy and empty); otherwise prints each
-    problem on one line and exits 1. The file is only read, never written.
+    problem on one line and exits 1. The store and its journal are only read, never
+    written.
     """
-    from notetui.core.annotations.storage import BadStore, StoreError, parse_store, read_bytes
-    from notetui.core.annotations.store import check_store
+    from notetui.core.annotations.schema import summarize_store
 
     path = database_path(db).expanduser()
-    try:
-        problems = check_store(path)
-        raw = None if problems else read_bytes(path)
-        tables = {} if raw is None else parse_store(raw, path)
-    except (BadStore, StoreError) as error:  # changed on disk between the two reads
-        problems = [str(error)]
-    except OSError as error:
-        problems = [f"{path} cannot be read ({error.strerror or error})"]
-    if problems:
-        for problem in problems:
-            click.echo(" ".join(problem.split()))
+    summary = summarize_store(path)
+    if summary.problems:
+        for problem in summary.problems:
+            click.echo(sanitize_line(" ".join(problem.split())))
         raise SystemExit(1)
-    annotations = len(tables.get("annotations", {}))
-    tag_sets = len(tables.get("tags", {}))
-    where = "" if raw is not None else f" (no store at {path} yet)"
-    click.echo(f"ok: {annotations} annotations, {tag_sets} tag sets{where}")
+    where = "" if summary.exists else f" (no store at {path} yet)"
+    if summary.journal_entries:
+        where += f" ({summary.journal_entries} recent changes in its journal)"
+    click.echo(
+        sanitize_line(f"ok: {summary.annotations} annotations, {summary.tag_sets} tag sets{where}")
+    )
+
+
+@db_group.command("compact")
+@db_option
+def db_compact_command(db: Path | None) -> None:
+    """Fold the journal of recent changes into the store's main file now.
+
+    A big store keeps its newest changes in a journal beside the main file, folded
+    in now and then; compact before you copy or commit the main file on its own.
+    """
+    from notetui.cli.common import open_store
+    from notetui.core.annotations.errors import StoreError
+
+    store = open_store(db)
+    try:
+        store.compact()
+    except StoreError as error:
+        fail(str(error), 1)
+    finally:
+        store.close()
+    click.echo(sanitize_line(f"compacted {store.path}"))
 
 
 @click.command("config")
@@ -150,16 +166,17 @@ def config_command(
         return
     path = config_path(config_file).expanduser().absolute()
     if show_path:
-        click.echo(str(path))
+        click.echo(sanitize_line(str(path)))
     elif edit:
         _edit(path)
     else:
         _, problems = load_config(path)
         for problem in problems:
-            click.echo(problem)
+            click.echo(sanitize_line(problem))
         if problems:
             raise SystemExit(1)
-        click.echo(f"ok: {path}" + ("" if path.exists() else " (not written yet: defaults)"))
+        where = sanitize_line(str(path))
+        click.echo(f"ok: {where}" + ("" if path.exists() else " (not written yet: defaults)"))
 
 
 def _edit(path: Path) -> None:
@@ -174,7 +191,7 @@ def _edit(path: Path) -> None:
         fail(f"no editor: set $VISUAL or $EDITOR (the config file is {path})")
     try:
         if create_config(path):
-            click.echo(f"wrote a commented template to {path}", err=True)
+            click.echo(sanitize_line(f"wrote a commented template to {path}"), err=True)
     except OSError as error:
         fail(f"cannot write {path} ({error.strerror or error})", 1)
     try:
@@ -185,6 +202,6 @@ def _edit(path: Path) -> None:
         fail(f"the editor {command[0]!r} exited with code {done.returncode}", 1)
     _, problems = load_config(path)
     for problem in problems:
-        click.echo(f"notetui: config: {problem}", err=True)
+        click.echo(f"notetui: config: {sanitize_line(problem)}", err=True)
     if problems:
         raise SystemExit(1)

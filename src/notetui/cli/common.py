@@ -1,10 +1,11 @@
-"""What every subcommand shares: where the notes and the store are, and failing in
-one line."""
+"""What every subcommand shares: where the notes and the store are, failing in one
+line, and printing text that cannot harm the terminal it lands on."""
 
 from __future__ import annotations
 
+import io
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import NoReturn, TypeVar
 
@@ -13,7 +14,8 @@ import click
 from notetui.core.annotations.store import Store, StoreError
 from notetui.core.load.library import LibraryError, load_library
 from notetui.core.locations import database_path, default_notes
-from notetui.core.models import Library
+from notetui.core.models import Library, Problem
+from notetui.core.text import sanitize_line, to_json
 
 F = TypeVar("F", bound=Callable[..., object])
 PATH = click.Path(path_type=Path)
@@ -21,8 +23,36 @@ PATH = click.Path(path_type=Path)
 
 def fail(message: str, code: int = 2) -> NoReturn:
     """One line on stderr and an exit code: never a traceback for bad input."""
-    click.echo(f"notetui: {' '.join(message.split())}", err=True)
+    click.echo(f"notetui: {sanitize_line(' '.join(message.split()))}", err=True)
     sys.exit(code)
+
+
+def safe_streams() -> None:
+    """Make stdout and stderr unable to raise on text: a lone surrogate (a file name
+    or argument that was not UTF-8) that slipped past `sanitize` is written as a
+    visible `\\udcff` instead of ending the command with a UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def echo_json(data: object) -> None:
+    """JSON on stdout: valid UTF-8 and valid JSON, with C1 and bidi controls and
+    undecodable file-name bytes escaped (`core.text.to_json`)."""
+    click.echo(to_json(data))
+
+
+def echo_problems(problems: Iterable[Problem]) -> None:
+    """Each problem as one `note: reason` line on stderr, safe for the terminal."""
+    for problem in problems:
+        click.echo(sanitize_line(f"{problem.note}: {problem.message}"), err=True)
+
+
+def one_folder(path: Path | None, notes: Path | None) -> Path | None:
+    """The notes folder given as PATH or as --notes (not two different ones)."""
+    if path is not None and notes is not None and path != notes:
+        fail("give the notes folder once: as PATH or as --notes")
+    return path or notes
 
 
 def db_option(function: F) -> F:
@@ -56,9 +86,13 @@ def configured_notes() -> Path:
 
 def notes_folder(path: Path | None) -> Path:
     root = (path or configured_notes()).expanduser()
-    if not root.exists():
+    try:
+        exists, is_dir = root.exists(), root.is_dir()
+    except OSError as error:  # a name too long, a symlink loop
+        fail(f"{root} cannot be read ({error.strerror or error})")
+    if not exists:
         fail(f"{root} does not exist")
-    if not root.is_dir():
+    if not is_dir:
         fail(f"{root} is not a folder")
     return root
 

@@ -18,10 +18,8 @@ from pathlib import Path
 import click
 
 from notetui.cli.admin import configured_notes
-from notetui.cli.annotations import resolve
-from notetui.cli.common import PATH, db_option, fail, notes_option, open_library, open_store
-from notetui.core.annotations.anchoring import attach
-from notetui.core.annotations.store import StoreError
+from notetui.cli.annotation_views import resolve, service_for
+from notetui.cli.common import PATH, db_option, fail, notes_option, open_library
 from notetui.core.export.markdown import (
     SPLITS,
     ExportError,
@@ -32,6 +30,7 @@ from notetui.core.export.markdown import (
     render_single,
 )
 from notetui.core.locations import export_dir
+from notetui.core.text import sanitize
 
 
 @click.command("export")
@@ -101,13 +100,8 @@ def export_command(
     if path is not None and notes is not None and path != notes:
         fail("give the notes folder once: as PATH or as --notes")
     library = open_library(configured_notes(path or notes))
-    store = open_store(db)
-    try:
-        attachments = attach(library, store.annotations(), store.tag_sets())
-    except StoreError as error:
-        fail(str(error), 1)
-    finally:
-        store.close()
+    with service_for(db, library) as service:
+        attachments = service.attachments()
     talk_ids: list[str] = []
     event_ids: list[str] = []
     for query in talks:
@@ -129,6 +123,8 @@ def export_command(
         except ExportError as error:
             fail(str(error), 1)
         sys.stdout.flush()
+        # Standard output may be a terminal: nothing a note says may act on it.
+        text = sanitize(text)
         sys.stdout.buffer.write(text.encode("utf-8"))  # bytes: LF and UTF-8 on every OS
         sys.stdout.buffer.flush()
         return

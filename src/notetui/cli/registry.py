@@ -23,10 +23,10 @@ def commands() -> list[click.Command]:
     from notetui.cli.annotations import annotations_group
 
     found.append(annotations_group)
-    from notetui.cli.annotations import tag_command
+    from notetui.cli.tags import tag_command
 
     found.append(tag_command)
-    from notetui.cli.annotations import tags_command
+    from notetui.cli.tags import tags_command
 
     found.append(tags_command)
     from notetui.cli.export import export_command

@@ -22,6 +22,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from notetui.core import tomlsafe
+
 if TYPE_CHECKING:
     from notetui.core.merge.merging import MergeSettings
 
@@ -102,6 +104,7 @@ _THRESHOLD_KEYS = tuple(f.name for f in fields(Thresholds))
 # Binding ids as notetui writes them: "export", "talk.next", "tree.first".
 _BINDING_ID = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*")
 _KEY = re.compile(r"[^\s,]+")
+_LONG_NUMBER = re.compile(r"[+-]?\d[\d_]{99,}")
 
 
 def _kind(value: object) -> str:
@@ -110,6 +113,8 @@ def _kind(value: object) -> str:
     if isinstance(value, int | float):
         return "a number"
     if isinstance(value, str):
+        if _LONG_NUMBER.fullmatch(value):  # tomlsafe kept it as text: too long for int()
+            return f"a number with {len(value):,} digits"
         return "text"
     if isinstance(value, list):
         return "a list"
@@ -119,6 +124,8 @@ def _kind(value: object) -> str:
 
 
 def _show(value: object) -> str:
+    if isinstance(value, str) and _LONG_NUMBER.fullmatch(value):
+        return _kind(value)
     text = repr(value) if not isinstance(value, str) else f'"{value}"'
     text = " ".join(text.split())
     return text if len(text) <= 40 else text[:39] + "…"
@@ -195,7 +202,7 @@ def _read(path: Path, problem: Any) -> dict[str, Any] | None:
         )
         return None
     try:
-        return tomllib.loads(text)
+        return tomlsafe.loads(text)  # a 5,000-digit number loads as its digits
     except tomllib.TOMLDecodeError as error:
         # tomllib says where: "Expected '=' after a key in a key/value pair (at line 3, column 7)"
         problem(f"invalid TOML: {' '.join(str(error).split())}; using the defaults")
@@ -203,10 +210,13 @@ def _read(path: Path, problem: Any) -> dict[str, Any] | None:
     except RecursionError:
         problem("invalid TOML: nested too deeply; using the defaults")
         return None
+    except ValueError as error:  # tomllib's own int() or float() on a value it accepted
+        problem(f"invalid TOML: {' '.join(str(error).split())[:120]}; using the defaults")
+        return None
 
 
 def _notes(value: object, path: Path, problem: Any) -> Path | None:
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str) or not value.strip() or _LONG_NUMBER.fullmatch(value):
         problem(f'"notes" must be a folder path as text, not {_show(value)}; ignored')
         return None
     folder = Path(value.strip()).expanduser()
@@ -220,7 +230,7 @@ def _notes(value: object, path: Path, problem: Any) -> Path | None:
 
 
 def _theme(value: object, problem: Any) -> str | None:
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str) or not value.strip() or _LONG_NUMBER.fullmatch(value):
         problem(f'"theme" must be a theme name as text, not {_show(value)}; ignored')
         return None
     return value.strip()

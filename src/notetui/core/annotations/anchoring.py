@@ -12,6 +12,12 @@ some context and the line it was on. Re-attachment tries, in order:
 3. the remembered titles, fuzzily, within an event whose name or date agrees.
 
 What none of these finds is an orphan: listed, never dropped.
+
+Annotations and tag sets remember the notes folder they were made in. Those of
+another folder are not this library's orphans: they are placed only if their id or
+their exact quote is here (the same notes, say in a folder that was moved), and are
+otherwise kept aside in `Attachments.elsewhere`. Records from before folders were
+recorded belong to every folder.
 """
 
 from __future__ import annotations
@@ -21,13 +27,24 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from notetui.core.annotations.store import Annotation, TagSet
+from notetui.core.annotations.passages import CONTEXT_CHARS, make_anchor_text
+from notetui.core.annotations.records import Annotation, TagSet, folder_key
+from notetui.core.annotations.storage import paused_gc
 from notetui.core.models import Event, Library, Source, Talk
 from notetui.core.text import title_key
 
+__all__ = [
+    "CONTEXT_CHARS",
+    "QUOTE_MATCH",
+    "TITLE_MATCH",
+    "Attachments",
+    "Placement",
+    "attach",
+    "make_anchor_text",
+]
+
 TITLE_MATCH = 85.0  # a remembered title this close (0-100) finds its talk again
 QUOTE_MATCH = 80.0  # a quote this close in a note's text is the passage, edited
-CONTEXT_CHARS = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +74,9 @@ class Attachments:
     placements: list[Placement] = field(default_factory=list)
     tags: dict[str, tuple[str, ...]] = field(default_factory=dict)  # target id -> tags
     orphan_tags: list[TagSet] = field(default_factory=list)
+    # Other folders' annotations and tag sets that are not about this library's notes.
+    elsewhere: list[Annotation] = field(default_factory=list)
+    elsewhere_tags: list[TagSet] = field(default_factory=list)
 
     def for_target(self, target_id: str) -> list[Placement]:
         return [p for p in self.placements if p.target_id == target_id]
@@ -73,31 +93,48 @@ class Attachments:
 
 
 def attach(
-    library: Library, annotations: Iterable[Annotation], tag_sets: Iterable[TagSet] = ()
+    library: Library,
+    annotations: Iterable[Annotation],
+    tag_sets: Iterable[TagSet] = (),
+    *,
+    folder: str | None = None,
+) -> Attachments:
+    """Place annotations and tag sets in `library`, whose folder is `folder` (by
+    default `folder_key(library.root)`)."""
+    folder = folder_key(library.root) if folder is None else folder
+    with paused_gc():
+        return _attach(library, annotations, tag_sets, folder)
+
+
+def _attach(
+    library: Library, annotations: Iterable[Annotation], tag_sets: Iterable[TagSet], folder: str
 ) -> Attachments:
     finder = _Finder(library)
     result = Attachments()
     for annotation in annotations:
-        result.placements.append(finder.place(annotation))
+        placement = finder.place(annotation)
+        foreign = annotation.root is not None and annotation.root != folder
+        if foreign and placement.how not in ("id", "quote"):
+            result.elsewhere.append(annotation)
+            continue
+        result.placements.append(placement)
     for tag_set in tag_sets:
+        foreign = tag_set.root is not None and tag_set.root != folder
         target = finder.target_of(
-            tag_set.target, tag_set.target_id, tag_set.title, (), tag_set.event_title, None
+            tag_set.target,
+            tag_set.target_id,
+            tag_set.title,
+            (),
+            tag_set.event_title,
+            None,
+            by_title=not foreign,
         )
         if target is None:
-            result.orphan_tags.append(tag_set)
+            (result.elsewhere_tags if foreign else result.orphan_tags).append(tag_set)
             continue
         merged = sorted({*result.tags.get(target, ()), *tag_set.tags})
         result.tags[target] = tuple(merged)
     return result
-
-
-def make_anchor_text(body: str, start: int, end: int) -> tuple[str, str, str]:
-    """(prefix, quote, suffix) around body[start:end], for a new passage annotation."""
-    return (
-        body[max(0, start - CONTEXT_CHARS) : start],
-        body[start:end],
-        body[end : end + CONTEXT_CHARS],
-    )
 
 
 class _Finder:
@@ -105,10 +142,32 @@ class _Finder:
         self.library = library
         self._talk_titles: list[tuple[str, Talk]] | None = None
         self._sources_by_note: dict[str, list[tuple[Source, Talk | None, Event]]] | None = None
+        self._placed: dict[tuple[object, ...], Placement] = {}
 
     # ---------------------------------------------------------------- targets
 
     def place(self, annotation: Annotation) -> Placement:
+        """Where an annotation goes; annotations that remember the same things go to
+        the same place, so that is worked out once (many share a talk, or a quote)."""
+        key = (
+            annotation.target,
+            annotation.target_id,
+            annotation.title,
+            annotation.titles,
+            annotation.event_title,
+            annotation.event_date,
+            annotation.anchor,
+        )
+        known = self._placed.get(key)
+        if known is None:
+            known = self._placed[key] = self._place(annotation)
+        elif known.annotation is not annotation:
+            known = Placement(
+                annotation, known.talk_id, known.event_id, known.note, known.line, known.how
+            )
+        return known
+
+    def _place(self, annotation: Annotation) -> Placement:
         target_kind = self._kind_of(annotation)
         found = self.target_of(
             target_kind,

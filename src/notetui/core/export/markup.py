@@ -14,7 +14,7 @@ from typing import ParamSpec
 from notetui.core.annotations.anchoring import Placement
 from notetui.core.annotations.store import normalize_tag
 from notetui.core.models import Source, Speaker
-from notetui.core.text import fold, sanitize
+from notetui.core.text import fold, strip_unsafe
 
 P = ParamSpec("P")
 
@@ -52,12 +52,12 @@ def removed_so_far() -> int:
 
 
 def clean(text: str) -> str:
-    """`sanitize`, counted for the document being written: note text is untrusted, and
-    an export is opened in terminals and viewers that no note may drive."""
-    cleaned = sanitize(text)
+    """`strip_unsafe`, counted for the document being written: note text is untrusted,
+    and an export is opened in terminals and viewers that no note may drive."""
+    cleaned, removed = strip_unsafe(text)
     tally = _REMOVED.get()
     if tally is not None:
-        tally[0] += len(text) - len(cleaned)
+        tally[0] += removed
     return cleaned
 
 

@@ -1,18 +1,21 @@
 """Finding note files and turning their bytes into text plus plain metadata.
 
 Nothing here raises for a bad note: each failure becomes a `ReadFailure` with a
-one-line reason, so one broken file never hides the rest of the library.
+one-line reason, so one broken file never hides the rest of the library. Nothing
+outside the notes folder is read, and nothing is opened in a way that can block.
 """
 
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from notetui.core.load.budget import poll
 from notetui.core.load.front_matter import FrontMatterError, Metadata, split_front_matter
 
 NOTE_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
@@ -51,37 +54,113 @@ class NoteText:
     warning: str | None = None  # read, but the user should know something (one line)
 
 
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An entry of the notes folder that was not read, and why (one line)."""
+
+    path: Path
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class NoteScan:
+    """What a walk of the notes folder found: note files, sorted, and what it skipped."""
+
+    files: tuple[Path, ...]
+    skipped: tuple[Skipped, ...]
+
+
 def iter_note_files(root: Path) -> Iterator[Path]:
-    """Every note file under `root`, sorted, skipping hidden entries and symlink loops."""
-    seen_dirs: set[tuple[int, int]] = set()
+    """Every note file under `root`, sorted (see `scan_notes` for what is skipped)."""
+    yield from scan_notes(root).files
 
-    def walk(folder: Path) -> Iterator[Path]:
+
+def scan_notes(root: Path) -> NoteScan:
+    """Walk `root` for note files: sorted, depth first, and without recursion, so a
+    folder 10,000 deep is no different from a flat one.
+
+    Hidden entries and files that are not named like notes are passed over quietly.
+    Everything else that is not read is in `skipped` with its reason: folders that
+    cannot be listed, links that lead outside `root` (a note is only ever read from
+    inside the folder it belongs to), links to folders (their target is walked where
+    it is, or is outside), broken links, and FIFOs, devices and sockets."""
+    real_root = os.path.realpath(root)
+    files: list[Path] = []
+    skipped: list[Skipped] = []
+    try:
+        top = root.stat()
+        stack = [iter(_sorted_entries(root))]
+    except OSError as error:
+        return NoteScan((), (Skipped(root, _cannot("be listed", error)),))
+    seen = {(top.st_dev, top.st_ino)}
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+            continue
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
         try:
-            info = folder.stat()
-        except OSError:
-            return
-        key = (info.st_dev, info.st_ino)
-        if key in seen_dirs:  # a symlink loop, or the same folder linked twice
-            return
-        seen_dirs.add(key)
-        try:
-            with os.scandir(folder) as entries:
-                children = sorted(entries, key=lambda e: e.name)
-        except OSError:
-            return
-        for entry in children:
-            if entry.name.startswith("."):
+            linked = entry.is_symlink()
+            info = entry.stat()  # follows a link: its target's type
+        except OSError as error:
+            if is_note_name(entry.name):
+                skipped.append(Skipped(path, "is a broken link" if linked else _cannot("", error)))
+            continue
+        is_dir = stat.S_ISDIR(info.st_mode)
+        if linked:
+            target = os.path.realpath(entry.path)
+            if not _inside(target, real_root):
+                if is_dir or is_note_name(entry.name):
+                    skipped.append(Skipped(path, f"links outside the notes folder ({target})"))
                 continue
+            if is_dir:
+                skipped.append(Skipped(path, "links to a folder; it is read where it is"))
+                continue
+        if is_dir:
+            key = (info.st_dev, info.st_ino)
+            if key in seen:  # a bind mount of a folder already walked
+                skipped.append(Skipped(path, "is a folder already read"))
+                continue
+            seen.add(key)
             try:
-                entry_stat = entry.stat()  # follows symlinks
-            except OSError:
-                continue  # a dangling link
-            if stat.S_ISDIR(entry_stat.st_mode):
-                yield from walk(Path(entry.path))
-            elif stat.S_ISREG(entry_stat.st_mode) and is_note_name(entry.name):
-                yield Path(entry.path)
+                stack.append(iter(_sorted_entries(path)))
+            except OSError as error:
+                skipped.append(Skipped(path, _cannot("be listed", error)))
+        elif is_note_name(entry.name):
+            if stat.S_ISREG(info.st_mode):
+                files.append(path)
+            else:
+                skipped.append(Skipped(path, f"is {_kind(info.st_mode)}, not a file"))
+    return NoteScan(tuple(files), tuple(skipped))
 
-    yield from walk(root)
+
+def _sorted_entries(folder: Path) -> list[os.DirEntry[str]]:
+    with os.scandir(folder) as entries:
+        return sorted(entries, key=lambda e: e.name)
+
+
+def _inside(real: str, real_root: str) -> bool:
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _cannot(what: str, error: OSError) -> str:
+    return f"cannot {what or 'be read'} ({error.strerror or error})"
 
 
 def is_note_name(name: str) -> bool:
@@ -89,21 +168,24 @@ def is_note_name(name: str) -> bool:
     return suffix in NOTE_SUFFIXES or suffix == ""
 
 
-def read_note(path: Path) -> NoteText:
-    """Read, decode and split one note. Raises ReadFailure with a one-line reason."""
-    try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise ReadFailure(f"cannot be read: {error.strerror or error}") from None
-    if size > MAX_NOTE_BYTES:
-        raise ReadFailure(
-            f"too large to be a note ({size / 1e6:.1f} MB; the limit is "
-            f"{MAX_NOTE_BYTES // (1024 * 1024)} MB)"
-        )
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ReadFailure(f"cannot be read: {error.strerror or error}") from None
+# Never block on a FIFO or a device, never make a tty our controlling terminal.
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+_CHUNK = 1024 * 1024
+
+
+def read_note(path: Path, root: Path | None = None) -> NoteText:
+    """Read, decode and split one note. Raises ReadFailure with a one-line reason.
+
+    With `root`, a path that resolves outside it (a link, or a link swapped in since
+    the walk) is refused. Only a regular file is read: the type is checked on the
+    open file, so a FIFO or device put in its place is reported, never waited on."""
+    data = read_bytes(path, root)
     text, encoding, warning = decode(data)
     if not text.strip():
         raise ReadFailure("is empty")
@@ -114,6 +196,61 @@ def read_note(path: Path) -> NoteText:
         warning = f"front matter ignored: {error}"
         metadata, body, body_line = {}, error.body, error.body_line
     return NoteText(path, encoding, text, body, body_line, metadata, warning)
+
+
+def read_bytes(path: Path, root: Path | None = None) -> bytes:
+    """A note file's bytes, read safely (see `read_note`). Raises ReadFailure.
+
+    The walk never enters a linked folder, so below `root` only the file itself can
+    be a link: it is opened with O_NOFOLLOW, and only a link (ELOOP) is resolved and
+    checked against `root` (resolving every path would cost 0.1 ms a note)."""
+    try:
+        fd = _open(str(path), root)
+    except OSError as error:
+        raise ReadFailure(_cannot("", error)) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ReadFailure(f"is {_kind(info.st_mode)}, not a file; not read")
+        if info.st_size > MAX_NOTE_BYTES:
+            raise ReadFailure(_too_large(info.st_size))
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := os.read(fd, _CHUNK):
+            size += len(chunk)
+            if size > MAX_NOTE_BYTES:  # grew since fstat
+                raise ReadFailure(_too_large(size))
+            chunks.append(chunk)
+            poll()
+    except OSError as error:
+        raise ReadFailure(_cannot("", error)) from None
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _open(where: str, root: Path | None) -> int:
+    if root is None or not _NOFOLLOW:
+        return os.open(where, _OPEN_FLAGS)
+    try:
+        return os.open(where, _OPEN_FLAGS | _NOFOLLOW)
+    except OSError as error:
+        if error.errno != errno.ELOOP:
+            raise
+    target = os.path.realpath(where)  # a link: it must stay inside the folder
+    if not _inside(target, os.path.realpath(root)):
+        raise ReadFailure(f"links outside the notes folder ({target}); not read")
+    return os.open(target, _OPEN_FLAGS | _NOFOLLOW)
+
+
+def _too_large(size: int) -> str:
+    return (
+        f"too large to be a note ({size / 1e6:.1f} MB; the limit is "
+        f"{MAX_NOTE_BYTES // (1024 * 1024)} MB)"
+    )
 
 
 def decode(data: bytes) -> tuple[str, str, str | None]:

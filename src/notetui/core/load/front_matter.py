@@ -2,18 +2,25 @@
 
 Metadata leaves this module as `dict[str, str | list[str]]` and nothing else:
 YAML's typed values (a `date`, `no` -> False, `12:30` -> 750) never get further.
+Values are never converted on the way in either: an explicit YAML tag
+(`!!timestamp 2020-02-30`, `!!int abc`, `!!python/object`) gives the text written,
+and a 5,000-digit number in JSON, TOML or YAML stays its digits (Python refuses to
+turn such a string into an int, and would take quadratic time trying).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import re
 import tomllib
 from typing import Any
 
 import yaml
 from frontmatter.default_handlers import BaseHandler, JSONHandler
+
+from notetui.core import tomlsafe
 
 MetaValue = str | list[str]
 Metadata = dict[str, MetaValue]
@@ -24,6 +31,8 @@ MAX_FRONT_MATTER_CHARS = 64 * 1024
 MAX_NESTING = 32
 MAX_ALIASES = 64
 MAX_VALUES = 2000  # scalars kept after flattening
+
+log = logging.getLogger(__name__)
 
 
 class FrontMatterError(Exception):
@@ -46,6 +55,26 @@ _PlainYamlLoader.add_implicit_resolver(
     re.compile(r"^(?:~|null|Null|NULL|)$"),
     ["~", "n", "N", ""],
 )
+
+
+def _as_written(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """Any explicitly tagged node, built as the plain text (or list, or mapping) it is.
+
+    SafeLoader's constructors for `!!int`, `!!float`, `!!bool`, `!!timestamp` and
+    `!!binary` convert the text and raise ValueError, KeyError or binascii.Error on a
+    bad value; unknown tags (`!!python/object`) raise. Neither is worth a note."""
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node, deep=True)
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node, deep=True)
+    return None
+
+
+for _tag in ("int", "float", "bool", "timestamp", "binary"):
+    _PlainYamlLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _as_written)
+_PlainYamlLoader.add_constructor(None, _as_written)  # every tag SafeLoader does not know
 
 
 class YamlHandler(BaseHandler):
@@ -94,11 +123,15 @@ class TomlHandler(BaseHandler):
     START_DELIMITER = END_DELIMITER = "+++"
 
     def load(self, fm: str, **kwargs: object) -> Any:
-        return tomllib.loads(fm)
+        return tomlsafe.loads(fm)  # a 5,000-digit number stays its digits
 
 
 class JsonHandler(JSONHandler):
     FM_BOUNDARY = re.compile(r"^(?:\{|\})[ \t]*$", re.MULTILINE)
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        # Numbers as the text written: no int() of 5,000 digits, no float rounding.
+        return json.loads(fm, parse_int=str, parse_float=str, parse_constant=str)
 
 
 _HANDLERS: tuple[tuple[str, BaseHandler], ...] = (
@@ -135,6 +168,11 @@ def split_front_matter(text: str) -> tuple[Metadata, str, int]:
             ) from None
         except _Refused as error:
             raise FrontMatterError(str(error), body, body_line) from None
+        except Exception as error:  # a parser bug on odd input: keep the body
+            log.debug("%s front matter could not be read", name, exc_info=True)
+            raise FrontMatterError(
+                f"{name} front matter could not be read ({_one_line(error)})", body, body_line
+            ) from None
         if raw is None:
             return {}, body, body_line
         if not isinstance(raw, dict):

@@ -2,6 +2,9 @@
 
 This is the one entry point the fronts use. It never raises for a bad note: each
 becomes a `Problem` with a one-line reason and the rest of the library still loads.
+Every note is read, split and its fields extracted inside one guard (`_load_one`)
+and under a time and memory budget (`budget.py`): whatever goes wrong in one note,
+an exception or a note too big to finish in time, is that note's problem only.
 
 Parsed notes and the merged library are cached on disk (`core/cache.py`): a
 library in which nothing changed is read back from the cache without parsing or
@@ -11,12 +14,19 @@ library is merged again (merging is global: one note can regroup events).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from notetui.core.load.budget import (
+    NOTE_SECONDS,
+    BudgetExceeded,
+    LoadCancelled,
+    note_budget,
+)
 from notetui.core.load.cache import (
     Cached,
     CacheError,
@@ -28,7 +38,7 @@ from notetui.core.load.cache import (
     pack_stamps,
     stamp_of,
 )
-from notetui.core.load.files import NoteText, ReadFailure, iter_note_files, read_note
+from notetui.core.load.files import NoteText, ReadFailure, read_note, scan_notes
 from notetui.core.merge.merging import MergeSettings, NoteDigest, digest, group_events, merge_groups
 from notetui.core.models import Library, Note, Problem
 from notetui.core.parse.note import split_note
@@ -36,18 +46,21 @@ from notetui.core.parse.note import split_note
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
+__all__ = ["LibraryError", "LoadCancelled", "load_library"]
+
 log = logging.getLogger(__name__)
 
-# A splitter bug on one odd note must not take the library down with it.
-_SPLIT_ERRORS = (RecursionError, MemoryError, ValueError, IndexError, KeyError)
+# When a note runs out of budget before the splitter hands back what it found, its
+# first part is split again for its talks: the first 1/16th, then the first 1/256th,
+# each under a quarter of a second.
+_PREFIX_SHARES = (16, 256)
+_PREFIX_SECONDS = NOTE_SECONDS / 8
+# A note's merge digest (its titles' keys, numbers, trigrams) takes microseconds.
+_DIGEST_SECONDS = NOTE_SECONDS / 2
 
 
 class LibraryError(Exception):
     """The library folder itself is unusable (missing, not a folder)."""
-
-
-class LoadCancelled(Exception):
-    """`load_library` stopped because its `cancelled` callback said so."""
 
 
 def load_library(
@@ -66,15 +79,30 @@ def load_library(
     the phases, and when it returns True the load raises `LoadCancelled`.
     """
     root = root.expanduser()
-    if not root.exists():
+    try:
+        exists, is_dir = root.exists(), root.is_dir()
+    except OSError as error:  # a name too long, a symlink loop as the root
+        raise LibraryError(f"{root} cannot be read ({error.strerror or error})") from None
+    if not exists:
         raise LibraryError(f"{root} does not exist")
-    if not root.is_dir():
+    if not is_dir:
         raise LibraryError(f"{root} is not a folder")
     settings = settings or MergeSettings()
     settings_key = repr(settings)
     store = None if cache is False else NoteCache(root, None if cache is True else cache)
     scanned_ns = time.time_ns()
-    files = list(iter_note_files(root))
+    scan = scan_notes(root)
+    for skipped in scan.skipped:
+        if skipped.path == root:
+            raise LibraryError(f"{root} {skipped.reason}")
+    # Reported afresh on every load: they are not notes, so the cache knows nothing of them.
+    walk_problems = tuple(
+        Problem(rel, skipped.reason)
+        for rel, skipped in zip(
+            _relative(root, [s.path for s in scan.skipped]), scan.skipped, strict=True
+        )
+    )
+    files = list(scan.files)
     rels = _relative(root, files)
     stamps = [_stamp(path) for path in files]
     packed = pack_stamps(stamps)
@@ -85,19 +113,26 @@ def load_library(
             progress(len(files), len(files))
         merged = old.merged
         return Library(
-            root=root, events=merged.events, problems=merged.problems, notes=merged.notes
+            root=root,
+            events=merged.events,
+            problems=_sorted((*walk_problems, *merged.problems)),
+            notes=merged.notes,
         )
 
     entries: dict[str, Entry] = {}
     texts: dict[str, NoteText] = {}  # plain-text notes read in this load, for re-splitting
     notes: list[Note] = []
     problems: list[Problem] = []
+    cut_off = False  # a note was cut by its budget: this load is not the file's final word
     for done, (path, rel, stamp) in enumerate(zip(files, rels, stamps, strict=True), 1):
         _check(cancelled)
         entry = old.fresh(rel, stamp) if old is not None else None
         if entry is None:
-            note, text, found = _load_one(path, rel)
-            entry = Entry(stamp or _NO_STAMP, note, found)
+            note, text, found, cut = _load_one(path, rel, root, cancelled)
+            # A note cut off by its budget is read again next time (the machine may
+            # just have been busy), so it is cached with a stamp that never matches.
+            entry = Entry(_NO_STAMP if cut else stamp or _NO_STAMP, note, found)
+            cut_off = cut_off or cut
             if note is not None and text is not None and note.format == "text":
                 texts[rel] = text
         entries[rel] = entry
@@ -112,18 +147,24 @@ def load_library(
     def check() -> None:
         _check(cancelled)
 
-    digests = [digest(i, note) for i, note in enumerate(notes)]
+    digests = _digests(notes, problems, cancelled)
     groups = group_events(digests, settings, check)
     groups = _resplit_with_hints(root, groups, texts, entries, cancelled)
     notes = [d.note for d in sorted((d for g in groups for d in g), key=lambda d: d.position)]
     events = tuple(merge_groups(groups, settings, check))
-    library = Library(root=root, events=events, problems=tuple(problems), notes=tuple(notes))
+    note_problems = tuple(problems)
+    library = Library(
+        root=root,
+        events=events,
+        problems=_sorted((*walk_problems, *note_problems)),
+        notes=tuple(notes),
+    )
     if store is not None:
         _check(cancelled)
-        if any(stamp is None or is_racy(stamp, scanned_ns) for stamp in stamps):
-            packed = None  # some note may still change under the same stamp
+        if cut_off or any(stamp is None or is_racy(stamp, scanned_ns) for stamp in stamps):
+            packed = None  # some note may still change under the same stamp, or was cut
         merged = Merged(
-            settings_key, scanned_ns, rels, packed, events, library.problems, library.notes
+            settings_key, scanned_ns, rels, packed, events, note_problems, library.notes
         )
         _write_cache(store, merged, entries)
     return library
@@ -135,6 +176,11 @@ _NO_STAMP: Stamp = (0, -1, -1, 0)  # the file could not be stat-ed: never matche
 def _check(cancelled: Cancelled | None) -> None:
     if cancelled is not None and cancelled():
         raise LoadCancelled
+
+
+def _sorted(problems: tuple[Problem, ...]) -> tuple[Problem, ...]:
+    """Problems in the order of their notes' paths, as the walk found them."""
+    return tuple(sorted(problems, key=lambda p: p.note))
 
 
 def _relative(root: Path, files: list[Path]) -> tuple[str, ...]:
@@ -176,18 +222,93 @@ def _write_cache(store: NoteCache, merged: Merged, entries: dict[str, Entry]) ->
         log.warning("cannot write the note cache %s: %s", store.path, error)
 
 
-def _load_one(path: Path, rel: str) -> tuple[Note | None, NoteText | None, tuple[Problem, ...]]:
-    """One note read and split: (note or None, its text, the problems it gave)."""
+def _load_one(
+    path: Path, rel: str, root: Path, cancelled: Cancelled | None = None
+) -> tuple[Note | None, NoteText | None, tuple[Problem, ...], bool]:
+    """One note read and split, inside the per-note guard and budget:
+    (note or None, its text, the problems it gave, whether its budget cut it off).
+
+    Reading, decoding, front matter, splitting and field extraction all run here,
+    so an exception anywhere in them is this note's problem line, never the library's.
+    """
+    text: NoteText | None = None
+    problems: tuple[Problem, ...] = ()
     try:
-        text = read_note(path)
+        with note_budget(cancelled=cancelled):
+            text = read_note(path, root)
+            problems = (Problem(rel, text.warning),) if text.warning else ()
+            return split_note(text, rel), text, problems, False
     except ReadFailure as failure:
-        return None, None, (Problem(rel, str(failure)),)
-    problems = (Problem(rel, text.warning),) if text.warning else ()
-    try:
-        return split_note(text, rel), text, problems
-    except _SPLIT_ERRORS as error:
-        message = f"could not be split into talks ({type(error).__name__})"
-        return None, text, (*problems, Problem(rel, message))
+        return None, None, (Problem(rel, str(failure)),), False
+    except LoadCancelled:
+        raise
+    except BudgetExceeded as over:
+        note, kept = _cut_off(text, rel, over, cancelled)
+        return note, text, (*problems, Problem(rel, kept)), True
+    except Exception as error:  # the per-note firewall; the cause is reported
+        log.debug("note %s could not be loaded", rel, exc_info=True)
+        stage = "read" if text is None else "split into talks"
+        failed = Problem(rel, f"could not be {stage}: {_cause(error)}")
+        return None, text, (*problems, failed), False
+
+
+def _cause(error: BaseException) -> str:
+    """An exception as the end of a one-line problem: its type and first words."""
+    message = " ".join(str(error).split())
+    if len(message) > 120:
+        message = message[:119] + "…"
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__
+
+
+def _cut_off(
+    text: NoteText | None, rel: str, over: BudgetExceeded, cancelled: Cancelled | None
+) -> tuple[Note | None, str]:
+    """The talks a note over its budget still gives, and the problem line saying so.
+
+    The splitter may hand back what it found (`over.partial`); otherwise the note's
+    first part is split again under a smaller budget, so its first talks are kept."""
+    why = f"cut off: it {over.reason} (the limit for one note)"
+    if isinstance(over.partial, Note):
+        return over.partial, f"{why}; kept {_talks(over.partial)} found before"
+    if text is None:
+        return None, f"{why} while being read"
+    for share in _PREFIX_SHARES:
+        body = text.body[: len(text.body) // share]
+        body = body[: body.rfind("\n") + 1] or body
+        try:
+            with note_budget(seconds=_PREFIX_SECONDS, cancelled=cancelled):
+                note = split_note(dataclasses.replace(text, body=body), rel)
+        except LoadCancelled:
+            raise
+        except (Exception, BudgetExceeded):  # too slow or failing too: a smaller part
+            log.debug("the first 1/%d of %s could not be split", share, rel, exc_info=True)
+            continue
+        return note, f"{why}; kept {_talks(note)} in its first {100 / share:.2g}%"
+    return None, f"{why}; no talks kept"
+
+
+def _talks(note: Note) -> str:
+    return "1 talk" if len(note.talks) == 1 else f"{len(note.talks)} talks"
+
+
+def _digests(
+    notes: list[Note], problems: list[Problem], cancelled: Cancelled | None = None
+) -> list[NoteDigest]:
+    """Each note's merge digest, under a budget of its own: a note whose digest
+    fails or overruns (its titles are what merging reads) is left out and reported."""
+    digests: list[NoteDigest] = []
+    for note in notes:
+        try:
+            with note_budget(seconds=_DIGEST_SECONDS, cancelled=cancelled):
+                digests.append(digest(len(digests), note))
+        except LoadCancelled:
+            raise
+        except BudgetExceeded as over:
+            problems.append(Problem(note.path, f"could not be merged: it {over.reason}"))
+        except Exception as error:  # one note's odd fields, reported
+            log.debug("note %s could not be merged", note.path, exc_info=True)
+            problems.append(Problem(note.path, f"could not be merged: {_cause(error)}"))
+    return digests
 
 
 def _resplit_with_hints(
@@ -232,14 +353,15 @@ def _hinted_split(
     if entry is not None and entry.hinted is not None and entry.hinted[0] == known:
         return entry.hinted[1]
     text = texts.get(note.path)
-    if text is None:  # split in an earlier load: read it again
-        try:
-            text = read_note(root / note.path)
-        except ReadFailure:
-            return None
     try:
-        again = split_note(text, note.path, known)
-    except _SPLIT_ERRORS:
+        with note_budget():
+            if text is None:  # split in an earlier load: read it again
+                text = read_note(root / note.path, root)
+            again = split_note(text, note.path, known)
+    except LoadCancelled:
+        raise
+    except (Exception, BudgetExceeded):  # a failed second look keeps the first one
+        log.debug("note %s could not be split again", note.path, exc_info=True)
         return None
     better = again if len(again.talks) > len(note.talks) else None
     if entry is not None:
