@@ -1,14 +1,14 @@
 """Writing an export's files: all of them or none when one would be overwritten,
-each one atomically."""
+each one with the core's one atomic write (`core.atomic`)."""
 
 from __future__ import annotations
 
-import contextlib
+import errno
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from notetui.core.atomic import NotDurable, atomic_write
 from notetui.core.export.selection import ExportError, ExportFile
 
 FILE_SUFFIXES = (".md", ".markdown")
@@ -71,45 +71,27 @@ def _same_content(path: Path, data: bytes) -> bool:
         return False
 
 
+# What link() says on a filesystem without hard links (FAT, some network shares).
+_NO_LINKS = frozenset({errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOSYS})
+
+
 def _write_atomic(target: Path, data: bytes, *, overwrite: bool) -> bool:
-    """Write `data` to a temp file beside `target`, then move it into place in one
-    step. Without `overwrite`, a file that appeared meanwhile is kept (returns False)."""
+    """Write one file with the core's atomic write. Without `overwrite`, a file that
+    appeared meanwhile is kept (returns False)."""
     try:
-        mode = target.stat().st_mode & 0o777
-    except OSError:
-        mode = 0o644
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".notetui-export-", suffix=".tmp")
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        tmp.chmod(mode)
-        if overwrite:
-            tmp.replace(target)
-        else:
-            try:
-                os.link(tmp, target)  # fails if the name exists: no overwrite, ever
-            except FileExistsError:
-                return False
-            except OSError:  # a filesystem without hard links
-                if os.path.lexists(target):
-                    return False
-                tmp.replace(target)
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
-    _fsync_folder(target.parent)
-    return True
-
-
-def _fsync_folder(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
+        atomic_write(target, data, overwrite=overwrite)
+    except FileExistsError:
+        return False
+    except NotDurable:
+        return True  # in place; only the folder's fsync failed, as exports always allowed
+    except OSError as error:
+        if overwrite or error.errno not in _NO_LINKS:
+            raise
+        # No hard links, so no refusal of an existing name: check, then replace.
+        if os.path.lexists(target):
+            return False
         try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+            atomic_write(target, data)
+        except NotDurable:
+            return True
+    return True
