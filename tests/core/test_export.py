@@ -24,7 +24,7 @@ from notetui import __version__
 from notetui.core.annotations import store as store_module
 from notetui.core.annotations.anchoring import Attachments, attach, make_anchor_text
 from notetui.core.annotations.store import Anchor, Store
-from notetui.core.export import markdown as export_module
+from notetui.core.export import front_matter as front_matter_module
 from notetui.core.export.markdown import (
     ExportError,
     Selection,
@@ -220,7 +220,7 @@ def check_golden(name: str, text: str) -> None:
 def golden_attachments(
     sample: Library, db: Path, fixed_clock: None, monkeypatch: pytest.MonkeyPatch
 ) -> Attachments:
-    monkeypatch.setattr(export_module, "__version__", "0.0.0-golden")
+    monkeypatch.setattr(front_matter_module, "__version__", "0.0.0-golden")
     return sample_store(sample, db)
 
 
@@ -413,7 +413,11 @@ def test_merged_lists_each_point_with_its_authors(
     assert shared, "a point two authors noted names both"
     lines = text.split("\n")
     at = next(i for i, line in enumerate(lines) if "バッファなしチャネル" in line)
-    assert next(line for line in lines[at + 1 :] if line) == "> [!note] 2025-07-02"
+    # The callout sits inside the point's list item, so the outline's nesting goes on.
+    item_indent = len(lines[at]) - len(lines[at].lstrip()) + 2
+    assert (
+        next(line for line in lines[at + 1 :] if line) == " " * item_indent + "> [!note] 2025-07-02"
+    )
 
 
 # -- reading an export back --------------------------------------------------------------

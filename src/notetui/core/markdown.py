@@ -24,6 +24,18 @@ def block_parser() -> MarkdownIt:
 
 
 @cache
+def heading_parser() -> MarkdownIt:
+    """What notetui's Markdown splitter reads a note's sections by: headings, code,
+    tables and paragraphs. Lists and block quotes are left to the paragraph rule: a
+    heading inside a list item or a quote is not the note's structure."""
+    return (
+        MarkdownIt("commonmark")
+        .enable("table")
+        .disable(["inline", "text_join", "list", "blockquote"], ignoreInvalid=True)
+    )
+
+
+@cache
 def inline_parser() -> MarkdownIt:
     """Inline marks (emphasis, code, links) for display; raw HTML stays text."""
     return MarkdownIt("commonmark", {"html": False}).enable("strikethrough")
@@ -34,3 +46,9 @@ def viewer_parser() -> MarkdownIt:
     """What a CommonMark viewer such as Obsidian sees: the export checks that a note's
     text keeps its structure under it."""
     return MarkdownIt("commonmark").enable("table")
+
+
+@cache
+def viewer_block_parser() -> MarkdownIt:
+    """`viewer_parser`'s blocks alone, for checks that look at block structure only."""
+    return MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])

@@ -8,7 +8,6 @@ followed: a note cannot make the terminal or the app do anything.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from functools import lru_cache
 
@@ -20,6 +19,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
+from notetui.core.markdown import block_parser
 from notetui.core.text import sanitize, sanitize_line
 from notetui.ui.palette import palette
 
@@ -146,31 +146,41 @@ def wrap(text: Text, width: int) -> list[Text]:
     return lines or [Text("")]
 
 
-_TABLE_SEPARATOR = re.compile(r"^:?-+:?$")
-_CELL_SPLIT = re.compile(r"(?<!\\)\|")
-
-
 def table_rows(source: str) -> tuple[list[list[str]], bool]:
     """A Markdown pipe table's rows of cells, and whether its first row is a header.
 
-    Separator rows and rows with no text are dropped.
+    markdown-it finds the table (the shared block parser has tables on), so a table
+    reads here as in any viewer. Rows with no text are dropped; text that is not a
+    table gives no rows.
     """
-    rows: list[list[str]] = []
+    rows, header = _table_cells(sanitize(source))
+    return [list(row) for row in rows], header
+
+
+@lru_cache(maxsize=512)
+def _table_cells(source: str) -> tuple[tuple[tuple[str, ...], ...], bool]:
+    rows: list[tuple[str, ...]] = []
     header = False
-    for number, raw in enumerate(sanitize(source).split("\n")):
-        line = raw.strip()
-        line = line.removeprefix("|")
-        if line.endswith("|") and not line.endswith("\\|"):
-            line = line[:-1]
-        cells = [cell.strip().replace("\\|", "|") for cell in _CELL_SPLIT.split(line)]
-        if any(cells) and all(_TABLE_SEPARATOR.match(c) for c in cells if c):
-            header = header or (number == 1 and bool(rows))
-            continue
-        if any(cells):
-            rows.append(cells)
-        elif number == 0:
-            header = False
-    return rows, header
+    in_head = False
+    cells: list[str] | None = None
+    for token in block_parser().parse(source):
+        kind = token.type
+        if kind == "thead_open":
+            in_head = True
+        elif kind == "thead_close":
+            in_head = False
+        elif kind == "tr_open":
+            cells = []
+        elif kind == "inline" and cells is not None:
+            cells.append(token.content.strip())
+        elif kind == "tr_close" and cells is not None:
+            if any(cells):
+                header = header or (in_head and not rows)
+                rows.append(tuple(cells))
+            cells = None
+        elif kind == "table_close":
+            break  # one table point is one table
+    return tuple(rows), header
 
 
 def table_lines(source: str, width: int, console: Console) -> list[Text]:

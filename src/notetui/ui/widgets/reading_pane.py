@@ -180,10 +180,12 @@ class ReadingPane(ContentSwitcher):
                 continue
             rows = [i for i, r in enumerate(spec.rows) if r.line is not None and r.line <= line]
             column = sources.column(index)
-            if rows and column is not None:
+            # A line above the first point is a speaker or slide line: the header's.
+            if (rows or spec.rows) and column is not None:
+                target = rows[-1] if rows else 0
                 sources.focus_column(index)
-                column.points.move_to(rows[-1], top=True)
-                column.points.cursor = rows[-1]
+                column.points.move_to(target, top=True)
+                column.points.cursor = target
                 return
 
     # ------------------------------------------------------- under the cursor
