@@ -160,21 +160,26 @@ DIFFERENT = -1
 
 
 def compare_names(a: EventName, b: EventName) -> int:
-    """SAME when one name's words hold the other's and no number disagrees; LIKELY
-    when they share a distinctive word and no number disagrees; DIFFERENT when they
-    share words but an episode or a year differs; UNKNOWN when they share nothing."""
+    """How two names relate, when they share half the shorter one's words, a
+    distinctive one among them (else UNKNOWN): DIFFERENT when an episode or a year
+    differs ("golang.tokyo #11", "#26"); SAME when one name's words hold the other's;
+    LIKELY when they give the same year or episode ("RubyKaigi 2019 in 福岡",
+    "YouGoto RubyKaigi 2019"); UNKNOWN else."""
     shared = a.words & b.words
-    if not shared or not any(_distinctive(w) for w in shared):
-        return UNKNOWN
+    smaller = min(len(a.words), len(b.words))
+    if not any(_distinctive(w) for w in shared) or 2 * len(shared) < smaller:
+        return UNKNOWN  # a word in common is not a series in common
     if a.episodes and b.episodes and a.episodes.isdisjoint(b.episodes):
         return DIFFERENT
     if a.years and b.years and a.years.isdisjoint(b.years):
         return DIFFERENT
-    smaller = min(len(a.words), len(b.words))
     if len(shared) == smaller and (bool(a.episodes) == bool(b.episodes) or len(shared) >= 2):
         return SAME
-    return LIKELY
+    same_number = bool(a.years & b.years or a.episodes & b.episodes)
+    return LIKELY if same_number else UNKNOWN
 
 
 def _distinctive(word: str) -> bool:
-    return len(word) >= 4 or not word.isascii()
+    if word in vocabulary.words("event_generic_words"):
+        return False
+    return len(word) >= 3 or not word.isascii()
