@@ -65,13 +65,15 @@ _WEEKDAY_AT = re.compile(_WEEKDAY, re.IGNORECASE)
 _SPAN_DAYS = 14
 _DIGIT = re.compile(r"[0-9０-９]")
 # A quick look for anything shaped like a date, before a line is folded and matched:
-# digits around a date separator, or a month's name (capitalised, as dates write it)
-# before or after a day. Each pattern starts with one character class: Python's re
-# skips fast to where such a character is.
-_SHAPE = re.compile(r"[0-9０-９][ \t]*[-/.年月／．－][ \t]*[0-9０-９]")
-_MONTH_FIRST = re.compile(r"[ADFJMNOSadfjmnos][a-zA-Z]{2,8}\.?[ \t]+[0-9０-９]")
+# "4/18", "4月18日", "2019年", "2019-04-18", or a month's name (capitalised, as dates
+# write it) before a number ("May 18", "18 May 2019" by its "May 2019"). Each pattern
+# starts with one character class, which Python's re skips to quickly.
+_SHAPES = (
+    re.compile(r"[0-9０-９][ \t]*[/／月年][ \t]*[0-9０-９]"),
+    re.compile(r"[0-9０-９]{4}[-.．－][0-9０-９]{1,2}[-.．－][0-9０-９]"),
+    re.compile(r"[ADFJMNOS][a-zA-Z]{2,8}\.?[ \t]+[0-9０-９]"),
+)
 _MONTH_WORD = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.IGNORECASE)
-_DAY_FIRST = re.compile(r"[0-9０-９]{1,2}(?:st|nd|rd|th)?[ \t]+[ADFJMNOS][a-zA-Z]{2}")
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,9 @@ class DateMention:
 
 def dates_in(line: str, year: int | None = None) -> list[DateMention]:
     """Every date in `line`, in order; a year-less one only when `year` is given."""
-    if not _DIGIT.search(line) or not (_SHAPE.search(line) or _MONTH_WORD.search(line)):
+    if not _DIGIT.search(line) or not (
+        _SHAPES[0].search(line) or _SHAPES[1].search(line) or _MONTH_WORD.search(line)
+    ):
         return []  # most lines: nothing to fold or match
     text = fold(line)
     found: list[DateMention] = []
@@ -187,9 +191,7 @@ def _date(year: int, month: int, day: int) -> dt.date | None:
 def date_shape_starts(text: str) -> list[int]:
     """Where in `text` something shaped like a date starts (a superset of what
     `dates_in` reads), in two quick regex passes over the whole text."""
-    return [
-        m.start() for pattern in (_SHAPE, _MONTH_FIRST, _DAY_FIRST) for m in pattern.finditer(text)
-    ]
+    return [m.start() for pattern in _SHAPES for m in pattern.finditer(text)]
 
 
 def parse_date(text: str) -> str | None:
