@@ -79,7 +79,7 @@ def test_project_files_beside_the_notes_are_problems_with_a_reason(tmp_path: Pat
     assert [e.notes for e in library.events] == [("2025/kobe-python-21.md",)]
     reasons = {p.note: p.message for p in library.problems}
     assert sorted(reasons) == sorted(PROJECT_FILES)
-    for name, reason in reasons.items():
+    for reason in reasons.values():
         assert reason.startswith("not notes on an event")
         assert "\n" not in reason
     assert "README.md is a project file" in reasons["README.md"]
