@@ -67,6 +67,19 @@ def choose_event_day(
     `title` is the post's title as written, `name` the event's name cleaned from it."""
     name_of = event_name(name or title or "")
     year = _year_hint(name_of.years, post_date, lines)
+    rolled = year is not None and not name_of.years and post_date is not None
+
+    def read(text: str) -> list[DateMention]:
+        """Dates in `text`; a day without its year, taken from a January post, that
+        would fall after the post is December's of the year before."""
+        found = dates_in(text, year)
+        if rolled and post_date is not None and year is not None:
+            late = post_date + dt.timedelta(_AFTER_POST_DAYS)
+            if any(not m.has_year and m.first > late for m in found):
+                earlier = dates_in(text, year - 1)
+                found = [m if m.has_year else e for m, e in zip(found, earlier, strict=False)]
+        return found
+
     opening = [line for line in lines[: SCAN_LINES * 4] if len(line) <= _LONG_LINE]
     dated = _dated_lines(opening)
 
@@ -77,18 +90,18 @@ def choose_event_day(
 
     labelled = _labelled_values(opening, [i for i in dated if i < SCAN_LINES])
     for value in [*(v for label, v in rows if is_date_label(label)), *labelled]:
-        mentions = [m for m in dates_in(value, year) if fits(m)]
+        mentions = [m for m in read(value) if fits(m)]
         if mentions:
             return EventDay(mentions[0].first, True, "a date row")
     if title:
-        mentions = [m for m in dates_in(title, year) if fits(m)]
+        mentions = [m for m in read(title) if fits(m)]
         if mentions:
             return EventDay(_first_day(mentions[0], title), True, "the title")
     for index in dated:
         if index >= SCAN_LINES:
             break
         line = opening[index]
-        for mention in dates_in(line, year):
+        for mention in read(line):
             if fits(mention) and _says_event_day(line, mention, name_of.words):
                 return EventDay(_first_day(mention, line), True, "the text")
     if post_date is not None:
@@ -155,7 +168,9 @@ def _date_row() -> re.Pattern[str]:
     return re.compile(
         rf"^[ \t]*\|?[ \t]*(?:[-*+・•□■◆▪●][ \t]*)?(?:\*\*|__)?[ \t]*(?:{labels})[ \t]*"
         r"(?:\*\*|__)?[ \t]*"
-        r"(?:(?P<sep>[:：|])[ \t]*(?P<value>[^\n]+?)[ \t]*\|?[ \t]*$|$)",
+        # "日時: …", "| 日時 | … |", or "日時    …" as a table dumped as text gives it.
+        r"(?:(?P<sep>[:：|]|[ \t](?=[ \t]*[0-9０-９A-Za-z]))"
+        r"[ \t]*(?P<value>[^\n]+?)[ \t]*\|?[ \t]*$|$)",
         re.IGNORECASE,
     )
 
