@@ -69,9 +69,11 @@ _DIGIT = re.compile(r"[0-9０-９]")
 # write it) before a number ("May 18", "18 May 2019" by its "May 2019"). Each pattern
 # starts with one character class, which Python's re skips to quickly.
 _SHAPES = (
-    re.compile(r"[0-9０-９][ \t]*[/／月年][ \t]*[0-9０-９]"),
-    re.compile(r"[0-9０-９]{4}[-.．－][0-9０-９]{1,2}[-.．－][0-9０-９]"),
-    re.compile(r"[ADFJMNOS][a-zA-Z]{2,8}\.?[ \t]+[0-9０-９]"),
+    re.compile(
+        r"[0-9０-９](?:[ \t]*[/／月年][ \t]*[0-9０-９]"  # 4/18, 4月18日, 2019年
+        r"|[0-9０-９]{3}[-.．－][0-9０-９]{1,2}[-.．－][0-9０-９])"  # 2019-04-18, 2019.04.18
+    ),
+    re.compile(r"[ADFJMNOS][a-zA-Z]{2,8}\.?[ \t]+[0-9０-９]"),  # May 18, August 2025
 )
 _MONTH_WORD = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.IGNORECASE)
 
@@ -91,9 +93,7 @@ class DateMention:
 
 def dates_in(line: str, year: int | None = None) -> list[DateMention]:
     """Every date in `line`, in order; a year-less one only when `year` is given."""
-    if not _DIGIT.search(line) or not (
-        _SHAPES[0].search(line) or _SHAPES[1].search(line) or _MONTH_WORD.search(line)
-    ):
+    if not _DIGIT.search(line) or not (_SHAPES[0].search(line) or _MONTH_WORD.search(line)):
         return []  # most lines: nothing to fold or match
     text = fold(line)
     found: list[DateMention] = []

@@ -23,11 +23,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from itertools import accumulate
 
 from notetui.core.parse import vocabulary
 from notetui.core.parse.event_dates import DateMention, date_shape_starts, dates_in
@@ -122,9 +120,7 @@ def _dated_lines(lines: Sequence[str]) -> list[int]:
     """Indexes of the lines that hold something shaped like a date: one regex pass
     over the text, so that the many lines without a date cost nothing."""
     text = "\n".join(lines)
-    starts = list(accumulate((len(line) + 1 for line in lines), initial=0))
-    found = {bisect_right(starts, at) - 1 for at in date_shape_starts(text)}
-    return sorted(found)
+    return sorted({text.count("\n", 0, at) for at in date_shape_starts(text)})
 
 
 def date_in_path(path: str) -> dt.date | None:
