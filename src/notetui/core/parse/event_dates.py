@@ -89,6 +89,7 @@ class DateMention:
     has_weekday: bool
     start: int  # where in the folded line it starts
     end: int
+    weekday: int | None = None  # the first day's weekday as written (0 = Monday)
 
 
 def dates_in(line: str, year: int | None = None) -> list[DateMention]:
@@ -134,6 +135,7 @@ def _mention(text: str, match: re.Match[str], year: int | None) -> DateMention |
         has_year=has_year,
         is_range=last is not None,
         has_weekday=bool(weekday or weekday_after),
+        weekday=_weekday(weekday.group(0)) if weekday else None,
         start=match.start(),
         end=end,
     )
@@ -159,6 +161,18 @@ def _range_end(text: str, at: int, first: dt.date) -> tuple[dt.date | None, int,
         weekday = _WEEKDAY_AT.match(text, end)
         return last, weekday.end() if weekday else end, bool(weekday)
     return None, at, False
+
+
+_WEEKDAYS = ("月火水木金土日", ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+
+
+def _weekday(written: str) -> int | None:
+    """ "(木)" -> 3, "(Thu)" -> 3; None for "(祝)"."""
+    for index, char in enumerate(_WEEKDAYS[0]):
+        if char in written:
+            return index
+    lowered = written.lower()
+    return next((i for i, name in enumerate(_WEEKDAYS[1]) if name in lowered), None)
 
 
 def _month(parts: dict[str, str | None]) -> int:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -64,19 +65,24 @@ def choose_event_day(
     """The event's first day from what the note writes, or None when it gives no date.
     `title` is the post's title as written, `name` the event's name cleaned from it."""
     name_of = event_name(name or title or "")
-    year = _year_hint(name_of.years, post_date, lines)
+    mentioned = _years_in(lines[:SCAN_LINES])
+    year = _year_hint(name_of.years, post_date, mentioned)
     rolled = year is not None and not name_of.years and post_date is not None
 
     def read(text: str) -> list[DateMention]:
-        """Dates in `text`; a day without its year, taken from a January post, that
-        would fall after the post is December's of the year before."""
+        """Dates in `text`. A day written without its year takes the hint's year; if
+        the weekday written beside it says another year the note mentions ("5/11(木)"
+        in a note that names 2023 and 1993), that one; and a December day in a
+        January post is the year before's."""
         found = dates_in(text, year)
-        if rolled and post_date is not None and year is not None:
-            late = post_date + dt.timedelta(_AFTER_POST_DAYS)
-            if any(not m.has_year and m.first > late for m in found):
-                earlier = dates_in(text, year - 1)
-                found = [m if m.has_year else e for m, e in zip(found, earlier, strict=False)]
-        return found
+        if year is None or all(m.has_year for m in found):
+            return found
+        fixed = []
+        for mention in found:
+            if not mention.has_year:
+                mention = _year_fixed(text, mention, year, mentioned, post_date, rolled)
+            fixed.append(mention)
+        return fixed
 
     opening = [line for line in lines[: SCAN_LINES * 4] if len(line) <= _LONG_LINE]
     dated = _dated_lines(opening)
@@ -113,6 +119,13 @@ def choose_event_day(
         if before:
             return EventDay(min(before), False, "a date just before the post's")
         return EventDay(post_date, False, "the post's date")
+    # No post date either: the first date written with its year, in the year the name
+    # or the note gives, is the likeliest guess (a photo's, a tweet's).
+    for index in dated:
+        line = opening[index]
+        for mention in dates_in(line):
+            if mention.first.year == year and fits(mention) and not _unrelated(line):
+                return EventDay(mention.first, False, "a date in the note")
     return None
 
 
@@ -130,6 +143,20 @@ def date_in_path(path: str) -> dt.date | None:
             return dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
         except ValueError:
             continue
+    return None
+
+
+_HEADER_LINES = 8
+
+
+def header_date(lines: Sequence[str]) -> dt.date | None:
+    """A post's date as a blog page shows it above the post: a line that is only a
+    date, with its year, among the page's first lines."""
+    for line in [x for x in lines[: _HEADER_LINES * 3] if x.strip()][:_HEADER_LINES]:
+        for mention in dates_in(line):
+            rest = fold(line)[: mention.start] + fold(line)[mention.end :]
+            if mention.has_year and not rest.strip(" *_#:：-•|/()（）"):
+                return mention.first
     return None
 
 
@@ -198,16 +225,45 @@ def _first_day(mention: DateMention, line: str) -> dt.date:
 
 
 def _year_hint(
-    name_years: frozenset[int], post_date: dt.date | None, lines: Sequence[str]
+    name_years: frozenset[int], post_date: dt.date | None, mentioned: Counter[int]
 ) -> int | None:
+    """The year of a day written without one: the event name's, the post's, else the
+    year the note's opening mentions most (the latest of equals)."""
     if len(name_years) == 1:
         return next(iter(name_years))
     if post_date is not None:
         return post_date.year
-    for line in lines[:SCAN_LINES]:
-        for mention in dates_in(line):
-            return mention.first.year
+    if mentioned:
+        return max(mentioned, key=lambda y: (mentioned[y], y))
     return None
+
+
+_YEAR_WORD = re.compile(r"(?<![0-9])(?:19[7-9][0-9]|20[0-9]{2})(?![0-9])")
+
+
+def _years_in(lines: Sequence[str]) -> Counter[int]:
+    return Counter(int(y) for line in lines for y in _YEAR_WORD.findall(line))
+
+
+def _year_fixed(
+    text: str,
+    mention: DateMention,
+    year: int,
+    mentioned: Counter[int],
+    post_date: dt.date | None,
+    rolled: bool,
+) -> DateMention:
+    def again(other: int) -> DateMention | None:
+        return next((m for m in dates_in(text, other) if m.start == mention.start), None)
+
+    if mention.weekday is not None and mention.first.weekday() != mention.weekday:
+        for other in sorted(mentioned, key=lambda y: (-mentioned[y], -y)):
+            candidate = again(other) if other != year else None
+            if candidate is not None and candidate.first.weekday() == mention.weekday:
+                return candidate
+    if rolled and post_date and mention.first > post_date + dt.timedelta(_AFTER_POST_DAYS):
+        return again(year - 1) or mention
+    return mention
 
 
 @cache

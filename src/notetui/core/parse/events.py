@@ -12,7 +12,7 @@ from notetui.core.load.front_matter import Metadata, first_text, text_list
 from notetui.core.models import EventInfo
 from notetui.core.parse.event_dates import parse_date
 from notetui.core.parse.event_names import clean_event_title
-from notetui.core.parse.event_when import choose_event_day, date_in_path
+from notetui.core.parse.event_when import choose_event_day, date_in_path, header_date
 from notetui.core.text import fold
 
 __all__ = [
@@ -212,9 +212,7 @@ def build_event_info(
     if date is None:
         post = first_text(metadata, *_POST_DATE_KEYS)
         post_date = parse_date(post) if post else None
-        post_date = (
-            post_date or _iso(date_in_path(path)) or next(iter(body_fields.loose_dates), None)
-        )
+        post_date = post_date or _iso(date_in_path(path) or header_date(lines or ()))
         description = first_text(metadata, "description", "summary", "excerpt")
         day = choose_event_day(
             lines=[*([description] if description else []), *(lines or ())],
@@ -227,6 +225,8 @@ def build_event_info(
             date, date_is_explicit = day.date.isoformat(), day.explicit
         elif body_fields.date:
             date, date_is_explicit = body_fields.date, True
+        elif body_fields.loose_dates:  # the last resort: a date near the top
+            date = body_fields.loose_dates[0]
     tags = text_list(metadata, *_TAG_KEYS) or text_list(metadata, "categories", "category")
     return EventInfo(
         title=title,
