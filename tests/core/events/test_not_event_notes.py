@@ -122,3 +122,11 @@ def test_every_shared_note_is_in_the_event_its_labels_say(root: Path, corpus_dir
     assert [p for p in library.problems if p.message.startswith("not notes")] == []
     got = sorted(sorted(e.notes) for e in library.events)
     assert got == sorted(sorted(group["files"]) for group in labels)
+
+
+def test_a_copied_page_whose_title_is_its_blog_name_stays_an_event(tmp_path: Path) -> None:
+    page = "ねこの技術帳\n\nほげ勉強会 #3 参加レポート\n\n楽しかったです。\n"
+    write(tmp_path, {"page.txt": page})
+    library = load_library(tmp_path, cache=False)
+    assert library.problems == ()
+    assert [e.notes for e in library.events] == [("page.txt",)]

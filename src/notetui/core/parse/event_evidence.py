@@ -30,9 +30,28 @@ def not_event_notes(note: Note) -> str | None:
     stem = fold(_EXTENSION.sub("", note.name))
     if stem in vocabulary.words("not_note_names"):
         return f"not notes on an event: {note.name} is a project file (no event named in it)"
-    if note.talks:
+    if note.talks or _opening_tells_of_an_event(note):
         return None
     return "not notes on an event: no talks, and no event date, page, venue or name in it"
+
+
+_OPENING_LINES = 6
+
+
+def _opening_tells_of_an_event(note: Note) -> bool:
+    """A plain-text copy may bury the post's title under the blog's name: its first
+    lines saying "参加レポート" or "meetup" are evidence enough for a note to stay."""
+    if not note.sections:
+        return False
+    lines = [line for line in note.sections[0].body.splitlines() if line.strip()]
+    return any(
+        vocabulary.mentions("event_kind_words", line) or _reports(line)
+        for line in lines[:_OPENING_LINES]
+    )
+
+
+def _reports(title: str) -> bool:
+    return clean_event_title(title) != " ".join(title.split())
 
 
 def _has_event_evidence(note: Note) -> bool:
@@ -46,4 +65,4 @@ def _has_event_evidence(note: Note) -> bool:
         if vocabulary.mentions("event_kind_words", title) or day_pattern().search(fold(title)):
             return True
     # Report words cut from the title ("… 参加メモ") say it is a report of something.
-    return bool(event.raw_title and clean_event_title(event.raw_title) != event.raw_title)
+    return bool(event.raw_title and _reports(event.raw_title))
