@@ -122,8 +122,23 @@ def slide_links(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+def is_slide_embed(line: str) -> bool:
+    """Zenn's `@[speakerdeck](id)`: the talk's deck, embedded by id (no URL to keep)."""
+    match = _EMBED.match(_plain(line))
+    if not match:
+        return False
+    name = fold(match.group(1))
+    return any(host.split(".")[0] == name for host, _ in _slide_hosts())
+
+
+_EMBED = re.compile(r"^@\[([\w-]+)\]\([^)]*\)$")
+
+
 def is_slide_line(line: str) -> bool:
-    """A line that gives a talk's slides: a labelled link, or a deck URL on its own."""
+    """A line that gives a talk's slides: a labelled link, a deck URL on its own, or a
+    deck embedded by id."""
+    if is_slide_embed(line):
+        return True
     bare = _plain(line)
     links = list(_links(line))
     if not links or len(line) > 400:

@@ -166,6 +166,9 @@ def _parse_one(text: str) -> tuple[Speaker, int] | None:
     text = _HANDLE.sub(" ", text)
     # "加藤 遥 / @haruka_kt / ミドリテック": the handle's place leaves two separators.
     segments = [s for s in (seg.strip(_SEPARATOR_CHARS) for seg in _SEPARATOR.split(text)) if s]
+    if any(_HONORIFIC.fullmatch(segment) for segment in segments):  # "@yamada_t さん"
+        segments = [segment for segment in segments if not _HONORIFIC.fullmatch(segment)]
+        evidence = _STRONG
     if "◆" in text or "◇" in text:
         evidence = _STRONG
     name: str | None = None

@@ -171,17 +171,15 @@ def _take_code(text: str, labels: list[str]) -> str | None:
 
 
 def _take_room(text: str, labels: list[str]) -> str | None:
+    """ "Room A: …", "Hall B …", "Track 2 - …", "会場A …": a room word and a short code."""
     rooms = vocabulary.pattern("talk_rooms").pattern
     match = re.match(
-        rf"^(?P<label>(?:{rooms})\s*[A-Za-z0-9]{{1,2}}){_SEP.replace('.．', '')}|"
-        rf"^(?P<bare>(?:{rooms})\s*[A-Z0-9]{{1,2}})\s+(?=\S)",
-        fold(text),
+        rf"^(?P<label>(?i:{rooms})\s*[A-Z0-9]{{1,2}})(?:\s*[:：|｜\-–—)]\s*|\s+)(?=\S)", text
     )
     if not match:
         return None
-    end = match.end()
-    labels.append(text[: len(match.group("label") or match.group("bare"))].strip())
-    return text[end:]
+    labels.append(match.group("label"))
+    return text[match.end() :]
 
 
 def _take_label_prefix(text: str, labels: list[str]) -> str | None:
@@ -386,7 +384,7 @@ def _label_then_name(text: str, labels: list[str]) -> tuple[str, tuple[Speaker, 
     speaker = _person(text, strict=True)
     if speaker is None:
         return None
-    return labels.pop(), speaker
+    return labels[-1], speaker
 
 
 _SPEAKER_SHAPES: tuple[Shape, ...] = (
