@@ -147,6 +147,12 @@ _SESSION_CODE = re.compile(
 )
 # A room written as an event name run into a letter: "rubykaigiA", "RubykaigiC".
 _CAMEL_ROOM = re.compile(r"^(?P<label>[A-Za-z][a-z]{3,}[A-Z])\s+(?=\S)")
+# "第1部: …", "Part 2 - …", "第3セッション …": which part of the event.
+_ORDINAL = re.compile(
+    r"^(?P<label>第\s*\d{1,2}\s*(?:部|セッション|講演|発表|枠)|(?i:part)\s*\d{1,2})"
+    r"(?:\s*[:：|｜\-–—.．]\s*|\s+)(?=\S)"
+)
+_MARK = re.compile(r"^[■□◆◇●○▼▽▶►★☆◎※]+\s*(?=\S)")
 _BRACKETED = re.compile(r"^(?:【(?P<a>[^】]{1,20})】|\[(?P<b>[^\]]{1,20})\])\s*(?=\S)")
 _DURATION = re.compile(r"^\d{1,3}\s*(?:分|min|mins|minutes?|m)$", re.IGNORECASE)
 _TRAILING = re.compile(r"\s*(?:[(（](?P<a>[^()（）]{1,40})[)）]|【(?P<b>[^】]{1,20})】)$")
@@ -163,7 +169,9 @@ def _take_decoration(text: str, labels: list[str]) -> str:
 
 
 def _take_code(text: str, labels: list[str]) -> str | None:
-    match = _SESSION_CODE.match(text) or _CAMEL_ROOM.match(text)
+    if mark := _MARK.match(text):  # "■ Title", "★Title": a mark, not a label
+        return text[mark.end() :]
+    match = _SESSION_CODE.match(text) or _CAMEL_ROOM.match(text) or _ORDINAL.match(text)
     if not match or _is_label_word(match.group("label")):
         return None
     labels.append(match.group("label"))
@@ -195,7 +203,9 @@ def _take_label_prefix(text: str, labels: list[str]) -> str | None:
     sep = match.group("sep")
     # "Session Types in Rust": a label word followed by a space alone starts a title,
     # unless a number goes with it ("LT1 …") or it is Japanese ("基調講演 …").
-    if not sep.strip() and not match.group("number") and _LATIN_END.search(match.group("label")):
+    quoted_next = folded[match.end() : match.end() + 1] in '「『“"'
+    latin = _LATIN_END.search(match.group("label"))
+    if not sep.strip() and not match.group("number") and latin and not quoted_next:
         return None
     rest = text[match.end() :].strip()
     if not rest:
@@ -333,6 +343,19 @@ def _name_quoted(text: str) -> tuple[str, tuple[Speaker, ...]] | None:
 _QUOTE_PAIRS = {"「": "」", "『": "』", "“": "”", '"': '"'}
 
 
+def _quoted_then_name(text: str) -> tuple[str, tuple[Speaker, ...]] | None:
+    """ "「Title」山田 太郎さん", "『Title』 Jane Doe": the name after the quoted title."""
+    match = re.match(
+        r"^(?P<open>[「『“\"])(?P<title>[^「『“\"」』”]+)(?P<close>[」』”\"])\s*(?:[-–—/／:：]\s*)?"
+        r"(?P<who>[^「『“\"」』”]{1,50})$",
+        text,
+    )
+    if not match or _QUOTE_PAIRS.get(match.group("open")) != match.group("close"):
+        return None
+    speaker = _person(match.group("who"), strict=False)
+    return None if speaker is None else (match.group("title"), speaker)
+
+
 def _by_name(text: str) -> tuple[str, tuple[Speaker, ...]] | None:
     """ "Title by Name", "Title presented by Jane Doe", "Title by songmu]"."""
     match = re.match(
@@ -353,9 +376,17 @@ def _slash_honorific(text: str) -> tuple[str, tuple[Speaker, ...]] | None:
     match = re.match(
         rf"^(?P<title>.+?)\s*[/／|｜]\s*(?P<who>[^/／|｜]{{1,40}}?)\s*(?:{honorifics})$", text
     )
+    if match:
+        return match.group("title"), (Speaker(match.group("who").strip(), None, None),)
+    # "Title / 山田 太郎（株式会社X）": without an honorific, only a speaker line with
+    # evidence (a company, a handle): "入門 / Intro to Types" is a bilingual title.
+    match = re.match(r"^(?P<title>.+?)\s+[/／]\s+(?P<who>[^/／]{1,60})$", text)
     if not match:
         return None
-    return match.group("title"), (Speaker(match.group("who").strip(), None, None),)
+    found = parse_speaker_line(match.group("who"))
+    if not found or any(_has_common_word(s.name) for s in found):
+        return None
+    return match.group("title"), tuple(found)
 
 
 def _dash_person(text: str) -> tuple[str, tuple[Speaker, ...]] | None:
@@ -390,6 +421,7 @@ def _label_then_name(text: str, labels: list[str]) -> tuple[str, tuple[Speaker, 
 _SPEAKER_SHAPES: tuple[Shape, ...] = (
     _trailing_handles,
     _name_quoted,
+    _quoted_then_name,
     _trailing_paren,
     _slash_honorific,
     _by_name,
