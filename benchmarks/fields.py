@@ -14,7 +14,8 @@ and runs the field stages on them alone:
 - slides:   `slides.slide_links(raw line + body)` equals the labelled deck URLs.
 
 It measures the field stages only: finding which lines are talks is the pipeline's job.
-`--show` prints every talk's raw line and first body lines; `--misses` every mismatch.
+`--show` prints every talk's raw line and first body lines; `--misses` every mismatch;
+`--rewrites` the same figures on each metamorphic rewrite of tests/support/rewrites.py.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import argparse
 import json
 import re
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -118,9 +120,13 @@ def _bounds(lines: list[str], starts: list[int], index: int, stops: list[int]) -
     return end
 
 
-def measure(folder: str, show: bool, misses: bool) -> Tally:
-    root = SHARED / folder
-    expected = json.loads((root / "expected.json").read_text("utf-8"))
+def measure(
+    folder: str | Path, show: bool = False, misses: bool = False, labels: Path | None = None
+) -> Tally:
+    """The figures of one labelled folder (a name under ../shared, or a path), with its
+    labels in `labels` or the folder's expected.json."""
+    root = folder if isinstance(folder, Path) else SHARED / folder
+    expected = json.loads((labels or root / "expected.json").read_text("utf-8"))
     tally = Tally()
     for name, labels in expected["files"].items():
         lines = read_note(root / name).text.split("\n")
@@ -179,6 +185,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folders", nargs="*", default=list(FOLDERS))
     parser.add_argument("--show", action="store_true", help="print each talk's raw lines")
     parser.add_argument("--misses", action="store_true", help="print each mismatch")
+    parser.add_argument(
+        "--rewrites", action="store_true", help="also each rewrite of the Markdown notes"
+    )
     args = parser.parse_args(argv)
     if not (SHARED / "wild" / "expected.json").is_file():
         print(f"skipped: no labels under {SHARED}")
@@ -186,7 +195,24 @@ def main(argv: list[str] | None = None) -> int:
     for folder in args.folders:
         tally = measure(folder, args.show, args.misses)
         print(tally.line(folder))
+    if args.rewrites:
+        _rewrites(args.misses)
     return 0
+
+
+def _rewrites(misses: bool) -> None:
+    """The same figures on every rewrite of tests/support/rewrites.py (the Markdown notes
+    of corpus and wild together). A browser dump loses link targets, so its slides drop."""
+    sys.path.insert(0, str(REPO / "tests"))
+    from support.rewrites import REWRITES
+    from support.scoring import shared_markdown_notes, write_rewritten
+
+    notes = shared_markdown_notes()
+    for rewrite in REWRITES:
+        with tempfile.TemporaryDirectory(prefix="fields-") as out:
+            done = write_rewritten(rewrite, notes, Path(out) / "rewritten")
+            tally = measure(done.notes, False, misses, labels=done.expected)
+            print(tally.line(rewrite.name[:8]) + f"  [{rewrite.name}]")
 
 
 if __name__ == "__main__":

@@ -127,11 +127,12 @@ def is_slide_embed(line: str) -> bool:
     match = _EMBED.match(_plain(line))
     if not match:
         return False
-    name = fold(match.group(1))
+    name = fold(match.group(1) or match.group(2))
     return any(host.split(".")[0] == name for host, _ in _slide_hosts())
 
 
-_EMBED = re.compile(r"^@\[([\w-]+)\]\([^)]*\)$")
+# `@[speakerdeck](id)`, or "@speakerdeck" alone once a browser dump has dropped the id.
+_EMBED = re.compile(r"^@(?:\[([\w-]+)\]\([^)]*\)|([\w-]+))$")
 
 
 def is_slide_line(line: str) -> bool:

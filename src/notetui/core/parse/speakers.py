@@ -115,7 +115,7 @@ def parse_speaker_line(
     found = [s for s in speakers if s is not None]
     if not found and link_handles:
         found = [(Speaker(link_handles[0], link_handles[0], None), _STRONG)]
-    if not found:
+    if not found or all(s.name == s.handle and _is_embed_name(s.name) for s, _ in found):
         return None
     if link_handles and found[0][0].handle is None:
         first = found[0][0]
@@ -272,7 +272,14 @@ def nfkc_light(text: str) -> str:
 def handle_only(line: str) -> str | None:
     """`@dulltz` on a line of its own: a handle that belongs to the speaker above."""
     match = _HANDLE.fullmatch(undecorate(line))
-    return match.group(1) if match and not _EMBED.search(line) else None
+    if not match or _EMBED.search(line) or _is_embed_name(match.group(1)):
+        return None
+    return match.group(1)
+
+
+def _is_embed_name(handle: str) -> bool:
+    """ "@speakerdeck" alone is a dumped embed (`@[speakerdeck](id)`), not a person."""
+    return handle.casefold() in vocabulary.words("embed_names")
 
 
 def merge_speakers(groups: Iterable[Sequence[Speaker]]) -> tuple[Speaker, ...]:
@@ -401,6 +408,10 @@ def speakers_in(lines: Sequence[str]) -> SpeakerLines:
             found.extend(s for s in speakers if s not in found)
             marked.add(index)
             continue
+        if handles := _handles_after_links(text):  # "https://… %} @alice, @bob"
+            found.extend(Speaker(h, h, None) for h in handles if Speaker(h, h, None) not in found)
+            marked.add(index)
+            continue
         if is_slide_line(text):
             marked.add(index)
             continue
@@ -419,6 +430,25 @@ def speakers_in(lines: Sequence[str]) -> SpeakerLines:
                 found.extend(named)
                 break
     return SpeakerLines(tuple(found), frozenset(marked))
+
+
+_WHOLE_TAG = re.compile(r"\{%.*?%\}|\{\{[<%].*?[>%]\}\}")
+_LINKISH = re.compile(
+    r"!?\[[^\]]*\]\([^)]*\)|https?://\S+|\{%-?\s*[\w-]+|%\}|\{\{[<%][^}]*[>%]\}\}"
+)
+
+
+def _handles_after_links(text: str) -> list[str]:
+    """The handles a line gives after its links: a title's tag wrapped onto this line
+    ("…/edit %} @alice, @bob"), or "https://speakerdeck.com/… @alice"."""
+    if "http" not in text and "%}" not in text:
+        return []
+    rest = _LINKISH.sub(" ", _WHOLE_TAG.sub(" ", text))
+    rest = _BULLETS.sub("", rest.strip())
+    if not re.fullmatch(r"(?:[@＠][A-Za-z0-9_][A-Za-z0-9_\-]*[\s,、&]*)+", rest.strip()):
+        return []
+    handles = [h for h in _HANDLE.findall(rest) if not _is_embed_name(h)]
+    return handles
 
 
 def speaker_of_line(line: str) -> Speaker | None:
@@ -455,7 +485,8 @@ _PROSE_LINKED = re.compile(
 )
 _PROSE_PLAIN = re.compile(
     r"(?P<name>[@＠]?[A-Za-z0-9_\u3040-\u30ff\u3400-\u9fff々ー]{2,16})\s?(?:さん|氏)"
-    r"(?=による|が(?:発表|登壇|講演)|の(?:発表|講演|セッション|トーク|キーノート|基調講演|keynote|LT))",
+    r"(?=による|が(?:発表|登壇|講演)"
+    r"|の[^。、]{0,40}?(?:発表|講演|セッション|トーク|キーノート|基調講演|keynote|LT))",
     re.IGNORECASE,
 )
 _PARTICLES = re.compile(r".*(?:[はがをにでとも、。]|の(?!$))")
@@ -482,6 +513,9 @@ def speakers_in_prose(sentence: str) -> tuple[Speaker, ...]:
         return (Speaker(name, handle, _org_before(sentence[: match.start()])),)
     for match in _PROSE_PLAIN.finditer(sentence):
         name = _PARTICLES.sub("", match.group("name"))
+        # "されているymotongpoo": a Latin name run into the kana before it.
+        if (latin := re.search(r"[@＠]?[A-Za-z0-9_]{2,}$", name)) and latin.start() > 0:
+            name = latin.group(0)
         if name and name[0] in "@＠":
             return (Speaker(name[1:], name[1:], None),)
         if len(name) >= 2:

@@ -85,6 +85,8 @@ _HTML_TAG = re.compile(
     r"|cite|q|tt|strike|center|div|p|h[1-6])(?:\s[^<>]*)?/?>"
 )
 _TEMPLATE_LINK = re.compile(r"\{%-?\s*[\w-]+\s+(.*?)\s*-?%\}")
+_TEMPLATE_OPEN_START = re.compile(r"^\{%-?\s*[\w-]+\s+(?!.*%\})")
+_TEMPLATE_OPEN_END = re.compile(r"\s*\{%(?!.*%\}).*$")
 _TEMPLATE_OTHER = re.compile(r"\{\{[<%].*?[>%]\}\}")
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
@@ -105,6 +107,9 @@ def _unmark(raw: str) -> str:
     text = _HTML_TAG.sub("", text)
     text = _TEMPLATE_LINK.sub(lambda m: _link_text(_URL.sub(" ", m.group(1))), text)
     text = _TEMPLATE_OTHER.sub(" ", text)
+    # A tag cut by a line wrap: an opener at the start leaves its text; one at the end
+    # holds what continues on the next line, not the title.
+    text = _TEMPLATE_OPEN_END.sub("", _TEMPLATE_OPEN_START.sub("", text))
     text = _IMAGE.sub(" ", text)
     text = _MD_LINK.sub(lambda m: _link_text(m.group(1)), text)
     text = text.replace("**", "").replace("__", "")
