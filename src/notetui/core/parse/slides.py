@@ -58,7 +58,7 @@ def is_slide_url(url: str) -> bool:
         return False  # a host's front page
     if _on_host(host, path, _slide_hosts()):
         return True
-    if _on_host(host, path, _code_hosts()):
+    if _on_host(host, path, _code_hosts()) or _on_host(host, "", _talk_page_hosts()):
         return False
     segments = [segment for segment in path.split("/") if segment]
     return any(segment in vocabulary.words("slide_paths") for segment in segments[:-1]) or (
@@ -172,14 +172,15 @@ def _names_slides(text: str) -> bool:
 
 
 def _is_other_page(url: str) -> bool:
-    """Pages a slide label can sit beside that are still not decks: code, social posts."""
+    """Pages a slide label can sit beside that are still not decks: code, social posts,
+    a talk's own page, a video."""
     parts = _split(url)
     if parts is None:
         return True
     host, path = parts
-    return (_on_host(host, path, _code_hosts()) and not is_deck_file(url)) or host.endswith(
-        ("twitter.com", "x.com", "youtube.com", "youtu.be")
-    )
+    if _on_host(host, path, _code_hosts()):
+        return not is_deck_file(url)
+    return _on_host(host, "", _talk_page_hosts()) or host.endswith(("twitter.com", "x.com"))
 
 
 def _is_mention(line: str, bare: str) -> bool:
@@ -301,6 +302,11 @@ def _slide_hosts() -> tuple[tuple[str, str], ...]:
 @cache
 def _code_hosts() -> tuple[tuple[str, str], ...]:
     return _host_entries("code_hosts")
+
+
+@cache
+def _talk_page_hosts() -> tuple[tuple[str, str], ...]:
+    return _host_entries("talk_page_hosts")
 
 
 def _host_entries(vocab: str) -> tuple[tuple[str, str], ...]:

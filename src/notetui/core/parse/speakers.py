@@ -141,7 +141,8 @@ _EMBED = re.compile(r"@\[\w+\]\(")
 def _titleish(name: str) -> bool:
     """ "Identifying User Identity" has a name's shape but a title's words."""
     words = re.split(r"[\s\-]+", nfkc(name).casefold())
-    return len(words) > 1 and any(word in vocabulary.words("title_words") for word in words)
+    common = (*vocabulary.words("title_words"), *vocabulary.words("title_parens"))
+    return len(words) > 1 and any(word in common for word in words)
 
 
 def _parse_one(text: str) -> tuple[Speaker, int] | None:

@@ -161,7 +161,15 @@ _MARK = re.compile(r"^[■□◆◇●○▼▽▶►★☆◎※]+\s*(?=\S)")
 _BRACKETED = re.compile(r"^(?:【(?P<a>[^】]{1,20})】|\[(?P<b>[^\]]{1,20})\])\s*(?=\S)")
 _DURATION = re.compile(r"^\d{1,3}\s*(?:分|min|mins|minutes?|m)$", re.IGNORECASE)
 _TRAILING = re.compile(r"\s*(?:[(（](?P<a>[^()（）]{1,40})[)）]|【(?P<b>[^】]{1,20})】)$")
-_QUOTES = (("「", "」"), ("『", "』"), ("“", "”"), ('"', '"'), ("”", "”"), ("‘", "’"))
+_QUOTES = (
+    ("「", "」"),
+    ("『", "』"),
+    ("“", "”"),
+    ('"', '"'),
+    ("”", "”"),
+    ("‘", "’"),
+    ("【", "】"),
+)
 
 
 def _take_decoration(text: str, labels: list[str]) -> str:
@@ -388,10 +396,26 @@ def _slash_honorific(text: str) -> tuple[str, tuple[Speaker, ...]] | None:
     match = re.match(r"^(?P<title>.+?)\s+[/／]\s+(?P<who>[^/／]{1,60})$", text)
     if not match:
         return None
-    found = parse_speaker_line(match.group("who"))
+    # A spaced Japanese name ("山田 太郎") is enough; a Latin one is not ("Intro Guide").
+    found = parse_speaker_line(match.group("who"), under_title=True, latin_ok=False)
     if not found or any(_has_common_word(s.name) for s in found):
         return None
     return match.group("title"), tuple(found)
+
+
+def _labelled_tail(text: str) -> tuple[str, tuple[Speaker, ...]] | None:
+    """ "Title 登壇者：山田 太郎", "Title Speaker: Jane Doe": a labelled speaker after it."""
+    match = _labelled_tail_pattern().match(text)
+    if not match:
+        return None
+    found = parse_speaker_line(match.group("who"), under_title=True)
+    return None if not found else (match.group("title"), tuple(found))
+
+
+@cache
+def _labelled_tail_pattern() -> re.Pattern[str]:
+    labels = "|".join(re.escape(w) for w in vocabulary.words("speaker_labels") if len(w) > 2)
+    return re.compile(rf"^(?P<title>.+?)[\s/／|｜]+(?P<who>(?i:{labels})\s*[:：].{{1,60}})$")
 
 
 def _dash_person(text: str) -> tuple[str, tuple[Speaker, ...]] | None:
@@ -429,6 +453,7 @@ _SPEAKER_SHAPES: tuple[Shape, ...] = (
     _quoted_then_name,
     _trailing_paren,
     _slash_honorific,
+    _labelled_tail,
     _by_name,
     _dash_person,
     _name_keynote,
@@ -467,7 +492,8 @@ def _person(text: str, *, strict: bool) -> tuple[Speaker, ...] | None:
 
 
 def _is_common_word(word: str) -> bool:
-    return fold(word) in vocabulary.words("title_words")
+    folded = fold(word)
+    return folded in vocabulary.words("title_words") or folded in vocabulary.words("title_parens")
 
 
 def _has_common_word(name: str) -> bool:
