@@ -7,11 +7,14 @@ line in the note (the first line at or after the previous talk's whose letters h
 labelled title's), takes the lines up to the next labelled talk or not-talk as its body,
 and runs the field stages on them alone:
 
-- titles:   `titles.clean_title(raw line).title` equals the labelled title;
-- speakers: the speakers of the title, else `speakers.speakers_in(body)`, equal the
-            labelled (name, handle, affiliation) triples, in order;
+- titles:   `titles.talk_fields(raw line, body).title` equals the labelled title
+            (`clean_title` underneath);
+- speakers: its speakers (the title's, filled in or else given by
+            `speakers.speakers_in(body)`) equal the labelled (name, handle,
+            affiliation) triples, in order;
 - recall:   labelled speakers matched by name or handle, as score.py counts them;
-- slides:   `slides.slide_links(raw line + body)` equals the labelled deck URLs.
+- slides:   its slides (`slides.slide_links(raw line + body)`) equal the labelled
+            deck URLs.
 
 It measures the field stages only: finding which lines are talks is the pipeline's job.
 `--show` prints every talk's raw line and first body lines; `--misses` every mismatch;
@@ -35,7 +38,7 @@ FOLDERS = ("wild", "corpus")
 
 from notetui.core.load.files import read_note  # noqa: E402
 from notetui.core.models import Speaker  # noqa: E402
-from notetui.core.parse import slides, speakers, titles  # noqa: E402
+from notetui.core.parse import titles  # noqa: E402
 from notetui.core.text import fold  # noqa: E402
 
 _NOT_LETTERS = re.compile(r"[\W_]+")
@@ -150,9 +153,8 @@ def measure(
             tally.located += 1
             raw = lines[starts[index]]
             body = lines[starts[index] + 1 : _bounds(lines, starts, index, stops)]
-            clean = titles.clean_title(raw)
-            found = clean.speakers or speakers.speakers_in(body).speakers
-            decks = slides.slide_links("\n".join([raw, *body]))
+            clean = titles.talk_fields(raw, body)
+            found, decks = clean.speakers, clean.slides
             want_speakers = [(s["name"], s["handle"], s["affiliation"]) for s in talk["speakers"]]
             ok_title = clean.title == talk["title"]
             ok_speakers = _triples(found) == want_speakers

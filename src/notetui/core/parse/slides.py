@@ -149,6 +149,11 @@ def is_slide_line(line: str) -> bool:
     return not _is_mention(line, bare) and any(_is_deck(link, False, False) for link in links)
 
 
+def urls_in(line: str) -> tuple[str, ...]:
+    """Every URL a line links or shows, as `slide_links` reads them."""
+    return tuple(link.url for link in _links(line))
+
+
 def _is_deck(link: Link, labelled: bool, mention: bool, title_line: bool = False) -> bool:
     if mention and not _names_slides(link.text):
         return False

@@ -430,7 +430,27 @@ def speakers_in(lines: Sequence[str]) -> SpeakerLines:
             if named := speakers_in_prose(sentence):
                 found.extend(named)
                 break
-    return SpeakerLines(tuple(found), frozenset(marked))
+    return SpeakerLines(tuple(found), frozenset(marked | _slide_lines(lines)))
+
+
+def _slide_lines(lines: Sequence[str]) -> set[int]:
+    """Slide lines anywhere in the body, with a "資料" line that heads them."""
+    marked = {i for i, line in enumerate(lines) if "http" in line or "@" in line}
+    marked = {i for i in marked if is_slide_line(lines[i])}
+    if marked:  # only the talk's own decks: not a deck under "### 参考" or "前回"
+        decks = set(_slides.slide_links("\n".join(["", *lines])))
+        marked = {
+            i
+            for i in marked
+            if _slides.is_slide_embed(lines[i]) or decks.intersection(_slides.urls_in(lines[i]))
+        }
+    for index in sorted(marked):
+        before = index - 1
+        while before >= 0 and (not lines[before].strip() or _slides.is_slide_label(lines[before])):
+            if lines[before].strip():
+                marked.add(before)
+            before -= 1
+    return marked
 
 
 _WHOLE_TAG = re.compile(r"\{%.*?%\}|\{\{[<%].*?[>%]\}\}")

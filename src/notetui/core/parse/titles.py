@@ -21,12 +21,12 @@ honorific, a name): titles have " - " subtitles and "(Rails 7.1)" asides too, an
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
 from notetui.core.models import Speaker
-from notetui.core.parse import slides, vocabulary
+from notetui.core.parse import slides, speakers, vocabulary
 from notetui.core.parse.speakers import parse_speaker_line
 from notetui.core.text import fold
 
@@ -39,6 +39,43 @@ class CleanTitle:
     time: str | None = None  # "HH:MM", the slot's start
     speakers: tuple[Speaker, ...] = ()
     labels: tuple[str, ...] = ()  # as written: "LT", "基調講演", "H1 (S)", "rubykaigiA"
+
+
+@dataclass(frozen=True, slots=True)
+class TalkFields:
+    """Everything the field stages make of one talk: its title line and its body."""
+
+    title: str
+    time: str | None
+    labels: tuple[str, ...]
+    speakers: tuple[Speaker, ...]
+    slides: tuple[str, ...]
+    not_points: frozenset[int]  # indexes into `body` of its speaker and slide lines
+
+
+def talk_fields(raw_title: str, body: Sequence[str]) -> TalkFields:
+    """The fields of a talk from its raw title line and the lines of its body.
+
+    Speakers written into the title come first; the body's speaker lines fill in what
+    they leave out (an affiliation, a name for a handle) and give the speakers when the
+    title names none."""
+    clean = clean_title(raw_title)
+    lines = speakers.speakers_in(body)
+    found = clean.speakers
+    if not found:
+        found = lines.speakers
+    elif lines.speakers:
+        found = tuple(_filled_in(speaker, lines.speakers) for speaker in found)
+    decks = slides.slide_links("\n".join([raw_title, *body]))
+    return TalkFields(clean.title, clean.time, clean.labels, found, decks, lines.line_indexes)
+
+
+def _filled_in(speaker: Speaker, others: Sequence[Speaker]) -> Speaker:
+    for other in others:
+        merged = speakers.merge_speakers([[speaker], [other]])
+        if len(merged) == 1:
+            return merged[0]
+    return speaker
 
 
 def clean_title(raw: str) -> CleanTitle:

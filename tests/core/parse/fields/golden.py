@@ -18,7 +18,7 @@ HERE = Path(__file__).resolve().parent
 
 
 def cases(stage: str) -> list[Path]:
-    """Every input of a stage (titles, speakers, slides), sorted by name."""
+    """Every input of a stage (talks, titles, speakers, slides), sorted by name."""
     return sorted((HERE / stage).glob("*.txt"))
 
 
@@ -65,7 +65,24 @@ def slide_results(text: str) -> list[str]:
     return list(slide_links(text))
 
 
+def talk_results(text: str) -> dict[str, Any]:
+    """The first line is the talk's title line, the rest its body."""
+    from notetui.core.parse.titles import talk_fields
+
+    title, *body = text.splitlines()
+    found = talk_fields(title, body)
+    return {
+        "title": found.title,
+        "time": found.time,
+        "labels": list(found.labels),
+        "speakers": [[s.name, s.handle, s.affiliation] for s in found.speakers],
+        "slides": list(found.slides),
+        "not_points": sorted(found.not_points),
+    }
+
+
 STAGES: dict[str, Callable[[str], Any]] = {
+    "talks": talk_results,
     "titles": title_results,
     "speakers": speaker_results,
     "slides": slide_results,
