@@ -38,7 +38,14 @@ def split_note(note: NoteText, rel_path: str, known_titles: Sequence[str] = ()) 
         preamble = text.preamble[:_PREAMBLE_LINES]
         fields = _body_fields(preamble, [])
         heading_title, blog, sections, fmt = text.title, text.blog, text.sections, "text"
-    event = build_event_info(note.metadata, fields, heading_title=heading_title, author_hint=blog)
+    event = build_event_info(
+        note.metadata,
+        fields,
+        heading_title=heading_title,
+        author_hint=blog,
+        lines=note.body.splitlines(),
+        path=rel_path,
+    )
     return Note(
         path=rel_path,
         format=fmt,
