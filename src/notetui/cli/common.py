@@ -7,15 +7,16 @@ import io
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import NoReturn, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import click
 
-from notetui.core.annotations.store import Store, StoreError
-from notetui.core.load.library import LibraryError, load_library
-from notetui.core.locations import database_path, default_notes
-from notetui.core.models import Library, Problem
+from notetui.core.locations import default_notes
 from notetui.core.text import sanitize_line, to_json
+
+if TYPE_CHECKING:  # imported by the commands that use them: `--help` needs neither
+    from notetui.core.annotations.store import Store
+    from notetui.core.models import Library, Problem
 
 F = TypeVar("F", bound=Callable[..., object])
 PATH = click.Path(path_type=Path)
@@ -98,6 +99,8 @@ def notes_folder(path: Path | None) -> Path:
 
 
 def open_library(path: Path | None) -> Library:
+    from notetui.core.load.library import LibraryError, load_library
+
     try:
         return load_library(notes_folder(path))
     except LibraryError as error:
@@ -105,6 +108,9 @@ def open_library(path: Path | None) -> Library:
 
 
 def open_store(db: Path | None) -> Store:
+    from notetui.core.annotations.store import Store, StoreError
+    from notetui.core.locations import database_path
+
     try:
         return Store(database_path(db))
     except StoreError as error:

@@ -33,9 +33,9 @@ Correctness rules:
 - A note whose mtime or ctime was within `RACY_FINE_NS` (`RACY_NS` on a file system
   with coarse timestamps) of the scan that cached it is not trusted: an edit in the
   same timestamp tick would keep its stamp.
-- The file is written to a temporary file in the same folder and moved into place
-  with `os.replace`, and read with a single `read_bytes`, so two processes never see
-  half a cache; the last writer wins and both results are complete.
+- The file is written with `core.atomic.atomic_write` (a temporary file in the same
+  folder, renamed into place) and read with a single `read_bytes`, so two processes
+  never see half a cache; the last writer wins and both results are complete.
 - Anything unexpected (missing, truncated, garbage, another program's pickle, an
   older format, a class the cache does not know) means "no cache": the library is
   parsed again and the file rewritten. Unpickling only resolves the model classes.
@@ -56,7 +56,6 @@ import os
 import pickle
 import struct
 import sys
-import tempfile
 import time
 import zlib
 from collections.abc import Callable, Sequence
@@ -64,6 +63,7 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple, TypeGuard
 
 from notetui.core import models
+from notetui.core.atomic import atomic_write
 from notetui.core.locations import cache_dir
 from notetui.core.models import Event, Note, Problem, Speaker
 
@@ -256,16 +256,14 @@ class NoteCache:
         )
         header = MAGIC + self.key.encode("ascii") + b"\n" + sizes
         self.folder.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=self.folder, prefix=self.path.name + ".", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(header)
-                file.write(first.getbuffer())
-                file.write(second.getbuffer())
-            Path(temp).replace(self.path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        # Not durable (no fsync): a cache lost to a power cut is rebuilt, and the CRCs
+        # catch a torn one. Private (0o600): it holds the text of the user's notes.
+        atomic_write(
+            self.path,
+            (header, first.getvalue(), second.getvalue()),  # getvalue() shares, not copies
+            mode=0o600,
+            durable=False,
+        )
         self._prune()
 
     def _prune(self) -> None:
