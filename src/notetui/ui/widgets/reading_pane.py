@@ -26,10 +26,16 @@ from notetui.ui.widgets.problems_view import ProblemsView
 from notetui.ui.widgets.talk_view import TalkView
 
 if TYPE_CHECKING:
-    from notetui.core.annotations.anchoring import Attachments
+    from notetui.core.annotations.anchoring import Attachments, Placement
     from notetui.core.merge.merging import MergeSettings
 
 _PREFETCH = 2  # talks on either side whose rows are computed ahead
+
+
+def remarks(placements: list[Placement]) -> tuple[str, ...]:
+    """The annotations' texts, newest first, as a point shows them."""
+    newest = sorted(placements, key=lambda p: p.annotation.updated, reverse=True)
+    return tuple(p.annotation.text for p in newest)
 
 
 @dataclass(frozen=True)
@@ -123,7 +129,8 @@ class ReadingPane(ContentSwitcher):
             self.show_passage_marks(talk, attachments)
 
     def show_passage_marks(self, talk: Talk, attachments: Attachments) -> None:
-        """✎ in the gutter of each point that carries a passage annotation."""
+        """Each passage annotation under its point (✎ in the gutter, its text below),
+        in the columns and in the merged list."""
         view = self.talk_view
         if view.pending:
             return  # the columns still show the talk before: marked once filled
@@ -131,7 +138,14 @@ class ReadingPane(ContentSwitcher):
         for index, column in enumerate(view.sources.point_views()):
             if index < len(talk.sources):
                 marks = passage_rows(column.rows, placements, talk.sources[index])
-                column.set_annotations({row: len(found) for row, found in marks.items()})
+                column.set_annotations({row: remarks(found) for row, found in marks.items()})
+        merged = view.sources.merged_view
+        found_in_merged: dict[int, list[Placement]] = {}
+        for source in talk.sources:
+            for row, found in passage_rows(merged.rows, placements, source).items():
+                found_in_merged.setdefault(row, []).extend(found)
+        merged.set_annotations({row: remarks(found) for row, found in found_in_merged.items()})
+        view.sources.describe_current()  # the status line shows the annotation too
 
     def copy(
         self, point: tuple[Source, Row] | None, talk: Talk | None, event: Event | None
