@@ -38,7 +38,8 @@ from notetui.ui.widgets.talk_view import TalkView
 
 if TYPE_CHECKING:
     from notetui.core.annotations.anchoring import Attachments
-    from notetui.core.annotations.store import Store
+    from notetui.core.annotations.files import StoreSignature
+    from notetui.core.annotations.service import AnnotationService
     from notetui.core.merge.merging import MergeSettings
     from notetui.core.search.index import SearchHit, SearchIndex
 
@@ -79,7 +80,8 @@ class MainScreen(Screen[None]):
         self.db_path = database_path(db_path)
         self.watch_notes = watch
         self.library: Library | None = None
-        self.store: Store | None = None
+        self.service: AnnotationService | None = None  # the store, for this library's folder
+        self._seen: StoreSignature | None = None  # the store's files as last read
         self.attachments: Attachments | None = None  # None until the store has opened
         self.search_index: SearchIndex | None = None
         self.tag_filter: tuple[str, ...] = ()
@@ -141,7 +143,18 @@ class MainScreen(Screen[None]):
                 timeout=12,
                 markup=False,
             )
-        self.store = message.store or self.store
+        if message.service is not None:
+            self.service = message.service
+            self._seen = message.signature
+            self.pane.loader.watch_store(message.service, lambda: self._seen)
+        self._attached(message.attachments)
+
+    @on(messages.StoreChanged)
+    def _show_changes_made_elsewhere(self, message: messages.StoreChanged) -> None:
+        """The CLI or another window wrote to the store: show what it holds now."""
+        if message.service is not self.service:
+            return  # read for a library no longer shown
+        self._seen = message.signature
         self._attached(message.attachments)
 
     def _attached(self, attachments: Attachments) -> None:
@@ -172,7 +185,8 @@ class MainScreen(Screen[None]):
         self.action_reload()
 
     def action_reload(self) -> None:
-        self.pane.loader.load(reload=True, store=self.store)
+        store = self.service.store if self.service is not None else None
+        self.pane.loader.load(reload=True, store=store)
 
     # ----------------------------------------------------------------- showing
 
@@ -277,18 +291,22 @@ class MainScreen(Screen[None]):
     @work(thread=True, group="store", description="a store write")
     def write(self, call: StoreCall) -> None:
         """Run one store change off the UI thread; `StoreWritten` says how it went."""
-        if self.library is not None and self.store is not None:
-            self.post_message(perform(call, self.library, self.store))
+        if self.service is not None:
+            self.post_message(perform(call, self.service))
 
     @on(messages.StoreWritten)
     def _show_store_change(self, message: messages.StoreWritten) -> None:
-        if message.error:
-            self.notify(message.error, severity="error", timeout=8, markup=False)
-        elif message.done:
-            self.notify(message.done, timeout=2, markup=False)
+        if message.signature is not None:
+            self._seen = message.signature
+        # A dialog waiting for its save says what went wrong itself, text in hand.
+        if not self.annotator.written(message):
+            if message.error:
+                self.notify(message.error, severity="error", timeout=8, markup=False)
+            elif message.done:
+                self.notify(message.done, timeout=2, markup=False)
         if message.attachments is not None:
             self._attached(message.attachments)
-        self.annotator.written(message)
+        self.annotator.reopen_list(message)
 
     def attachments_now(self) -> Attachments:
         """What the store holds for the library, as last read (empty before it opened)."""
