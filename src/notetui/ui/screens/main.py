@@ -23,6 +23,7 @@ from textual.widget import Widget
 from notetui.core.locations import database_path
 from notetui.core.models import Event, Library, Source, Talk
 from notetui.ui import messages
+from notetui.ui.browser import LinkOpener
 from notetui.ui.keys import READER_BINDINGS
 from notetui.ui.rows import Row
 from notetui.ui.screens.annotator import Annotator
@@ -34,6 +35,7 @@ from notetui.ui.widgets.footer import KeyFooter
 from notetui.ui.widgets.library_tree import LibraryTree, NodeRef, ref_exists, talk_after
 from notetui.ui.widgets.point_view import PointView
 from notetui.ui.widgets.reading_pane import ReadingPane
+from notetui.ui.widgets.talk_header import SlideLink
 from notetui.ui.widgets.talk_view import TalkView
 
 if TYPE_CHECKING:
@@ -90,6 +92,7 @@ class MainScreen(Screen[None]):
         self.annotator = Annotator(self)
         self.exporter = Exporter(self)
         self._preview: Timer | None = None
+        self._links: LinkOpener | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -368,7 +371,19 @@ class MainScreen(Screen[None]):
         self.notify(f"Synced scrolling {'on' if synced else 'off'}", timeout=2)
 
     def action_open_slides(self) -> None:
-        self.pane.open_slides(self.current_talk(), self.current_event())
+        link = self.pane.slides_link(self.current_talk(), self.current_event())
+        if link is not None:
+            self.links.open(*link)
+
+    @on(SlideLink.Open)
+    def _open_clicked_link(self, message: SlideLink.Open) -> None:
+        self.links.open(message.url)
+
+    @property
+    def links(self) -> LinkOpener:
+        if self._links is None:
+            self._links = LinkOpener(self.app)
+        return self._links
 
     def action_next_column(self) -> None:
         sources = self.pane.sources

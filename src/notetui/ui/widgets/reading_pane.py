@@ -15,7 +15,6 @@ from textual.widgets import ContentSwitcher, OptionList
 from textual.worker import get_current_worker
 
 from notetui.core.models import Event, Library, Problem, Source, Talk
-from notetui.core.text import sanitize_line
 from notetui.ui.annotating import passage_rows, personal_text, talk_markdown
 from notetui.ui.rows import Row, RowsCache, event_rows
 from notetui.ui.widgets.columns import SourcesPane
@@ -160,16 +159,18 @@ class ReadingPane(ContentSwitcher):
         self.app.copy_to_clipboard(text)
         self.notify(f"Copied the {what} as Markdown", timeout=2)
 
-    def open_slides(self, talk: Talk | None, event: Event | None) -> None:
-        """`o`: the talk's first slides link, or else the event's page, in a browser."""
-        urls = talk.slides if talk else ()
-        if not urls and event is not None and event.url:
-            urls = (event.url,)
-        if not urls:
-            self.notify("No slides for this talk", severity="warning", timeout=2)
-            return
-        self.app.open_url(sanitize_line(urls[0]))
-        self.notify(f"Opening {sanitize_line(urls[0])}", timeout=3, markup=False)
+    def slides_link(self, talk: Talk | None, event: Event | None) -> tuple[str, str] | None:
+        """`o`: the talk's first slides link, or else the event's page, and what it is;
+        None (having said so) when there is neither."""
+        if talk is not None and talk.slides:
+            return talk.slides[0], "slides"
+        if event is not None and event.url:
+            if talk is not None:
+                return event.url, "event page (this talk has no slides link)"
+            return event.url, "event page"
+        what = "this talk" if talk is not None else "this event"
+        self.notify(f"No slides or event page for {what}", severity="warning", timeout=3)
+        return None
 
     def place(self) -> Place:
         sources = self.sources
