@@ -32,4 +32,7 @@ def commands() -> list[click.Command]:
     from notetui.cli.export import export_command
 
     found.append(export_command)
+    from notetui.cli.explain import explain_command
+
+    found.append(explain_command)
     return found
