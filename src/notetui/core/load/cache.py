@@ -46,7 +46,6 @@ Correctness rules:
 from __future__ import annotations
 
 import contextlib
-
 import dataclasses
 import gc
 import hashlib
