@@ -22,14 +22,29 @@ from notetui.core.parse.speakers import (
     social_handle,
 )
 
+_EMBED_ID = re.compile(r"^@\[[A-Za-z]+\]\([^)\s]*\)\s*$|^\{%\s*\w+\s+\S+\s*%\}$")
+_LABEL_AND_NAME = re.compile(
+    r"^(?:\d{1,2}[:：]\d{2}\S*\s+)?"
+    r"(?P<label>Keynote|Opening Keynote|Closing Keynote|基調講演|キーノート|招待講演|特別講演)"
+    r"\s*[:：]\s*(?P<name>[^:：]{2,40})$",
+    re.IGNORECASE,
+)
+_NICKNAME = re.compile(r"@?[A-Za-z0-9_][A-Za-z0-9_.\-]{1,30}")
+_BULLET = re.compile(r"^\s*(?:[-*+•・]|\d{1,3}[.)])\s")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\(\s*<?([^)\s>]*)>?[^)]*\)")
 _INLINE_MARKS = re.compile(r"(?<!\w)(\*\*|__|\*|_|~~)(?=\S)(.+?)(?<=\S)\1(?!\w)|`([^`]+)`")
-_HTML_TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
+# Only the inline tags people put in headings: "<UserCard data={…} />" in a title is text.
+_HTML_TAG = re.compile(
+    r"</?(?:u|b|i|em|strong|span|br|a|small|mark|sup|sub|code|s|del|ins|font|big|kbd)"
+    r"(?:\s[^<>]{0,200})?/?>",
+    re.IGNORECASE,
+)
 # Liquid/Hexo tags that stand for a link: {% elink Title https://… %}
 _LIQUID_LINK = re.compile(r"\{%\s*(?:elink|link)\s+(.+?)\s+(https?://\S+)\s*%\}")
 _TITLE_SPEAKER = re.compile(
     r"^(?P<title>.+?)\s*(?:[(（](?P<paren>[^()（）]*@[^()（）]+)[)）]"
     r"|\s(?:by|presented by)\s+(?P<by>[^/]+)|\s+[/／]\s+(?P<slash>[^/／]+)"
+    r"|\s+[:：]\s+(?P<colon>[^:：]{1,40})"
     r"|\s+(?P<handles>(?:[@＠][A-Za-z0-9_][A-Za-z0-9_\-]{0,38}\s*)+))$",
     re.IGNORECASE,
 )
@@ -62,7 +77,15 @@ def link_targets(raw: str) -> tuple[str, ...]:
 
 def clean(raw: str) -> Cleaned:
     """A title line's clean title, its time slot and any speaker written into it."""
-    time, title = _clean_title(inline_text(raw))
+    shown = inline_text(raw)
+    time, title = _clean_title(shown)
+    labelled = _LABEL_AND_NAME.match(shown)
+    # Not when the rest is a linked title ("基調講演：[Title](url)") or a phrase.
+    if labelled and "](" not in raw and not re.search(r"[,，、]", labelled.group("name")):
+        # "Keynote: Jane Doe": the label is the title, the name its speaker.
+        people = parse_speaker_line(labelled.group("name"), under_title=True)
+        if people:
+            return Cleaned(labelled.group("label"), time, tuple(people), link_targets(raw))
     speakers: tuple[Speaker, ...] = ()
     split = _speakers_in_title(title)
     if split is not None:
@@ -80,8 +103,20 @@ def _speakers_in_title(title: str) -> tuple[str, tuple[Speaker, ...]] | None:
     if match.group("handles"):
         handles = re.findall(r"[@＠]([A-Za-z0-9_][A-Za-z0-9_\-]*)", match.group("handles"))
         return match.group("title").strip(), tuple(Speaker(h, h, None) for h in handles)
-    part = match.group("paren") or match.group("by") or match.group("slash") or ""
-    speakers = parse_speaker_line(part, under_title=bool(match.group("by")))
+    part = (
+        match.group("paren")
+        or match.group("by")
+        or match.group("slash")
+        or match.group("colon")
+        or ""
+    )
+    part = part.strip()
+    for opening, closing in (("[", "]"), ("(", ")"), ("（", "）")):
+        if part.endswith(closing) and part.count(opening) < part.count(closing):
+            part = part[:-1].rstrip()  # "by songmu]": a typo'd bracket
+    speakers = parse_speaker_line(part, under_title=bool(match.group("by") or match.group("colon")))
+    if not speakers and match.group("by") and _NICKNAME.fullmatch(part):
+        speakers = [Speaker(part, part, None)]  # "Title by songmu": a nickname
     if not speakers:
         return None
     return match.group("title").strip(), tuple(speakers)
@@ -103,7 +138,13 @@ class Below:
 
 
 def below(
-    texts: Sequence[str], start: int, stop: int, *, strong: bool = False, limit: int = 4
+    texts: Sequence[str],
+    start: int,
+    stop: int,
+    *,
+    strong: bool = False,
+    limit: int = 4,
+    headings: frozenset[int] = frozenset(),
 ) -> Below:
     """Speaker lines, handle lines and slide links right under a title line.
 
@@ -126,13 +167,19 @@ def below(
             index += 1
             continue
         text = inline_text(line) if ("[" in line or "<" in line or "*" in line) else line
+        if _EMBED_ID.match(line):
+            found.add(index)
+            seen += 1
+            index += 1
+            continue
         handle = handle_only(line)
+        # A bare name is enough right under the title, but not as a list item: a
+        # bullet under a title is a point ("- Lint Style") unless it says more.
+        bare_ok = seen == 0 and not gap and not _BULLET.match(line)
         people = (
             None
             if handle
-            else parse_speaker_line(
-                line, under_title=seen == 0 and not gap, latin_ok=strong, loose=strong
-            )
+            else parse_speaker_line(line, under_title=bare_ok, latin_ok=strong, loose=strong)
         )
         if people:
             speakers.extend(people)
@@ -141,10 +188,12 @@ def below(
             speakers[-1] = Speaker(last.name, handle, last.affiliation)
         elif handle:
             speakers.append(Speaker(handle, handle, None))
+        elif index in headings:
+            break  # a heading under a title is its speaker line or a section of its own
         elif is_slide_line(line):
             slides.extend(slide_links([line]))
-        elif social_handle(text) is not None:
-            pass
+        elif _EMBED_ID.match(line) or social_handle(text) is not None:
+            pass  # an embed that carries only an id ("@[speakerdeck](f5b1…)"): no URL
         else:
             break
         found.add(index)

@@ -43,7 +43,8 @@ _SHARED_MARKS = (
     "bold",
     "url_below",
 )
-_SHARE = 0.6
+_SHARE = 0.6  # most siblings carry it
+_COMMON = 0.4  # many do: a sibling with such a mark is not out of shape
 _NON_TALK = (
     "impressions",
     "links",
@@ -123,7 +124,7 @@ def _outline(
     holding: set[int] = set()
     for talk in item_talks:
         head = owner.get(talk.index)
-        if head is not None:
+        if head is not None and (talk.features.get("under_container") or talk.score > w.strong):
             holding.add(head.index)
     for heading in rest:
         poll()
@@ -138,8 +139,11 @@ def _outline(
                 ancestor.features["contains_talks"] = 1.0
                 ancestor = parent[ancestor.index]
     for heading in rest:
-        if heading.index in holding and not _evident(heading):
-            heading.features["contains_talks"] = 1.0
+        f = heading.features
+        if heading.index in holding and not (
+            f.get("speaker_below") or f.get("slides_below") or f.get("speaker_in_title")
+        ):
+            f["contains_talks"] = 1.0
     score_all(rest, w)
     # A heading under a heading that would itself pass for a talk is likelier its part.
     plausible = {h.index for h in rest if h.score > w.threshold}
@@ -188,12 +192,17 @@ def _outline(
                 else f"scores {heading.score:.1f}: not a talk"
             )
     talk_lines = {t.index for t in talks}
-    # List talks count where no heading talk already owns the list.
+    # List talks count where no heading talk already owns the list. Where headings
+    # are the talks, a list elsewhere holds talks only under a container heading.
     for item in item_talks:
         head = owner.get(item.index)
         if head is not None and _owned_by_talk(head, talk_lines, parent):
             item.taken = False
             item.why = f"a list item in the talk {head.title!r}: a point"
+            continue
+        if talks and not item.features.get("under_container") and item.score <= w.strong:
+            item.taken = False
+            item.why = f"a list item scoring {item.score:.1f}, outside the talk headings"
             continue
         talks.append(item)
         starts.append(item)
@@ -209,6 +218,8 @@ def _title_heading(
     before = [t for t in ctx.texts[: first.index] if t]
     if len(before) > _MAX_PREAMBLE_LINES or first.features.get("speaker_below"):
         return None
+    if _non_talk(first) or first.features.get("container_word"):
+        return None  # "# Day1", "# 感想": a part of the note, not its name
     same_level = [h for h in headings[1:] if h.line.level <= first.line.level]
     children = [h for h in headings[1:] if parent.get(h.index) is first]
     if not children and same_level:
@@ -238,14 +249,18 @@ def _siblings(group: list[Candidate], key: Callable[[Candidate], int]) -> None:
     for members in by_parent.values():
         if len(members) < 3:
             continue
+        carried = {
+            mark: sum(1 for m in members if m.features.get(mark)) / len(members)
+            for mark in _SHARED_MARKS
+        }
+        common = [mark for mark, share in carried.items() if share >= _COMMON]
         for mark in _SHARED_MARKS:
-            carrying = [m for m in members if m.features.get(mark)]
-            if len(carrying) < 2 or len(carrying) / len(members) < _SHARE:
+            if carried[mark] < _SHARE or carried[mark] * len(members) < 2:
                 continue
             for member in members:
                 if member.features.get(mark):
                     member.features["sibling_share"] = 1.0
-                elif not member.evidence:
+                elif not member.evidence and not any(member.features.get(c) for c in common):
                     member.features["sibling_mismatch"] = 1.0
             break
 
@@ -269,7 +284,7 @@ def _non_talk(candidate: Candidate) -> bool:
 def _under_non_talk(heading: Candidate, parent: dict[int, Candidate | None]) -> bool:
     ancestor = parent.get(heading.index)
     while ancestor is not None:
-        if _non_talk(ancestor) and not ancestor.features.get("schedule"):
+        if _non_talk(ancestor) and not ancestor.features.get("day"):
             return True
         ancestor = parent.get(ancestor.index)
     return False

@@ -56,17 +56,25 @@ class Context:
     markdown: bool = False
     container_items: frozenset[int] = frozenset()  # items right under a container heading
     _below: dict[tuple[int, bool], Below] = field(default_factory=dict)
+    _headings: frozenset[int] | None = None
 
     def below(self, index: int, *, strong: bool) -> Below:
         """What sits under line `index` (cached: several detectors ask)."""
         key = (index, strong)
         if key not in self._below:
             stop = min(len(self.texts), index + 12)
-            self._below[key] = below(self._speaker_texts(), index + 1, stop, strong=strong)
+            self._below[key] = below(
+                self.texts, index + 1, stop, strong=strong, headings=self.heading_lines
+            )
         return self._below[key]
 
-    def _speaker_texts(self) -> list[str]:
-        return self.texts
+    @property
+    def heading_lines(self) -> frozenset[int]:
+        if self._headings is None:
+            self._headings = frozenset(
+                line.index for line in self.blocks.lines if line.kind is Kind.HEADING
+            )
+        return self._headings
 
     def line(self, index: int) -> Line:
         return self.blocks.lines[index]

@@ -41,6 +41,8 @@ _EVENTISH = re.compile(
     r"|参加(?:メモ|レポ|記|報告)|に参加|行ってきた|参加してきた|notes from|recap",
     re.IGNORECASE,
 )
+# A table of contents entry: a link to an anchor of the note itself.
+_TOC_ENTRY = re.compile(r"^\[[^\]]+\]\(#[^)]*\)\s*$")
 _HANDLE_IN = re.compile(r"(?<![\w@./])[@＠][A-Za-z0-9_][A-Za-z0-9_\-]{1,38}(?![\w@])")
 
 
@@ -152,9 +154,13 @@ def candidate_for(ctx: d.Context, line: Line, fired: tuple[str, ...]) -> Candida
     f["item_link_title"] = float(
         line.kind is Kind.ITEM and d.ITEM_LINK_TITLE.match(text) is not None
     )
-    f["item_speaker"] = float(line.kind is Kind.ITEM and d.ITEM_SPEAKER.search(shown) is not None)
+    f["item_speaker"] = float(line.kind is Kind.ITEM and bool(cleaned.speakers))
     f["speaker_in_title"] = float(bool(cleaned.speakers))
-    f["speaker_line"] = float(_speaker_line(shown, line))
+    # A list item that links its title is a talk entry, whatever its words look like.
+    f["speaker_line"] = float(
+        not (line.kind is Kind.ITEM and d.ITEM_LINK_TITLE.match(text))
+        and _speaker_line(shown, line)
+    )
     f["handle_in_title"] = float(_HANDLE_IN.search(shown) is not None)
     f["link_title"] = float(bool(cleaned.links) and line.kind is Kind.HEADING)
     f["speaker_below"] = float(bool(under.speakers))
@@ -165,6 +171,7 @@ def candidate_for(ctx: d.Context, line: Line, fired: tuple[str, ...]) -> Candida
     f["stands_apart"] = float(ctx.blank(line.index - 1))
     f["sentence_end"] = float(_SENTENCE_END.search(title) is not None)
     f["long"] = float(len(title) > 80)
+    f["descriptive"] = float(_width(title) >= 24 and not f["long"])
     f["too_short"] = float(len(title) < 2)
     f["schedule"] = float(bool(title) and kinds.is_schedule_title(title))
     f["impressions"] = float(bool(title) and kinds.is_impressions_title(title))
@@ -172,8 +179,11 @@ def candidate_for(ctx: d.Context, line: Line, fired: tuple[str, ...]) -> Candida
     f["other"] = float(bool(title) and kinds.is_other_title(title))
     f["qa"] = float(bool(title) and kinds.is_qa_title(title))
     f["container_word"] = float(bool(title) and kinds.is_container_title(title))
+    if f["container_word"]:
+        f["label_only"] = 0.0  # "セッション", "LT" over a group of talks: a container
     f["chrome"] = float(bool(title) and kinds.only("chrome", title))
     f["day"] = float(_DAY.match(fold(title).strip()) is not None)
+    f["toc"] = float(_TOC_ENTRY.match(text) is not None)
     f["embed"] = float(_EMBED.search(text) is not None)
     f["bare_url"] = float(d.BARE_URL.match(text) is not None or title.startswith("http"))
     f["eventish"] = float(_EVENTISH.search(title) is not None)
@@ -181,6 +191,10 @@ def candidate_for(ctx: d.Context, line: Line, fired: tuple[str, ...]) -> Candida
     if line.kind is Kind.ITEM:
         f["depth"] = float(line.depth)
     return Candidate(line, fired, cleaned, under, f)
+
+
+def _width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
 def _speaker_line(shown: str, line: Line) -> bool:
@@ -213,6 +227,6 @@ def _consumed(found: list[Candidate]) -> None:
 
 def _repeats(found: list[Candidate]) -> None:
     """A title written more than once ("感想" under every talk) is a sub-heading."""
-    counts = Counter(fold(c.title) for c in found if c.title)
+    counts = Counter(fold(c.title) for c in found if c.title and not c.features.get("toc"))
     for candidate in found:
         candidate.features["repeats"] = float(counts[fold(candidate.title)] > 1)

@@ -30,6 +30,17 @@ def only(name: str, title: str) -> bool:
     return len(title) <= 80 and vocabulary.is_only(name, title, _FILLER)
 
 
+def only_any(names: tuple[str, ...], title: str) -> bool:
+    """The title is made of entries of these vocabularies together ("お昼の様子")."""
+    if len(title) > 80:
+        return False
+    folded = fold(title)
+    rest = folded
+    for name in names:
+        rest = vocabulary.pattern(name).sub(" ", rest)
+    return rest != folded and re.fullmatch(_FILLER, rest) is not None
+
+
 def classify(title: str, *, has_speakers: bool = False, body_lines: int = 0) -> SectionKind:
     """The kind of a section from its cleaned title and a little about its content."""
     if is_impressions_title(title):
@@ -85,7 +96,10 @@ def is_non_talk_word(title: str) -> bool:
 
 
 def is_other_title(title: str) -> bool:
-    return only("other", title)
+    """The venue, the food, the intro: alone or mixed with schedule words ("お昼の様子")."""
+    return only("other", title) or (
+        only_any(("other", "schedule"), title) and not only("schedule", title)
+    )
 
 
 # A time slot at the start of a title: "19:35", "19:35-20:00", "[19:35〜]", "19時35分".
