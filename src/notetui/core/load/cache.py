@@ -45,6 +45,7 @@ Correctness rules:
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gc
 import hashlib
@@ -94,8 +95,14 @@ _PARSER_MODULES = (
     "notetui.core.load.files",
     "notetui.core.parse.sections",
     "notetui.core.parse.speakers",
-    "notetui.core.parse.markdown",
-    "notetui.core.parse.plain",
+    "notetui.core.parse.vocabulary",
+    "notetui.core.parse.blocks",
+    "notetui.core.parse.assemble",
+    "notetui.core.parse.detectors",
+    "notetui.core.parse.features",
+    "notetui.core.parse.scorer",
+    "notetui.core.parse.decision",
+    "notetui.core.parse.chrome",
     "notetui.core.parse.note",
     "notetui.core.text",
 )
@@ -483,5 +490,10 @@ def _source_digest() -> str:
             digest.update(Path(origin).read_bytes() if origin else name.encode())
         except OSError:
             digest.update(name.encode())
+    # The parser's data: its vocabularies and its scorer's weights.
+    parse_dir = Path(__file__).resolve().parent.parent / "parse"
+    for data in sorted([*parse_dir.glob("vocab/*.txt"), *parse_dir.glob("*.json")]):
+        with contextlib.suppress(OSError):
+            digest.update(data.name.encode() + data.read_bytes())
     _source_digest_memo.append(digest.hexdigest())
     return _source_digest_memo[0]
