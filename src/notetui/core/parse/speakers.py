@@ -140,7 +140,10 @@ _EMBED = re.compile(r"@\[\w+\]\(")
 
 def _titleish(name: str) -> bool:
     """ "Identifying User Identity" has a name's shape but a title's words."""
-    words = re.split(r"[\s\-]+", nfkc(name).casefold())
+    folded = nfkc(name).casefold()
+    if folded in vocabulary.words("talk_labels"):  # "基調講演" is no one's name
+        return True
+    words = re.split(r"[\s\-]+", folded)
     common = (*vocabulary.words("title_words"), *vocabulary.words("title_parens"))
     return len(words) > 1 and any(word in common for word in words)
 
@@ -363,15 +366,18 @@ class SpeakerLines:
 
     speakers: tuple[Speaker, ...]
     line_indexes: frozenset[int]
+    end: int = 0  # the first index after the speaker, slide and link lines at the top
 
 
 # How far into a body its speaker lines may sit: after the title, a speaker line, a
 # handle, a slide link, the talk's page; not after the notes have begun.
 _HEAD_LINES = 8
-_CONTENT_BEFORE_SPEAKER = 1  # "概要" or an embed may come first
+_CONTENT_BEFORE_SPEAKER = 0  # the notes have begun: a later "@x" is talk content
 
 
-def speakers_in(lines: Sequence[str]) -> SpeakerLines:
+def speakers_in(
+    lines: Sequence[str], *, strong: bool = True, title: str | None = None
+) -> SpeakerLines:
     """The speakers named in the first lines of a talk's body (the lines right under
     its title), and the indexes of the speaker and slide lines among them.
 
@@ -379,8 +385,15 @@ def speakers_in(lines: Sequence[str]) -> SpeakerLines:
     `Speaker: Name, Org`, `名前 / @handle / 会社`, `By Jane Doe, Example.`; a handle on a
     line of its own goes to the speaker above. When no line is a speaker line, the first
     sentences may still name one: "メルカリの[morikuniさん](https://twitter.com/…)による…",
-    "it was given by Bill Kennedy"."""
+    "it was given by Bill Kennedy".
+
+    `strong`: the title above is clearly one (a heading, quoted, timed, labelled), so a
+    bare name in any script right under it is a speaker line ("Dana Moreau", "北条慎也");
+    under a weaker title a bare Latin or run-together name is too often a point.
+    `title`: the talk's clean title; a line that repeats it is a link card
+    ("Title | Conference 2024"), not a speaker line."""
     found: list[Speaker] = []
+    end = 0
     marked: set[int] = set()
     content = 0
     prose: list[str] = []
@@ -392,6 +405,9 @@ def speakers_in(lines: Sequence[str]) -> SpeakerLines:
         seen += 1
         if seen > _HEAD_LINES:
             break
+        if title and len(title) > 1 and text.startswith(title) and not content:
+            end = index + 1
+            continue
         if handle := handle_only(text):
             if found and found[-1].handle is None:
                 last = found[-1]
@@ -399,24 +415,27 @@ def speakers_in(lines: Sequence[str]) -> SpeakerLines:
             elif not any(s.handle == handle for s in found):
                 found.append(Speaker(handle, handle, None))
             marked.add(index)
+            end = index + 1 if not content else end
             continue
         # A bare name right under the title is a speaker line; as a list item it is
         # more often the first point ("- Lint Style"), so a bullet needs evidence.
         bare_ok = seen == 1 and not _LIST_ITEM.match(text)
         if content <= _CONTENT_BEFORE_SPEAKER and (
-            speakers := parse_speaker_line(text, under_title=bare_ok)
+            speakers := parse_speaker_line(text, under_title=bare_ok, latin_ok=strong, loose=strong)
         ):
             found.extend(s for s in speakers if s not in found)
             marked.add(index)
+            end = index + 1 if not content else end
             continue
         if handles := _handles_after_links(text):  # "https://… %} @alice, @bob"
             found.extend(Speaker(h, h, None) for h in handles if Speaker(h, h, None) not in found)
             marked.add(index)
+            end = index + 1 if not content else end
             continue
-        if is_slide_line(text):
-            marked.add(index)
-            continue
-        if _is_aside(text):
+        if is_slide_line(text) or _is_aside(text):
+            if is_slide_line(text):
+                marked.add(index)
+            end = index + 1 if not content else end
             continue
         content += 1
         if len(prose) < 2:
@@ -430,7 +449,7 @@ def speakers_in(lines: Sequence[str]) -> SpeakerLines:
             if named := speakers_in_prose(sentence):
                 found.extend(named)
                 break
-    return SpeakerLines(tuple(found), frozenset(marked | _slide_lines(lines)))
+    return SpeakerLines(tuple(found), frozenset(marked | _slide_lines(lines)), end)
 
 
 def _slide_lines(lines: Sequence[str]) -> set[int]:

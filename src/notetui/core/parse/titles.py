@@ -60,7 +60,7 @@ def talk_fields(raw_title: str, body: Sequence[str]) -> TalkFields:
     they leave out (an affiliation, a name for a handle) and give the speakers when the
     title names none."""
     clean = clean_title(raw_title)
-    lines = speakers.speakers_in(body)
+    lines = speakers.speakers_in(body, title=clean.title)
     found = clean.speakers
     if not found:
         found = lines.speakers
