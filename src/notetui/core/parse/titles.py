@@ -80,6 +80,9 @@ def _filled_in(speaker: Speaker, others: Sequence[Speaker]) -> Speaker:
 
 def clean_title(raw: str) -> CleanTitle:
     """The clean title of a raw heading or line, with its time, speakers and labels."""
+    if len(raw) > _LONGEST_TITLE:  # a paragraph, or hostile input: no shape applies
+        slot, rest = split_time(" ".join(raw.split()))
+        return CleanTitle(rest, slot)
     parts = [part for part in (_unmark(p) for p in raw.split("\t")) if part]
     time: str | None = None
     if parts:
@@ -106,6 +109,8 @@ def clean_title(raw: str) -> CleanTitle:
     text = _tidy(text)
     if not text and labels:  # "Keynote" alone: the label is the title
         text = labels.pop(0)
+    if not text:  # all of it was markup: better the line as written than no title
+        text = " ".join(raw.split()).strip("# ")
     return CleanTitle(text, time, speakers, tuple(labels))
 
 
@@ -136,8 +141,11 @@ def _link_text(text: str) -> str:
     return "" if slides.is_slide_label(text) else text
 
 
+_LONGEST_TITLE = 600
+
+
 def _unmark(raw: str) -> str:
-    text = _HEADING.sub("", raw.strip()).strip()
+    text = _HEADING.sub("", " ".join(raw.split())).strip()
     text = _BULLET.sub("", text)
     if _SETEXT_OR_RULE.match(text):
         return ""

@@ -71,3 +71,16 @@ def test_the_old_imports_keep_working() -> None:
     lines = ["- https://speakerdeck.com/a/b", "- [blog](https://example.com/post)"]
     assert speakers_module.slide_links(lines) == ["https://speakerdeck.com/a/b"]
     assert speakers_module.is_slide_line("資料: https://speakerdeck.com/a/b")
+
+
+def test_a_paragraph_given_as_a_title_is_kept_as_written() -> None:
+    # Longer than any title: no shape is tried, the text is only collapsed.
+    raw = "19:00 " + "long words by somebody - " * 40
+    clean = clean_title(raw)
+    assert clean.time == "19:00"
+    assert clean.title == " ".join(raw.split())[len("19:00 ") :]
+    assert clean.speakers == ()
+
+
+def test_a_title_that_is_all_markup_is_not_left_empty() -> None:
+    assert clean_title("{% elink %}").title == "{% elink %}"
