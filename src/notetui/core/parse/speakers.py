@@ -69,7 +69,8 @@ _COMPANY = re.compile(
     ),
     re.IGNORECASE,
 )
-_PAREN = re.compile(r"[(（]([^()（）]{0,80})[)）]")
+# Brackets beside a name: its handle or its company; "(株)" is part of a company's name.
+_PAREN = re.compile(r"[(（](?![株有][)）])([^()（）]{0,80})[)）]")
 _SEPARATOR = re.compile(r"\s*(?:◆|◇|／|\||｜|\s/\s|\s[-–—]\s|,\s*|，\s*)\s*")
 _MULTI = re.compile(r"\s*(?:&|＆|\band\b|、|と(?=\s*[" + _CJK + r"A-Z]))\s*")
 _BULLETS = re.compile(r"^(?:[#>*\-+・•◆■●▶]+\s+|[・•◆■●▶#]+)+")
@@ -162,6 +163,8 @@ def _parse_one(text: str) -> tuple[Speaker, int] | None:
             affiliation = content
         evidence = max(evidence, _WEAK)
     text = _PAREN.sub(" ", text)
+    # "@yamada / サンプル社": a handle first, then what it works for.
+    handle_first = bool(re.match(r"\s*[@＠][A-Za-z0-9_]", text))
     handles = _HANDLE.findall(text)
     if handles:
         handle = handle or handles[0]
@@ -186,9 +189,18 @@ def _parse_one(text: str) -> tuple[Speaker, int] | None:
             affiliation = segment
         elif name is None and _COMPANY.search(affiliation):
             return None
+    if (
+        handle_first
+        and handle
+        and name is not None
+        and affiliation is None
+        and len(segments) == 1
+        and not _HONORIFIC.search(segments[0])
+    ):
+        name, affiliation = handle, name
     if name is None and segments:
         # "ヤフー株式会社 高木さん": affiliation first, then the name.
-        company_first = re.match(rf"^(.*?(?:{_COMPANY.pattern}))\s+(.+)$", segments[0])
+        company_first = re.match(rf"^(\S*?(?:{_COMPANY.pattern})\S*)\s+(.+)$", segments[0])
         if company_first:
             candidate = _HONORIFIC.sub("", company_first.group(2)).strip()
             if _looks_like_name(candidate, True):
@@ -209,6 +221,15 @@ def _parse_one(text: str) -> tuple[Speaker, int] | None:
 
 _SEPARATOR_CHARS = " \u3000/／|｜,，-–—◆◇"
 _LIST_SPLIT = re.compile(r"\s*[,，、;]\s*")
+
+
+def _is_role(text: str) -> bool:
+    folded = nfkc(text).casefold().strip()
+    return folded in vocabulary.words("speaker_roles") or bool(_ROLE_OF.match(folded))
+
+
+_ROLE_OF = re.compile(r"^(?:head|director|vp|vice president|lead|chief [a-z ]+ officer)\b")
+_ROLE_AT = re.compile(r"^(?P<role>.+?)\s*(?:\s(?:at|of)\s|[@＠])\s*(?P<org>\S.*)$", re.IGNORECASE)
 _DESCRIPTION = re.compile(r"^(?:a|an|the|one|who|working|works)\s", re.IGNORECASE)
 
 
@@ -217,8 +238,17 @@ def clean_affiliation(text: str) -> str | None:
 
     "Studio, カンファレンスロゴ作成" is "Studio"; "Cloudflare developer advocate" is
     "Cloudflare"; a description ("関東の大学生", "a co-author of …") is none."""
-    text = text.strip(" ()（）")
-    text = _LIST_SPLIT.split(text, maxsplit=1)[0].strip()
+    text = text.strip()
+    if text[:1] in "(（" and text[-1:] in ")）":
+        text = text[1:-1].strip()
+    parts = _LIST_SPLIT.split(text)
+    # "Head of Platform, Example": a role first, the organisation after it.
+    while len(parts) > 1 and _is_role(parts[0]):
+        parts = parts[1:]
+    text = parts[0].strip()
+    # "Staff Engineer at Example", "エンジニア@サンプル社": the organisation after a role.
+    if (at := _ROLE_AT.match(text)) and clean_affiliation(at.group("role")) is None:
+        text = at.group("org").strip()
     # "Google." loses the full stop of its sentence; "Example Inc." keeps its own.
     if text.endswith((".", "。")) and not _COMPANY.search(text.rsplit(None, 1)[-1]):
         text = text.rstrip(".。")

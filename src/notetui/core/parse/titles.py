@@ -382,7 +382,19 @@ def _trailing_paren(text: str) -> tuple[str, tuple[Speaker, ...]] | None:
     if not match:
         return None
     speaker = _person(match.group("who"), strict=False)
-    return None if speaker is None else (match.group("title"), speaker)
+    if speaker is None:
+        return None
+    title = match.group("title")
+    # "Title / 山田 (@yamada)": the handle belongs to the name before it.
+    named = _NAME_BEFORE_HANDLE.match(title)
+    if named and speaker[0].name == speaker[0].handle:
+        person = _person(named.group("who"), strict=False)
+        if person is not None and len(person) == 1 and person[0].handle is None:
+            return named.group("title"), (Speaker(person[0].name, speaker[0].handle, None),)
+    return title, speaker
+
+
+_NAME_BEFORE_HANDLE = re.compile(r"^(?P<title>.+?)\s+[/／\-–—|｜]\s+(?P<who>[^/／\-–—|｜]{1,30})$")
 
 
 def _name_quoted(text: str) -> tuple[str, tuple[Speaker, ...]] | None:
