@@ -22,6 +22,7 @@ from notetui.core.models import Speaker
 from notetui.core.parse import slides as _slides
 from notetui.core.parse import vocabulary
 from notetui.core.parse.slides import is_slide_line as is_slide_line  # moved; kept for imports
+from notetui.core.parse.speaker_merge import merge_speakers as merge_speakers  # moved; kept
 from notetui.core.text import collapse_spaces, nfkc
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶー"
@@ -316,62 +317,6 @@ def _is_embed_name(handle: str) -> bool:
     return handle.casefold() in vocabulary.words("embed_names")
 
 
-def merge_speakers(groups: Iterable[Sequence[Speaker]]) -> tuple[Speaker, ...]:
-    """One speaker per person across notes: same handle, or same name ignoring spaces."""
-    merged: list[Speaker] = []
-    for group in groups:
-        for speaker in group:
-            for index, known in enumerate(merged):
-                if _same_person(known, speaker):
-                    merged[index] = Speaker(
-                        _better_name(known.name, speaker.name, known.handle),
-                        known.handle or speaker.handle,
-                        known.affiliation or speaker.affiliation,
-                    )
-                    break
-            else:
-                merged.append(speaker)
-    return tuple(merged)
-
-
-def _person_key(name: str) -> str:
-    return re.sub(r"\s+", "", nfkc(name)).casefold()
-
-
-def _same_person(a: Speaker, b: Speaker) -> bool:
-    if a.handle and b.handle and a.handle.casefold() == b.handle.casefold():
-        return True
-    if _person_key(a.name) == _person_key(b.name):
-        return True
-    # A name that is only a handle ("deeeet") matches the person with that handle.
-    if (a.handle and _person_key(b.name) == a.handle.casefold()) or (
-        b.handle and _person_key(a.name) == b.handle.casefold()
-    ):
-        return True
-    if a.handle and b.handle:
-        return False  # two different handles are two people, whatever the names say
-    return _short_form(a.name, b.name) or _short_form(b.name, a.name)
-
-
-def _short_form(short: str, full: str) -> bool:
-    """ "山下" (from "山下さん") or "Doe" is one part of the spaced full name "山下 茜",
-    "Jane Doe". Only used among the speakers of one talk, where that is enough."""
-    parts = nfkc(full).casefold().split()
-    key = nfkc(short).casefold().strip()
-    return len(parts) >= 2 and bool(key) and " " not in key and key in (parts[0], parts[-1])
-
-
-def _better_name(first: str, second: str, handle: str | None) -> str:
-    """Prefer a real name over a handle, and the spaced form ("高木 克彰") over "高木克彰"."""
-    if handle and first.casefold() == handle.casefold() and second.casefold() != handle.casefold():
-        return second
-    if " " not in first and " " in second and _person_key(first) == _person_key(second):
-        return second
-    if _short_form(first, second):
-        return second
-    return first
-
-
 def slide_links(lines: Iterable[str]) -> list[str]:
     """The decks in a talk's lines: `slides.slide_links` (kept here for old callers)."""
     return list(_slides.slide_links("\n".join(lines)))
@@ -521,15 +466,17 @@ def _handles_after_links(text: str) -> list[str]:
     return handles
 
 
-def speaker_of_line(line: str) -> Speaker | None:
+def speaker_of_line(line: str, *, strong: bool = True) -> Speaker | None:
     """The speaker a line right under a candidate title names, if it is a speaker line
-    (evidence that the candidate is a talk)."""
+    (evidence that the candidate is a talk). `strong` as in `speakers_in`; a list item
+    needs evidence beyond a bare name ("- Lint Style" is a point)."""
     text = line.strip()
     if not text:
         return None
     if handle := handle_only(text):
         return Speaker(handle, handle, None)
-    found = parse_speaker_line(text, under_title=True)
+    bare_ok = not _LIST_ITEM.match(text)
+    found = parse_speaker_line(text, under_title=bare_ok, latin_ok=strong, loose=strong)
     return found[0] if found else None
 
 
