@@ -501,7 +501,8 @@ _PROSE_LINKED = re.compile(
     r"(?P<hon2>さん|氏|先生)?"
 )
 _PROSE_PLAIN = re.compile(
-    r"(?P<name>[@＠]?[A-Za-z0-9_\u3040-\u30ff\u3400-\u9fff々ー]{2,16})\s?(?:さん|氏)"
+    r"(?:[「『](?P<quoted>[^「」『』]{2,16})[」』]|(?P<name>[@＠]?[A-Za-z0-9_\u3040-\u30ff\u3400-\u9fff々ー]{2,16}))"
+    r"\s?(?:さん|氏)"
     r"(?=による|が(?:発表|登壇|講演)"
     r"|の[^。、]{0,40}?(?:発表|講演|セッション|トーク|キーノート|基調講演|keynote|LT))",
     re.IGNORECASE,
@@ -529,6 +530,8 @@ def speakers_in_prose(sentence: str) -> tuple[Speaker, ...]:
         name = match.group("name").strip()
         return (Speaker(name, handle, _org_before(sentence[: match.start()])),)
     for match in _PROSE_PLAIN.finditer(sentence):
+        if match.group("quoted"):  # "Matzこと「まつもとゆきひろ」さんの…": quoted as written
+            return (Speaker(match.group("quoted").strip(), None, None),)
         name = _PARTICLES.sub("", match.group("name"))
         # "されているymotongpoo": a Latin name run into the kana before it.
         if (latin := re.search(r"[@＠]?[A-Za-z0-9_]{2,}$", name)) and latin.start() > 0:

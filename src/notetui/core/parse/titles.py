@@ -71,6 +71,10 @@ def talk_fields(raw_title: str, body: Sequence[str]) -> TalkFields:
 
 
 def _filled_in(speaker: Speaker, others: Sequence[Speaker]) -> Speaker:
+    # "Title @yukihiro_matz" over a body that names one person without a handle: that
+    # person is the handle's.
+    if speaker.name == speaker.handle and len(others) == 1 and others[0].handle is None:
+        return Speaker(others[0].name, speaker.handle, others[0].affiliation)
     for other in others:
         merged = speakers.merge_speakers([[speaker], [other]])
         if len(merged) == 1:
