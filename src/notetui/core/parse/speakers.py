@@ -145,6 +145,8 @@ def _titleish(name: str) -> bool:
     folded = nfkc(name).casefold()
     if folded in vocabulary.words("talk_labels"):  # "基調講演" is no one's name
         return True
+    if " " not in folded and any(word in folded for word in vocabulary.words("topic_kanji")):
+        return True  # "障害対応", "開発環境": a topic with a name's shape
     words = re.split(r"[\s\-]+", folded)
     common = (*vocabulary.words("title_words"), *vocabulary.words("title_parens"))
     return len(words) > 1 and any(word in common for word in words)
@@ -395,8 +397,10 @@ def speakers_in(
         # A bare name right under the title is a speaker line; as a list item it is
         # more often the first point ("- Lint Style"), so a bullet needs evidence.
         bare_ok = seen == 1 and not _LIST_ITEM.match(text)
+        # A heading of run-together kanji is a section ("## 障害対応"), not a name.
+        loose = strong and not text.startswith("#")
         if content <= _CONTENT_BEFORE_SPEAKER and (
-            speakers := parse_speaker_line(text, under_title=bare_ok, latin_ok=strong, loose=strong)
+            speakers := parse_speaker_line(text, under_title=bare_ok, latin_ok=strong, loose=loose)
         ):
             found.extend(s for s in speakers if s not in found)
             marked.add(index)
@@ -476,7 +480,8 @@ def speaker_of_line(line: str, *, strong: bool = True) -> Speaker | None:
     if handle := handle_only(text):
         return Speaker(handle, handle, None)
     bare_ok = not _LIST_ITEM.match(text)
-    found = parse_speaker_line(text, under_title=bare_ok, latin_ok=strong, loose=strong)
+    loose = strong and not text.startswith("#")
+    found = parse_speaker_line(text, under_title=bare_ok, latin_ok=strong, loose=loose)
     return found[0] if found else None
 
 

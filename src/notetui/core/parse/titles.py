@@ -330,10 +330,14 @@ def _unquote(text: str) -> str:
     return text
 
 
+# "Ruby 2.7.", "Example Inc.", "Jr.": the full stop belongs to the last word.
+_ABBREVIATION = re.compile(r"(?:\d|(?<![A-Za-z])[A-Z][A-Za-z]{0,3})\.$")
+
+
 def _tidy(text: str) -> str:
     text = " ".join(text.split()).strip(" :：|｜").lstrip("-–— ")
-    # "Go's Next Frontier." loses its full stop; "Measure...?" and "Ruby 2.7" keep theirs.
-    if text.endswith(".") and not text.endswith("..") and not re.search(r"\d\.$", text):
+    # "Go's Next Frontier." loses its full stop; "Measure...?" and "Inc." keep theirs.
+    if text.endswith(".") and not text.endswith("..") and not _ABBREVIATION.search(text):
         text = text[:-1].rstrip()
     return text
 
