@@ -483,6 +483,15 @@ def _labelled_tail_pattern() -> re.Pattern[str]:
     return re.compile(rf"^(?P<title>.+?)[\s/／|｜]+(?P<who>(?i:{labels})\s*[:：].{{1,60}})$")
 
 
+def _colon_person(text: str) -> tuple[str, tuple[Speaker, ...]] | None:
+    """ "Title : Speaker", an LT list's shape: a colon with space around it, a person after."""
+    match = re.match(r"^(?P<title>.+?)\s+[:：]\s+(?P<who>[^:：]{1,60})$", text)
+    if not match:
+        return None
+    speaker = _person(match.group("who"), strict=True)
+    return None if speaker is None else (match.group("title"), speaker)
+
+
 def _dash_person(text: str) -> tuple[str, tuple[Speaker, ...]] | None:
     """ "Title - Jane Doe", "Title — 山田 太郎さん": only a tail that is a person."""
     match = re.match(r"^(?P<title>.+?)\s+[-–—―]+\s+(?P<who>[^-–—―]{1,60})$", text)
@@ -520,6 +529,7 @@ _SPEAKER_SHAPES: tuple[Shape, ...] = (
     _slash_honorific,
     _labelled_tail,
     _by_name,
+    _colon_person,
     _dash_person,
     _name_keynote,
 )
