@@ -1,4 +1,4 @@
-"""Recognising speaker lines and slide links in the text around a talk title.
+"""Recognising speaker lines in the text around a talk title.
 
 Speaker lines come in many shapes; these are all real ones:
     高木 克彰(@tkgtransit) ◆ ヤフー株式会社
@@ -10,6 +10,13 @@ Speaker lines come in many shapes; these are all real ones:
 A line is only taken as a speaker line when it carries evidence beyond looking like
 a name (a handle, an affiliation, a label, an honorific), unless the caller knows the
 line sits right under a talk title.
+
+The stage's entry points: `speakers_in(body)` (the speakers at the top of a talk's
+body and which lines are speaker or slide lines), `speaker_of_line(line)` (evidence
+for a candidate title), `parse_speaker_line(line)` (one line). Labels, honorifics,
+company words and roles are vocabularies (vocab/speaker_labels.txt, honorifics.txt,
+org_suffixes.txt, speaker_roles.txt). Slide links live in slides.py and merging people
+in speaker_merge.py; both are re-exported here for older callers.
 """
 
 from __future__ import annotations
