@@ -123,6 +123,13 @@ def _bounds(lines: list[str], starts: list[int], index: int, stops: list[int]) -
     return end
 
 
+def _find(root: Path, name: str) -> Path:
+    """A labelled file: labels name notes by their path or, in nested folders, basename."""
+    if (root / name).is_file():
+        return root / name
+    return next(path for path in sorted(root.rglob(Path(name).name)) if path.is_file())
+
+
 def measure(
     folder: str | Path, show: bool = False, misses: bool = False, labels: Path | None = None
 ) -> Tally:
@@ -132,7 +139,7 @@ def measure(
     expected = json.loads((labels or root / "expected.json").read_text("utf-8"))
     tally = Tally()
     for name, labels in expected["files"].items():
-        lines = read_note(root / name).text.split("\n")
+        lines = read_note(_find(root, name)).text.split("\n")
         starts: list[int] = []
         position = 0
         for talk in labels["talks"]:
@@ -188,6 +195,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", action="store_true", help="print each talk's raw lines")
     parser.add_argument("--misses", action="store_true", help="print each mismatch")
     parser.add_argument(
+        "--more", action="store_true", help="also notes/ and a synthetic library (generate.py)"
+    )
+    parser.add_argument(
         "--rewrites", action="store_true", help="also each rewrite of the Markdown notes"
     )
     args = parser.parse_args(argv)
@@ -197,6 +207,19 @@ def main(argv: list[str] | None = None) -> int:
     for folder in args.folders:
         tally = measure(folder, args.show, args.misses)
         print(tally.line(folder))
+    if args.more:
+        print(
+            measure(
+                REPO / "notes", False, args.misses, REPO / "tests/data/notes_expected.json"
+            ).line("notes")
+        )
+        sys.path.insert(0, str(REPO / "benchmarks"))
+        from generate import generate
+
+        with tempfile.TemporaryDirectory(prefix="fields-") as out:
+            library = generate(Path(out) / "synthetic", 200, seed=11)
+            tally = measure(library.notes_dir, False, args.misses, labels=library.expected_path)
+            print(tally.line("synthetic"))
     if args.rewrites:
         _rewrites(args.misses)
     return 0

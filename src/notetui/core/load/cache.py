@@ -84,26 +84,15 @@ MAX_CACHES = 16  # library folders that keep a cache file
 _STALE_TEMP_SECONDS = 3600.0  # a temporary file this old was left by a killed writer
 _SUFFIX = ".notecache"
 
-# The modules whose code decides what a note parses into.
+# The modules outside core/parse whose code decides what a note parses into; every
+# module and data file of core/parse counts too (globbed, so a new stage can't be missed).
 _PARSER_MODULES = (
     "notetui.core.load.cache",
-    "notetui.core.parse.events",
     "notetui.core.load.library",
     "notetui.core.merge.merging",
     "notetui.core.load.front_matter",
     "notetui.core.models",
     "notetui.core.load.files",
-    "notetui.core.parse.sections",
-    "notetui.core.parse.speakers",
-    "notetui.core.parse.vocabulary",
-    "notetui.core.parse.blocks",
-    "notetui.core.parse.assemble",
-    "notetui.core.parse.detectors",
-    "notetui.core.parse.features",
-    "notetui.core.parse.scorer",
-    "notetui.core.parse.decision",
-    "notetui.core.parse.chrome",
-    "notetui.core.parse.note",
     "notetui.core.text",
 )
 # Libraries whose behaviour shapes the result (charset-normalizer is only a last resort).
@@ -490,9 +479,10 @@ def _source_digest() -> str:
             digest.update(Path(origin).read_bytes() if origin else name.encode())
         except OSError:
             digest.update(name.encode())
-    # The parser's data: its vocabularies and its scorer's weights.
+    # The parser's stages, its vocabularies and its scorer's weights.
     parse_dir = Path(__file__).resolve().parent.parent / "parse"
-    for data in sorted([*parse_dir.glob("vocab/*.txt"), *parse_dir.glob("*.json")]):
+    stages = [*parse_dir.glob("*.py"), *parse_dir.glob("vocab/*.txt"), *parse_dir.glob("*.json")]
+    for data in sorted(stages):
         with contextlib.suppress(OSError):
             digest.update(data.name.encode() + data.read_bytes())
     _source_digest_memo.append(digest.hexdigest())

@@ -1,4 +1,4 @@
-"""Recognising speaker lines and slide links in the text around a talk title.
+"""Recognising speaker lines in the text around a talk title.
 
 Speaker lines come in many shapes; these are all real ones:
     高木 克彰(@tkgtransit) ◆ ヤフー株式会社
@@ -10,6 +10,13 @@ Speaker lines come in many shapes; these are all real ones:
 A line is only taken as a speaker line when it carries evidence beyond looking like
 a name (a handle, an affiliation, a label, an honorific), unless the caller knows the
 line sits right under a talk title.
+
+The stage's entry points: `speakers_in(body)` (the speakers at the top of a talk's
+body and which lines are speaker or slide lines), `speaker_of_line(line)` (evidence
+for a candidate title), `parse_speaker_line(line)` (one line). Labels, honorifics,
+company words and roles are vocabularies (vocab/speaker_labels.txt, honorifics.txt,
+org_suffixes.txt, speaker_roles.txt). Slide links live in slides.py and merging people
+in speaker_merge.py; both are re-exported here for older callers.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from notetui.core.models import Speaker
 from notetui.core.parse import slides as _slides
 from notetui.core.parse import vocabulary
 from notetui.core.parse.slides import is_slide_line as is_slide_line  # moved; kept for imports
+from notetui.core.parse.speaker_merge import merge_speakers as merge_speakers  # moved; kept
 from notetui.core.text import collapse_spaces, nfkc
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶー"
@@ -69,7 +77,8 @@ _COMPANY = re.compile(
     ),
     re.IGNORECASE,
 )
-_PAREN = re.compile(r"[(（]([^()（）]{0,80})[)）]")
+# Brackets beside a name: its handle or its company; "(株)" is part of a company's name.
+_PAREN = re.compile(r"[(（](?![株有][)）])([^()（）]{0,80})[)）]")
 _SEPARATOR = re.compile(r"\s*(?:◆|◇|／|\||｜|\s/\s|\s[-–—]\s|,\s*|，\s*)\s*")
 _MULTI = re.compile(r"\s*(?:&|＆|\band\b|、|と(?=\s*[" + _CJK + r"A-Z]))\s*")
 _BULLETS = re.compile(r"^(?:[#>*\-+・•◆■●▶]+\s+|[・•◆■●▶#]+)+")
@@ -140,7 +149,12 @@ _EMBED = re.compile(r"@\[\w+\]\(")
 
 def _titleish(name: str) -> bool:
     """ "Identifying User Identity" has a name's shape but a title's words."""
-    words = re.split(r"[\s\-]+", nfkc(name).casefold())
+    folded = nfkc(name).casefold()
+    if folded in vocabulary.words("talk_labels"):  # "基調講演" is no one's name
+        return True
+    if " " not in folded and any(word in folded for word in vocabulary.words("topic_kanji")):
+        return True  # "障害対応", "開発環境": a topic with a name's shape
+    words = re.split(r"[\s\-]+", folded)
     common = (*vocabulary.words("title_words"), *vocabulary.words("title_parens"))
     return len(words) > 1 and any(word in common for word in words)
 
@@ -159,6 +173,8 @@ def _parse_one(text: str) -> tuple[Speaker, int] | None:
             affiliation = content
         evidence = max(evidence, _WEAK)
     text = _PAREN.sub(" ", text)
+    # "@yamada / サンプル社": a handle first, then what it works for.
+    handle_first = bool(re.match(r"\s*[@＠][A-Za-z0-9_]", text))
     handles = _HANDLE.findall(text)
     if handles:
         handle = handle or handles[0]
@@ -183,9 +199,18 @@ def _parse_one(text: str) -> tuple[Speaker, int] | None:
             affiliation = segment
         elif name is None and _COMPANY.search(affiliation):
             return None
+    if (
+        handle_first
+        and handle
+        and name is not None
+        and affiliation is None
+        and len(segments) == 1
+        and not _HONORIFIC.search(segments[0])
+    ):
+        name, affiliation = handle, name
     if name is None and segments:
         # "ヤフー株式会社 高木さん": affiliation first, then the name.
-        company_first = re.match(rf"^(.*?(?:{_COMPANY.pattern}))\s+(.+)$", segments[0])
+        company_first = re.match(rf"^(\S*?(?:{_COMPANY.pattern})\S*)\s+(.+)$", segments[0])
         if company_first:
             candidate = _HONORIFIC.sub("", company_first.group(2)).strip()
             if _looks_like_name(candidate, True):
@@ -206,6 +231,15 @@ def _parse_one(text: str) -> tuple[Speaker, int] | None:
 
 _SEPARATOR_CHARS = " \u3000/／|｜,，-–—◆◇"
 _LIST_SPLIT = re.compile(r"\s*[,，、;]\s*")
+
+
+def _is_role(text: str) -> bool:
+    folded = nfkc(text).casefold().strip()
+    return folded in vocabulary.words("speaker_roles") or bool(_ROLE_OF.match(folded))
+
+
+_ROLE_OF = re.compile(r"^(?:head|director|vp|vice president|lead|chief [a-z ]+ officer)\b")
+_ROLE_AT = re.compile(r"^(?P<role>.+?)\s*(?:\s(?:at|of)\s|[@＠])\s*(?P<org>\S.*)$", re.IGNORECASE)
 _DESCRIPTION = re.compile(r"^(?:a|an|the|one|who|working|works)\s", re.IGNORECASE)
 
 
@@ -214,8 +248,17 @@ def clean_affiliation(text: str) -> str | None:
 
     "Studio, カンファレンスロゴ作成" is "Studio"; "Cloudflare developer advocate" is
     "Cloudflare"; a description ("関東の大学生", "a co-author of …") is none."""
-    text = text.strip(" ()（）")
-    text = _LIST_SPLIT.split(text, maxsplit=1)[0].strip()
+    text = text.strip()
+    if text[:1] in "(（" and text[-1:] in ")）":
+        text = text[1:-1].strip()
+    parts = _LIST_SPLIT.split(text)
+    # "Head of Platform, Example": a role first, the organisation after it.
+    while len(parts) > 1 and _is_role(parts[0]):
+        parts = parts[1:]
+    text = parts[0].strip()
+    # "Staff Engineer at Example", "エンジニア@サンプル社": the organisation after a role.
+    if (at := _ROLE_AT.match(text)) and clean_affiliation(at.group("role")) is None:
+        text = at.group("org").strip()
     # "Google." loses the full stop of its sentence; "Example Inc." keeps its own.
     if text.endswith((".", "。")) and not _COMPANY.search(text.rsplit(None, 1)[-1]):
         text = text.rstrip(".。")
@@ -283,62 +326,6 @@ def _is_embed_name(handle: str) -> bool:
     return handle.casefold() in vocabulary.words("embed_names")
 
 
-def merge_speakers(groups: Iterable[Sequence[Speaker]]) -> tuple[Speaker, ...]:
-    """One speaker per person across notes: same handle, or same name ignoring spaces."""
-    merged: list[Speaker] = []
-    for group in groups:
-        for speaker in group:
-            for index, known in enumerate(merged):
-                if _same_person(known, speaker):
-                    merged[index] = Speaker(
-                        _better_name(known.name, speaker.name, known.handle),
-                        known.handle or speaker.handle,
-                        known.affiliation or speaker.affiliation,
-                    )
-                    break
-            else:
-                merged.append(speaker)
-    return tuple(merged)
-
-
-def _person_key(name: str) -> str:
-    return re.sub(r"\s+", "", nfkc(name)).casefold()
-
-
-def _same_person(a: Speaker, b: Speaker) -> bool:
-    if a.handle and b.handle and a.handle.casefold() == b.handle.casefold():
-        return True
-    if _person_key(a.name) == _person_key(b.name):
-        return True
-    # A name that is only a handle ("deeeet") matches the person with that handle.
-    if (a.handle and _person_key(b.name) == a.handle.casefold()) or (
-        b.handle and _person_key(a.name) == b.handle.casefold()
-    ):
-        return True
-    if a.handle and b.handle:
-        return False  # two different handles are two people, whatever the names say
-    return _short_form(a.name, b.name) or _short_form(b.name, a.name)
-
-
-def _short_form(short: str, full: str) -> bool:
-    """ "山下" (from "山下さん") or "Doe" is one part of the spaced full name "山下 茜",
-    "Jane Doe". Only used among the speakers of one talk, where that is enough."""
-    parts = nfkc(full).casefold().split()
-    key = nfkc(short).casefold().strip()
-    return len(parts) >= 2 and bool(key) and " " not in key and key in (parts[0], parts[-1])
-
-
-def _better_name(first: str, second: str, handle: str | None) -> str:
-    """Prefer a real name over a handle, and the spaced form ("高木 克彰") over "高木克彰"."""
-    if handle and first.casefold() == handle.casefold() and second.casefold() != handle.casefold():
-        return second
-    if " " not in first and " " in second and _person_key(first) == _person_key(second):
-        return second
-    if _short_form(first, second):
-        return second
-    return first
-
-
 def slide_links(lines: Iterable[str]) -> list[str]:
     """The decks in a talk's lines: `slides.slide_links` (kept here for old callers)."""
     return list(_slides.slide_links("\n".join(lines)))
@@ -363,15 +350,18 @@ class SpeakerLines:
 
     speakers: tuple[Speaker, ...]
     line_indexes: frozenset[int]
+    end: int = 0  # the first index after the speaker, slide and link lines at the top
 
 
 # How far into a body its speaker lines may sit: after the title, a speaker line, a
 # handle, a slide link, the talk's page; not after the notes have begun.
 _HEAD_LINES = 8
-_CONTENT_BEFORE_SPEAKER = 1  # "概要" or an embed may come first
+_CONTENT_BEFORE_SPEAKER = 0  # the notes have begun: a later "@x" is talk content
 
 
-def speakers_in(lines: Sequence[str]) -> SpeakerLines:
+def speakers_in(
+    lines: Sequence[str], *, strong: bool = True, title: str | None = None
+) -> SpeakerLines:
     """The speakers named in the first lines of a talk's body (the lines right under
     its title), and the indexes of the speaker and slide lines among them.
 
@@ -379,8 +369,15 @@ def speakers_in(lines: Sequence[str]) -> SpeakerLines:
     `Speaker: Name, Org`, `名前 / @handle / 会社`, `By Jane Doe, Example.`; a handle on a
     line of its own goes to the speaker above. When no line is a speaker line, the first
     sentences may still name one: "メルカリの[morikuniさん](https://twitter.com/…)による…",
-    "it was given by Bill Kennedy"."""
+    "it was given by Bill Kennedy".
+
+    `strong`: the title above is clearly one (a heading, quoted, timed, labelled), so a
+    bare name in any script right under it is a speaker line ("Dana Moreau", "北条慎也");
+    under a weaker title a bare Latin or run-together name is too often a point.
+    `title`: the talk's clean title; a line that repeats it is a link card
+    ("Title | Conference 2024"), not a speaker line."""
     found: list[Speaker] = []
+    end = 0
     marked: set[int] = set()
     content = 0
     prose: list[str] = []
@@ -392,6 +389,9 @@ def speakers_in(lines: Sequence[str]) -> SpeakerLines:
         seen += 1
         if seen > _HEAD_LINES:
             break
+        if title and len(title) > 1 and text.startswith(title) and not content:
+            end = index + 1
+            continue
         if handle := handle_only(text):
             if found and found[-1].handle is None:
                 last = found[-1]
@@ -399,24 +399,29 @@ def speakers_in(lines: Sequence[str]) -> SpeakerLines:
             elif not any(s.handle == handle for s in found):
                 found.append(Speaker(handle, handle, None))
             marked.add(index)
+            end = index + 1 if not content else end
             continue
         # A bare name right under the title is a speaker line; as a list item it is
         # more often the first point ("- Lint Style"), so a bullet needs evidence.
         bare_ok = seen == 1 and not _LIST_ITEM.match(text)
+        # A heading of run-together kanji is a section ("## 障害対応"), not a name.
+        loose = strong and not text.startswith("#")
         if content <= _CONTENT_BEFORE_SPEAKER and (
-            speakers := parse_speaker_line(text, under_title=bare_ok)
+            speakers := parse_speaker_line(text, under_title=bare_ok, latin_ok=strong, loose=loose)
         ):
             found.extend(s for s in speakers if s not in found)
             marked.add(index)
+            end = index + 1 if not content else end
             continue
         if handles := _handles_after_links(text):  # "https://… %} @alice, @bob"
             found.extend(Speaker(h, h, None) for h in handles if Speaker(h, h, None) not in found)
             marked.add(index)
+            end = index + 1 if not content else end
             continue
-        if is_slide_line(text):
-            marked.add(index)
-            continue
-        if _is_aside(text):
+        if is_slide_line(text) or _is_aside(text):
+            if is_slide_line(text):
+                marked.add(index)
+            end = index + 1 if not content else end
             continue
         content += 1
         if len(prose) < 2:
@@ -430,7 +435,7 @@ def speakers_in(lines: Sequence[str]) -> SpeakerLines:
             if named := speakers_in_prose(sentence):
                 found.extend(named)
                 break
-    return SpeakerLines(tuple(found), frozenset(marked | _slide_lines(lines)))
+    return SpeakerLines(tuple(found), frozenset(marked | _slide_lines(lines)), end)
 
 
 def _slide_lines(lines: Sequence[str]) -> set[int]:
@@ -472,15 +477,18 @@ def _handles_after_links(text: str) -> list[str]:
     return handles
 
 
-def speaker_of_line(line: str) -> Speaker | None:
+def speaker_of_line(line: str, *, strong: bool = True) -> Speaker | None:
     """The speaker a line right under a candidate title names, if it is a speaker line
-    (evidence that the candidate is a talk)."""
+    (evidence that the candidate is a talk). `strong` as in `speakers_in`; a list item
+    needs evidence beyond a bare name ("- Lint Style" is a point)."""
     text = line.strip()
     if not text:
         return None
     if handle := handle_only(text):
         return Speaker(handle, handle, None)
-    found = parse_speaker_line(text, under_title=True)
+    bare_ok = not _LIST_ITEM.match(text)
+    loose = strong and not text.startswith("#")
+    found = parse_speaker_line(text, under_title=bare_ok, latin_ok=strong, loose=loose)
     return found[0] if found else None
 
 
@@ -505,7 +513,8 @@ _PROSE_LINKED = re.compile(
     r"(?P<hon2>さん|氏|先生)?"
 )
 _PROSE_PLAIN = re.compile(
-    r"(?P<name>[@＠]?[A-Za-z0-9_\u3040-\u30ff\u3400-\u9fff々ー]{2,16})\s?(?:さん|氏)"
+    r"(?:[「『](?P<quoted>[^「」『』]{2,16})[」』]|(?P<name>[@＠]?[A-Za-z0-9_\u3040-\u30ff\u3400-\u9fff々ー]{2,16}))"
+    r"\s?(?:さん|氏)"
     r"(?=による|が(?:発表|登壇|講演)"
     r"|の[^。、]{0,40}?(?:発表|講演|セッション|トーク|キーノート|基調講演|keynote|LT))",
     re.IGNORECASE,
@@ -533,6 +542,8 @@ def speakers_in_prose(sentence: str) -> tuple[Speaker, ...]:
         name = match.group("name").strip()
         return (Speaker(name, handle, _org_before(sentence[: match.start()])),)
     for match in _PROSE_PLAIN.finditer(sentence):
+        if match.group("quoted"):  # "Matzこと「まつもとゆきひろ」さんの…": quoted as written
+            return (Speaker(match.group("quoted").strip(), None, None),)
         name = _PARTICLES.sub("", match.group("name"))
         # "されているymotongpoo": a Latin name run into the kana before it.
         if (latin := re.search(r"[@＠]?[A-Za-z0-9_]{2,}$", name)) and latin.start() > 0:

@@ -60,7 +60,7 @@ def talk_fields(raw_title: str, body: Sequence[str]) -> TalkFields:
     they leave out (an affiliation, a name for a handle) and give the speakers when the
     title names none."""
     clean = clean_title(raw_title)
-    lines = speakers.speakers_in(body)
+    lines = speakers.speakers_in(body, title=clean.title)
     found = clean.speakers
     if not found:
         found = lines.speakers
@@ -71,6 +71,10 @@ def talk_fields(raw_title: str, body: Sequence[str]) -> TalkFields:
 
 
 def _filled_in(speaker: Speaker, others: Sequence[Speaker]) -> Speaker:
+    # "Title @yukihiro_matz" over a body that names one person without a handle: that
+    # person is the handle's.
+    if speaker.name == speaker.handle and len(others) == 1 and others[0].handle is None:
+        return Speaker(others[0].name, speaker.handle, others[0].affiliation)
     for other in others:
         merged = speakers.merge_speakers([[speaker], [other]])
         if len(merged) == 1:
@@ -80,6 +84,9 @@ def _filled_in(speaker: Speaker, others: Sequence[Speaker]) -> Speaker:
 
 def clean_title(raw: str) -> CleanTitle:
     """The clean title of a raw heading or line, with its time, speakers and labels."""
+    if len(raw) > _LONGEST_TITLE:  # a paragraph, or hostile input: no shape applies
+        slot, rest = split_time(" ".join(raw.split()))
+        return CleanTitle(rest, slot)
     parts = [part for part in (_unmark(p) for p in raw.split("\t")) if part]
     time: str | None = None
     if parts:
@@ -106,6 +113,8 @@ def clean_title(raw: str) -> CleanTitle:
     text = _tidy(text)
     if not text and labels:  # "Keynote" alone: the label is the title
         text = labels.pop(0)
+    if not text:  # all of it was markup: better the line as written than no title
+        text = " ".join(raw.split()).strip("# ")
     return CleanTitle(text, time, speakers, tuple(labels))
 
 
@@ -136,8 +145,11 @@ def _link_text(text: str) -> str:
     return "" if slides.is_slide_label(text) else text
 
 
+_LONGEST_TITLE = 600
+
+
 def _unmark(raw: str) -> str:
-    text = _HEADING.sub("", raw.strip()).strip()
+    text = _HEADING.sub("", " ".join(raw.split())).strip()
     text = _BULLET.sub("", text)
     if _SETEXT_OR_RULE.match(text):
         return ""
@@ -318,10 +330,14 @@ def _unquote(text: str) -> str:
     return text
 
 
+# "Ruby 2.7.", "Example Inc.", "Jr.": the full stop belongs to the last word.
+_ABBREVIATION = re.compile(r"(?:\d|(?<![A-Za-z])[A-Z][A-Za-z]{0,3})\.$")
+
+
 def _tidy(text: str) -> str:
     text = " ".join(text.split()).strip(" :：|｜").lstrip("-–— ")
-    # "Go's Next Frontier." loses its full stop; "Measure...?" and "Ruby 2.7" keep theirs.
-    if text.endswith(".") and not text.endswith("..") and not re.search(r"\d\.$", text):
+    # "Go's Next Frontier." loses its full stop; "Measure...?" and "Inc." keep theirs.
+    if text.endswith(".") and not text.endswith("..") and not _ABBREVIATION.search(text):
         text = text[:-1].rstrip()
     return text
 
@@ -374,7 +390,19 @@ def _trailing_paren(text: str) -> tuple[str, tuple[Speaker, ...]] | None:
     if not match:
         return None
     speaker = _person(match.group("who"), strict=False)
-    return None if speaker is None else (match.group("title"), speaker)
+    if speaker is None:
+        return None
+    title = match.group("title")
+    # "Title / 山田 (@yamada)": the handle belongs to the name before it.
+    named = _NAME_BEFORE_HANDLE.match(title)
+    if named and speaker[0].name == speaker[0].handle:
+        person = _person(named.group("who"), strict=False)
+        if person is not None and len(person) == 1 and person[0].handle is None:
+            return named.group("title"), (Speaker(person[0].name, speaker[0].handle, None),)
+    return title, speaker
+
+
+_NAME_BEFORE_HANDLE = re.compile(r"^(?P<title>.+?)\s+[/／\-–—|｜]\s+(?P<who>[^/／\-–—|｜]{1,30})$")
 
 
 def _name_quoted(text: str) -> tuple[str, tuple[Speaker, ...]] | None:
@@ -455,6 +483,15 @@ def _labelled_tail_pattern() -> re.Pattern[str]:
     return re.compile(rf"^(?P<title>.+?)[\s/／|｜]+(?P<who>(?i:{labels})\s*[:：].{{1,60}})$")
 
 
+def _colon_person(text: str) -> tuple[str, tuple[Speaker, ...]] | None:
+    """ "Title : Speaker", an LT list's shape: a colon with space around it, a person after."""
+    match = re.match(r"^(?P<title>.+?)\s+[:：]\s+(?P<who>[^:：]{1,60})$", text)
+    if not match:
+        return None
+    speaker = _person(match.group("who"), strict=True)
+    return None if speaker is None else (match.group("title"), speaker)
+
+
 def _dash_person(text: str) -> tuple[str, tuple[Speaker, ...]] | None:
     """ "Title - Jane Doe", "Title — 山田 太郎さん": only a tail that is a person."""
     match = re.match(r"^(?P<title>.+?)\s+[-–—―]+\s+(?P<who>[^-–—―]{1,60})$", text)
@@ -492,6 +529,7 @@ _SPEAKER_SHAPES: tuple[Shape, ...] = (
     _slash_honorific,
     _labelled_tail,
     _by_name,
+    _colon_person,
     _dash_person,
     _name_keynote,
 )

@@ -71,3 +71,24 @@ def test_the_old_imports_keep_working() -> None:
     lines = ["- https://speakerdeck.com/a/b", "- [blog](https://example.com/post)"]
     assert speakers_module.slide_links(lines) == ["https://speakerdeck.com/a/b"]
     assert speakers_module.is_slide_line("資料: https://speakerdeck.com/a/b")
+
+
+def test_a_paragraph_given_as_a_title_is_kept_as_written() -> None:
+    # Longer than any title: no shape is tried, the text is only collapsed.
+    raw = "19:00 " + "long words by somebody - " * 40
+    clean = clean_title(raw)
+    assert clean.time == "19:00"
+    assert clean.title == " ".join(raw.split())[len("19:00 ") :]
+    assert clean.speakers == ()
+
+
+def test_a_title_that_is_all_markup_is_not_left_empty() -> None:
+    assert clean_title("{% elink %}").title == "{% elink %}"
+
+
+def test_a_bare_name_as_a_list_item_is_no_evidence_of_a_speaker() -> None:
+    assert speaker_of_line("- Lint Style") is None
+    assert speaker_of_line("- 登壇者: 山田 太郎") == Speaker("山田 太郎")
+    # Under a weak title, run-together kanji need more than their shape.
+    assert speaker_of_line("鶴田貴大", strong=False) is None
+    assert speaker_of_line("鶴田貴大") == Speaker("鶴田貴大")

@@ -1,4 +1,5 @@
-"""The field stages on the shared labelled notes, read in place (benchmarks/fields.py).
+"""The field stages on the labelled notes: ../shared's, read in place, and notes/
+(benchmarks/fields.py).
 
 Each labelled talk's raw line is found in its note and its fields are made by the
 stages alone; the figures must stay at or above what the stages reach today."""
@@ -12,7 +13,7 @@ from types import ModuleType
 
 import pytest
 
-from support.paths import CORPUS, REPO, WILD
+from support.paths import CORPUS, NOTES, REPO, TEST_DATA, WILD
 
 
 def _benchmark() -> ModuleType:
@@ -28,13 +29,14 @@ def _benchmark() -> ModuleType:
 
 @pytest.mark.parametrize(
     ("folder", "titles", "recall", "slides"),
-    [(WILD, 0.97, 0.90, 0.97), (CORPUS, 1.0, 1.0, 1.0)],
-    ids=["wild", "corpus"],
+    [(WILD, 0.97, 0.90, 0.97), (CORPUS, 1.0, 1.0, 1.0), (NOTES, 1.0, 1.0, 1.0)],
+    ids=["wild", "corpus", "notes"],
 )
 def test_fields_match_the_labels(folder: Path, titles: float, recall: float, slides: float) -> None:
-    if not (folder / "expected.json").is_file():
+    labels = TEST_DATA / "notes_expected.json" if folder == NOTES else folder / "expected.json"
+    if not labels.is_file():
         pytest.skip(f"no labels in {folder}")
-    tally = _benchmark().measure(folder.name, show=False, misses=False)
+    tally = _benchmark().measure(folder, labels=labels)
     assert tally.located == tally.talks
     assert tally.titles / tally.talks >= titles, tally.line(folder.name)
     assert tally.speakers_recalled / tally.speakers_labelled >= recall, tally.line(folder.name)
