@@ -46,6 +46,7 @@ from notetui.core.parse.event_names import (
     DIFFERENT,
     LIKELY,
     SAME,
+    UNKNOWN,
     EventName,
     compare_names,
     event_name,
@@ -315,7 +316,7 @@ def _same_event(a: NoteDigest, b: NoteDigest, settings: MergeSettings) -> float:
         return 300.0
     episode_clash = bool(a.numbers and b.numbers and a.numbers.isdisjoint(b.numbers))
     title = 0.0
-    if len(a.event_key) >= 4 and len(b.event_key) >= 4:
+    if len(a.event_key) >= 4 and len(b.event_key) >= 4 and _alike_names(a.name, b.name, names):
         title = event_title_similarity(a.event_key, b.event_key, a.event_words, b.event_words)
     if episode_clash and title >= 60:
         return 0.0
@@ -341,6 +342,18 @@ def _same_event(a: NoteDigest, b: NoteDigest, settings: MergeSettings) -> float:
     ):
         return 100.0 + sum(strong) / 10
     return 0.0
+
+
+def _alike_names(a: EventName, b: EventName, relation: int) -> bool:
+    """Whether the names' spelling may decide: not when all they share is common
+    words and each has a word of its own ("Tokyo Rust Meetup #3", "Tokyo Go Meetup
+    #3"), unless those words are one word misspelt ("Kubernets", "Kubernetes")."""
+    if relation != UNKNOWN:
+        return True
+    own_a, own_b = a.words - b.words, b.words - a.words
+    if not own_a or not own_b:
+        return True
+    return fuzz.ratio(" ".join(sorted(own_a)), " ".join(sorted(own_b))) >= 80
 
 
 def event_title_similarity(a: str, b: str, words_a: str = "", words_b: str = "") -> float:

@@ -62,7 +62,18 @@ _TAIL_MD = re.compile(rf"(?P<m>{_MON})\s*(?:/|月)\s*(?P<d>{_DAY})(?![\d/:]|\.\d
 _TAIL_EN = re.compile(rf"(?P<mn>{_MONTH})\s+(?P<d>{_DAY}){_ORDINAL}(?![\d:])")
 _TAIL_D = re.compile(rf"(?P<d>{_DAY}){_ORDINAL}(?![\d/.:年月])\s*日?")
 _WEEKDAY_AT = re.compile(_WEEKDAY, re.IGNORECASE)
-_SPAN_DAYS = 14  # a range longer than this is not one event's days
+_SPAN_DAYS = 14
+_DIGIT = re.compile(r"[0-9０-９]")
+# A quick look for anything shaped like a date, before a line is folded and matched:
+# "4/18", "4月18日", "2019年", "2019-04-18", or a month's name (capitalised, as dates
+# write it) before a number ("May 18", "18 May 2019" by its "May 2019"). Each pattern
+# starts with one character class, which Python's re skips to quickly.
+_SHAPES = (
+    re.compile(r"[0-9０-９][ \t]*[/／月年][ \t]*[0-9０-９]"),
+    re.compile(r"[0-9０-９]{4}[-.．－][0-9０-９]{1,2}[-.．－][0-9０-９]"),
+    re.compile(r"[ADFJMNOS][a-zA-Z]{2,8}\.?[ \t]+[0-9０-９]"),
+)
+_MONTH_WORD = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -80,6 +91,10 @@ class DateMention:
 
 def dates_in(line: str, year: int | None = None) -> list[DateMention]:
     """Every date in `line`, in order; a year-less one only when `year` is given."""
+    if not _DIGIT.search(line) or not (
+        _SHAPES[0].search(line) or _SHAPES[1].search(line) or _MONTH_WORD.search(line)
+    ):
+        return []  # most lines: nothing to fold or match
     text = fold(line)
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
@@ -171,6 +186,12 @@ def _date(year: int, month: int, day: int) -> dt.date | None:
         return dt.date(year, month, day)
     except ValueError:
         return None
+
+
+def date_shape_starts(text: str) -> list[int]:
+    """Where in `text` something shaped like a date starts (a superset of what
+    `dates_in` reads), in two quick regex passes over the whole text."""
+    return [m.start() for pattern in _SHAPES for m in pattern.finditer(text)]
 
 
 def parse_date(text: str) -> str | None:

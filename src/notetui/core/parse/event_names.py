@@ -22,6 +22,7 @@ from notetui.core.text import fold
 _SEPARATORS = r"[\s\-:：–—|｜/／@＠、,，。.!！?？~〜・]*"
 _PARTICLE = r"(?:に|へ|の|を|で|と)?"
 _ASIDE = re.compile(r"\s*[(（\[［【][^()（）\[\]［］【】]{1,24}[)）\]］】]\s*$")
+_SUFFIX_REACH = 48  # the longest report words with their particle and separators
 _TAG_PREFIX = re.compile(r"^\s*(?:\[[^\]]{1,20}\]|【[^】]{1,20}】|〔[^〕]{1,20}〕)\s*")
 # A trailing hashtag ("#golangtokyo"); a number tag ("#9") is an episode and stays.
 _TRAILING_HASHTAG = re.compile(r"\s+[#＃][^\s#＃\d][^\s#＃]*\s*$")
@@ -97,7 +98,8 @@ def _strip_suffix(title: str) -> str:
     # Matched on the folded title, cut on the original: fold keeps a string's length
     # for everything a title holds but a few ligatures, so the check below guards it.
     folded = fold(title)
-    match = _suffix().search(folded)
+    # Only the end can hold report words: the search starts near it, not at every character.
+    match = _suffix().search(folded, max(0, len(folded) - _SUFFIX_REACH))
     if not match or match.start() == 0 or len(folded) != len(title):
         return title
     return title[: match.start()].rstrip()

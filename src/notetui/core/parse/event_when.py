@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from itertools import accumulate
 
 from notetui.core.parse import vocabulary
-from notetui.core.parse.event_dates import DateMention, dates_in
+from notetui.core.parse.event_dates import DateMention, date_shape_starts, dates_in
 from notetui.core.parse.event_names import day_pattern, event_name
 from notetui.core.text import fold
 
@@ -40,14 +42,7 @@ _BEFORE_POST_DAYS = 14
 # A post is written after its event; an "event" date this long after the post is a
 # date of something to come.
 _AFTER_POST_DAYS = 2
-_LABEL_ONLY = re.compile(
-    r"^\s*(?:[-*+・•□■◆▪●]\s*)?(?:\*\*|__)?(?P<label>[^:：|]{1,20}?)(?:\*\*|__)?\s*[:：]?\s*$"
-)
-_LABELLED = re.compile(
-    r"^\s*(?:[-*+・•□■◆▪●]\s*)?(?:\*\*|__)?(?P<label>[^:：|]{1,20}?)(?:\*\*|__)?\s*[:：]\s*(?P<value>.+)$"
-)
-_TABLE_ROW = re.compile(r"^\s*\|?\s*(?P<label>[^|]{1,20}?)\s*\|\s*(?P<value>[^|]+)")
-_HEADING = re.compile(r"^\s*(?:#{1,6}\s+|[-*]\s+)?(?P<rest>.*)$")
+_YEAR_DIGITS = re.compile(r"(?:19|20|１９|２０)[0-9０-９]{2}")
 _FILE_DATE = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d{2})[-_/.]?(?P<m>0[1-9]|1[0-2])[-_/.]?(?P<d>0[1-9]|[12]\d|3[01])(?!\d)"
 )
@@ -72,37 +67,64 @@ def choose_event_day(
     `title` is the post's title as written, `name` the event's name cleaned from it."""
     name_of = event_name(name or title or "")
     year = _year_hint(name_of.years, post_date, lines)
-    scanned = [line for line in lines[:SCAN_LINES] if len(line) <= _LONG_LINE]
+    rolled = year is not None and not name_of.years and post_date is not None
+
+    def read(text: str) -> list[DateMention]:
+        """Dates in `text`; a day without its year, taken from a January post, that
+        would fall after the post is December's of the year before."""
+        found = dates_in(text, year)
+        if rolled and post_date is not None and year is not None:
+            late = post_date + dt.timedelta(_AFTER_POST_DAYS)
+            if any(not m.has_year and m.first > late for m in found):
+                earlier = dates_in(text, year - 1)
+                found = [m if m.has_year else e for m, e in zip(found, earlier, strict=False)]
+        return found
+
+    opening = [line for line in lines[: SCAN_LINES * 4] if len(line) <= _LONG_LINE]
+    dated = _dated_lines(opening)
 
     def fits(mention: DateMention) -> bool:
         if name_of.years and mention.first.year not in name_of.years:
             return False
         return post_date is None or mention.first <= post_date + dt.timedelta(_AFTER_POST_DAYS)
 
-    for value in [*(v for label, v in rows if is_date_label(label)), *_labelled_values(scanned)]:
-        mentions = [m for m in dates_in(value, year) if fits(m)]
+    labelled = _labelled_values(opening, [i for i in dated if i < SCAN_LINES])
+    for value in [*(v for label, v in rows if is_date_label(label)), *labelled]:
+        mentions = [m for m in read(value) if fits(m)]
         if mentions:
             return EventDay(mentions[0].first, True, "a date row")
     if title:
-        mentions = [m for m in dates_in(title, year) if fits(m)]
+        mentions = [m for m in read(title) if fits(m)]
         if mentions:
             return EventDay(_first_day(mentions[0], title), True, "the title")
-    for line in scanned:
-        for mention in dates_in(line, year):
+    for index in dated:
+        if index >= SCAN_LINES:
+            break
+        line = opening[index]
+        for mention in read(line):
             if fits(mention) and _says_event_day(line, mention, name_of.words):
                 return EventDay(_first_day(mention, line), True, "the text")
     if post_date is not None:
         earliest = post_date - dt.timedelta(_BEFORE_POST_DAYS)
         before = [
             m.first
-            for line in lines[: SCAN_LINES * 4]
-            for m in dates_in(line)
-            if earliest <= m.first < post_date and fits(m) and not _unrelated(line)
+            for index in dated
+            for m in dates_in(opening[index])
+            if earliest <= m.first < post_date and fits(m) and not _unrelated(opening[index])
         ]
         if before:
             return EventDay(min(before), False, "a date just before the post's")
         return EventDay(post_date, False, "the post's date")
     return None
+
+
+def _dated_lines(lines: Sequence[str]) -> list[int]:
+    """Indexes of the lines that hold something shaped like a date: one regex pass
+    over the text, so that the many lines without a date cost nothing."""
+    text = "\n".join(lines)
+    starts = list(accumulate((len(line) + 1 for line in lines), initial=0))
+    found = {bisect_right(starts, at) - 1 for at in date_shape_starts(text)}
+    return sorted(found)
 
 
 def date_in_path(path: str) -> dt.date | None:
@@ -115,26 +137,42 @@ def date_in_path(path: str) -> dt.date | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def is_date_label(label: str) -> bool:
     return vocabulary.is_only("date_labels", label.strip(" *_`#"))
 
 
-def _labelled_values(lines: Sequence[str]) -> list[str]:
+def _labelled_values(lines: Sequence[str], dated: Sequence[int]) -> list[str]:
     """Values of date rows: "日時: …", "| 日時 | … |", or a "- 日時" item with the date
-    in the next lines (a nested list, or a table dumped as text)."""
-    values = []
-    for index, line in enumerate(lines):
-        for pattern in (_LABELLED, _TABLE_ROW):
-            match = pattern.match(line)
-            if match and is_date_label(match["label"]):
-                values.append(match["value"])
-                break
-        else:
-            match = _LABEL_ONLY.match(line)
-            if match and is_date_label(match["label"]):
-                following = [x for x in lines[index + 1 : index + 5] if x.strip()][:2]
-                values.extend(following)
+    in the next lines (a nested list, or a table dumped as text). Only the lines with
+    a date, and the two above each, can be one."""
+    values: list[str] = []
+    row = _date_row()
+    for index in sorted({i - back for i in dated for back in (0, 1, 2) if i - back >= 0}):
+        match = row.match(lines[index])
+        if match is None:
+            continue
+        if match["sep"]:
+            values.append(match["value"])
+        else:  # the label alone: its value is under it
+            values.extend([x for x in lines[index + 1 : index + 5] if x.strip()][:2])
     return values
+
+
+@cache
+def _date_row() -> re.Pattern[str]:
+    """A line that starts with a date label: "日時: …", "| 日時 | … |", "- **Date**"."""
+    labels = "|".join(
+        re.escape(w).replace(r"\ ", r"[ \t]+") for w in vocabulary.words("date_labels")
+    )
+    return re.compile(
+        rf"^[ \t]*\|?[ \t]*(?:[-*+・•□■◆▪●][ \t]*)?(?:\*\*|__)?[ \t]*(?:{labels})[ \t]*"
+        r"(?:\*\*|__)?[ \t]*"
+        # "日時: …", "| 日時 | … |", or "日時    …" as a table dumped as text gives it.
+        r"(?:(?P<sep>[:：|]|[ \t](?=[ \t]*[0-9０-９A-Za-z]))"
+        r"[ \t]*(?P<value>[^\n]+?)[ \t]*\|?[ \t]*$|$)",
+        re.IGNORECASE,
+    )
 
 
 def _says_event_day(line: str, mention: DateMention, name_words: frozenset[str]) -> bool:

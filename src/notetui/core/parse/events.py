@@ -188,13 +188,15 @@ def build_event_info(
     author_hint: str | None = None,
     lines: Sequence[str] = (),
     path: str = "",
+    front_lines: Sequence[str] = (),
 ) -> EventInfo:
     """Weigh front matter against what the body says.
 
     An explicit event date (an `event_date` key, a `日時` row, a date the text gives
     for the event) beats the front matter's `date`, which is the day the post was
     written; see `event_when` for the order. `lines` is the note's body (the more of
-    it, the better the date), `path` its path (a dated file name is a post date).
+    it, the better the date), `path` its path (a dated file name is a post date),
+    `front_lines` its front matter as written (see `_episode_kept`).
     """
     raw_title = (
         first_text(metadata, *_TITLE_KEYS)
@@ -202,6 +204,7 @@ def build_event_info(
         or body_fields.title
         or heading_title
     )
+    raw_title = _episode_kept(raw_title, front_lines)
     title = clean_event_title(raw_title) if raw_title else None
     explicit = first_text(metadata, *_EVENT_DATE_KEYS)
     date = parse_date(explicit) if explicit else None
@@ -235,6 +238,26 @@ def build_event_info(
         tags=tuple(dict.fromkeys(t.lstrip("#＃") for t in tags if t.lstrip("#＃"))),
         author=first_text(metadata, *_AUTHOR_KEYS) or author_hint,
     )
+
+
+# YAML reads `title: Nagoya TypeScript Meetup #9` as the title and a comment "9";
+# a comment that is a bare number is the title's episode, as its writer meant.
+_EPISODE_COMMENT = re.compile(r"^(?P<kept>\s+#\s?\d{1,4})(?:\s|$)")
+
+
+def _episode_kept(title: str | None, front_lines: Sequence[str]) -> str | None:
+    if not title:
+        return title
+    for line in front_lines:
+        key, _, value = line.partition(":")
+        if key.strip() not in (*_TITLE_KEYS, *_POST_TITLE_KEYS) or not value:
+            continue
+        value = value.strip()
+        if value.startswith(title):
+            comment = _EPISODE_COMMENT.match(value[len(title) :])
+            if comment:
+                return title + comment["kept"]
+    return title
 
 
 def _iso(day: dt.date | None) -> str | None:

@@ -70,6 +70,7 @@ def split_note(note: NoteText, rel_path: str, known_titles: Sequence[str] = ()) 
         author_hint=parsed.blog,
         lines=note.body.splitlines(),
         path=rel_path,
+        front_lines=note.text.splitlines()[: note.body_line - 1],
     )
     return Note(
         path=rel_path,
