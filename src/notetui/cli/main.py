@@ -15,6 +15,7 @@ import click
 from notetui import __version__
 from notetui.cli import registry
 from notetui.cli.common import (
+    db_option,
     echo_json,
     echo_problems,
     fail,
@@ -91,12 +92,7 @@ def main() -> None:
 @cli.command("open")
 @click.argument("path", required=False, type=_PATH)
 @notes_option
-@click.option(
-    "--db",
-    type=_PATH,
-    default=None,
-    help="The annotations store (default: $NOTETUI_DB or the data folder).",
-)
+@db_option
 def open_command(path: Path | None, notes: Path | None, db: Path | None) -> None:
     """Open the reader on PATH (the default command)."""
     root = notes_folder(one_folder(path, notes))

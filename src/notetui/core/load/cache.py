@@ -45,12 +45,10 @@ Correctness rules:
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import gc
 import hashlib
 import importlib
-import importlib.util
 import io
 import logging
 import os
@@ -84,17 +82,12 @@ MAX_CACHES = 16  # library folders that keep a cache file
 _STALE_TEMP_SECONDS = 3600.0  # a temporary file this old was left by a killed writer
 _SUFFIX = ".notecache"
 
-# The modules outside core/parse whose code decides what a note parses into; every
-# module and data file of core/parse counts too (globbed, so a new stage can't be missed).
-_PARSER_MODULES = (
-    "notetui.core.load.cache",
-    "notetui.core.load.library",
-    "notetui.core.merge.merging",
-    "notetui.core.load.front_matter",
-    "notetui.core.models",
-    "notetui.core.load.files",
-    "notetui.core.text",
-)
+# What decides what a note parses into: every source and vocabulary file of these
+# packages of notetui.core, and these modules beside them (found, not listed one by
+# one, so a new parser module or word list cannot be missed).
+_PARSER_PACKAGES = ("load", "parse", "merge")
+_PARSER_MODULES = ("models.py", "text.py", "markdown.py")
+_PARSER_SUFFIXES = (".py", ".txt", ".json")  # code, word lists, scorer weights
 # Libraries whose behaviour shapes the result (charset-normalizer is only a last resort).
 _DEPENDENCIES = ("markdown_it", "frontmatter", "yaml", "rapidfuzz")
 # Model classes pickled by their constructor (much faster to load than __setstate__).
@@ -464,26 +457,34 @@ def _fingerprint(root: str) -> str:
 _source_digest_memo: list[str] = []
 
 
-def _source_digest() -> str:
-    """A digest of the parser's source files, so editing them invalidates the cache."""
-    if _source_digest_memo:
-        return _source_digest_memo[0]
+def parser_sources(core: Path) -> list[Path]:
+    """The files under `core` (notetui/core) whose content decides a parse result."""
+    found = [core / name for name in _PARSER_MODULES]
+    for package in _PARSER_PACKAGES:
+        found.extend(
+            path
+            for path in (core / package).rglob("*")
+            if path.suffix in _PARSER_SUFFIXES and "__pycache__" not in path.parts
+        )
+    return sorted(path for path in found if path.is_file())
+
+
+def source_digest(core: Path) -> str:
+    """A digest of the parser's source and word lists, and of where each one is."""
     digest = hashlib.sha1(usedforsecurity=False)
-    for name in _PARSER_MODULES:
+    for path in parser_sources(core):
+        digest.update(path.relative_to(core).as_posix().encode("utf-8") + b"\0")
         try:
-            spec = importlib.util.find_spec(name)
-        except (ImportError, ValueError):
-            spec = None
-        origin = spec.origin if spec is not None else None
-        try:
-            digest.update(Path(origin).read_bytes() if origin else name.encode())
+            digest.update(path.read_bytes())
         except OSError:
-            digest.update(name.encode())
-    # The parser's stages, its vocabularies and its scorer's weights.
-    parse_dir = Path(__file__).resolve().parent.parent / "parse"
-    stages = [*parse_dir.glob("*.py"), *parse_dir.glob("vocab/*.txt"), *parse_dir.glob("*.json")]
-    for data in sorted(stages):
-        with contextlib.suppress(OSError):
-            digest.update(data.name.encode() + data.read_bytes())
-    _source_digest_memo.append(digest.hexdigest())
+            digest.update(b"unreadable")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _source_digest() -> str:
+    """`source_digest` of this installed notetui, once per process: editing the
+    parser or its vocabulary invalidates every cache."""
+    if not _source_digest_memo:
+        _source_digest_memo.append(source_digest(Path(__file__).resolve().parents[1]))
     return _source_digest_memo[0]
