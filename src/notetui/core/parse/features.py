@@ -129,10 +129,7 @@ def candidates(
 
 def _worth_a_look(ctx: d.Context, line: Line) -> bool:
     """Cheap filter before the detectors: long prose lines are never titles."""
-    text = line.text
-    if not text or len(text) > d.MAX_TITLE_CHARS:
-        return False
-    return True
+    return bool(line.text) and len(line.text) <= d.MAX_TITLE_CHARS
 
 
 def candidate_for(ctx: d.Context, line: Line, fired: tuple[str, ...]) -> Candidate:
