@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from notetui.core.load.budget import poll
 from notetui.core.models import Speaker
@@ -30,6 +31,12 @@ _LABEL_AND_NAME = re.compile(
     re.IGNORECASE,
 )
 _NICKNAME = re.compile(r"@?[A-Za-z0-9_][A-Za-z0-9_.\-]{1,30}")
+# What a speaker or slide line that is not a bare name carries somewhere.
+_BELOW_HINT = re.compile(
+    r"[@＠(（◆◇|｜/／:：]|http|さん|氏|様|先生|株式会社|登壇|発表|講師|資料|スライド"
+    r"|speaker|presenter|slides?|deck|\bby\b",
+    re.IGNORECASE,
+)
 _BULLET = re.compile(r"^\s*(?:[-*+•・]|\d{1,3}[.)])\s")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\(\s*<?([^)\s>]*)>?[^)]*\)")
 _INLINE_MARKS = re.compile(r"(?<!\w)(\*\*|__|\*|_|~~)(?=\S)(.+?)(?<=\S)\1(?!\w)|`([^`]+)`")
@@ -58,6 +65,7 @@ class Cleaned:
     links: tuple[str, ...]  # link targets written in the title line
 
 
+@lru_cache(maxsize=4096)
 def inline_text(raw: str) -> str:
     """A line without Markdown inline syntax or HTML tags: links become their text."""
     text = _LIQUID_LINK.sub(lambda m: m.group(1), raw)
@@ -176,6 +184,8 @@ def below(
         # A bare name is enough right under the title, but not as a list item: a
         # bullet under a title is a point ("- Lint Style") unless it says more.
         bare_ok = seen == 0 and not gap and not _BULLET.match(line)
+        if not bare_ok and not _BELOW_HINT.search(line):
+            break  # no handle, label, affiliation or link: a point, not a speaker line
         people = (
             None
             if handle

@@ -17,6 +17,7 @@ from enum import Enum
 from notetui.core.load.budget import poll
 from notetui.core.markdown import heading_parser
 
+_POLL_EVERY = 31  # poll the budget once every 32 lines: it is cheap, not free
 # A longer "heading" is a pasted blob, not a title: it stays body text.
 MAX_HEADING_CHARS = 1000
 
@@ -57,6 +58,7 @@ class Blocks:
 _LIST_MARKER = re.compile(r"^(?P<indent>[ \t\u3000]*)(?:[-*+]|\d{1,9}[.)])[ \t]+(?=\S)")
 # What a browser copy of a rendered list looks like: "  • item", "      □ item".
 _DUMP_BULLET = re.compile(r"^(?P<indent>[ \t\u3000]*)[•□◆■○◇●・‣◦][ \t\u3000]*(?=\S)")
+_MARKER_STARTS = frozenset("-*+_=•□◆■○◇●・‣◦━─—0123456789")
 _RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$|^\s*[━─—=]{3,}\s*$")
 
 
@@ -69,7 +71,8 @@ def read_blocks(body: str) -> Blocks:
     cells: list[str] = []
     row_line = 0
     for position, token in enumerate(tokens):
-        poll()
+        if not position & _POLL_EVERY:
+            poll()
         if (
             token.type == "inline"
             and position
@@ -112,7 +115,8 @@ def read_blocks(body: str) -> Blocks:
             kinds[start] = Kind.RULE
     lines: list[Line] = []
     for index, text in enumerate(raw):
-        poll()
+        if not index & _POLL_EVERY:
+            poll()
         if index in heading_at:
             level, title, setext = heading_at[index]
             lines.append(Line(index, Kind.HEADING, title, level, setext))

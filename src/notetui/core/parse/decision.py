@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from notetui.core.load.budget import poll
 from notetui.core.parse import detectors as d
 from notetui.core.parse.blocks import Kind
-from notetui.core.parse.features import Candidate, candidate_for
+from notetui.core.parse.features import Candidate, candidate_for, with_text_lines
 from notetui.core.parse.scorer import Weights, weights
 
 # How many non-blank lines may sit above a note's title heading (a URL, a date).
@@ -83,6 +83,8 @@ def decide(ctx: d.Context, found: list[Candidate]) -> Decision:
         decision.candidates = found
         if decision.talks:
             return decision
+        found = with_text_lines(ctx, found)
+        score_all(found, w)
         lines = _lines(ctx, [c for c in found if c.line.kind is not Kind.HEADING], w)
         lines.title = decision.title
         lines.starts = sorted(

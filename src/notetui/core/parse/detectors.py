@@ -43,6 +43,7 @@ ITEM_SPEAKER = re.compile(
     re.IGNORECASE,
 )
 ITEM_LINK_TITLE = re.compile(r"^(?:\[[^\]]+\]\([^)]+\)|\{%\s*(?:elink|link)\s)")
+_ITEM_HINT = re.compile(r"[@＠\[]|\{%|\s[:：/／]\s| by ", re.IGNORECASE)
 BARE_URL = re.compile(r"^<?https?://\S+>?$")
 
 
@@ -155,6 +156,8 @@ def list_item(ctx: Context, line: Line) -> bool:
         return False
     if line.index in ctx.container_items:
         return True
+    if not _ITEM_HINT.search(text):
+        return False  # no handle, link, "by" or separator: cheap way out for points
     return ITEM_SPEAKER.search(inline_text(text)) is not None or bool(ITEM_LINK_TITLE.match(text))
 
 
@@ -175,9 +178,9 @@ def bare_line(ctx: Context, line: Line) -> bool:
 
 def hinted_line(ctx: Context, line: Line) -> bool:
     """A line that another note of the same event gives as a talk title."""
-    if line.kind not in (Kind.TEXT, Kind.ITEM) or not title_like(line.text):
+    if not ctx.hint_keys or line.kind not in (Kind.TEXT, Kind.ITEM):
         return False
-    return hinted(ctx, line.text)
+    return title_like(line.text) and hinted(ctx, line.text)
 
 
 def card_line(ctx: Context, line: Line) -> bool:
@@ -208,6 +211,16 @@ DETECTORS: tuple[tuple[str, Detector], ...] = (
 )
 
 
+# Which detectors can fire on which kind of line: the others are not asked.
+_BY_KIND: dict[Kind, tuple[tuple[str, Detector], ...]] = {
+    Kind.HEADING: tuple(entry for entry in DETECTORS if entry[0] == "heading"),
+    Kind.ITEM: tuple(
+        entry for entry in DETECTORS if entry[0] in ("list_item", "quoted_line", "hinted_line")
+    ),
+    Kind.TEXT: tuple(entry for entry in DETECTORS if entry[0] not in ("heading", "list_item")),
+}
+
+
 def detect(ctx: Context, line: Line) -> tuple[str, ...]:
     """The names of the detectors that fire on this line."""
-    return tuple(name for name, detector in DETECTORS if detector(ctx, line))
+    return tuple(name for name, detector in _BY_KIND.get(line.kind, ()) if detector(ctx, line))

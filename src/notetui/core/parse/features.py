@@ -41,6 +41,13 @@ _EVENTISH = re.compile(
     r"|参加(?:メモ|レポ|記|報告)|に参加|行ってきた|参加してきた|notes from|recap",
     re.IGNORECASE,
 )
+_MAX_VOCAB_TITLE = 40  # no vocabulary title (感想, Lunch break, その他のセッション) is longer
+_MAX_SPEAKER_LINE = 120  # parse_speaker_line's own limit
+# What a speaker line carries besides a name; a bare name right under a title is the
+# title's speaker line (speaker_of_above), so lines without these are not asked.
+_SPEAKER_HINT = re.compile(
+    r"[@＠(（◆◇|｜/／,、]|さん|氏|様|先生|株式会社|登壇|発表者|speaker|presenter|\bby\b", re.I
+)
 # A table of contents entry: a link to an anchor of the note itself.
 _TOC_ENTRY = re.compile(r"^\[[^\]]+\]\(#[^)]*\)\s*$")
 _HANDLE_IN = re.compile(r"(?<![\w@./])[@＠][A-Za-z0-9_][A-Za-z0-9_\-]{1,38}(?![\w@])")
@@ -98,13 +105,16 @@ class Candidate:
         return "bare"
 
 
-def candidates(ctx: d.Context) -> list[Candidate]:
-    """Every line some detector fires on, with its features."""
+def candidates(
+    ctx: d.Context, kinds: tuple[Kind, ...] = (Kind.HEADING, Kind.TEXT, Kind.ITEM)
+) -> list[Candidate]:
+    """Every line of these kinds some detector fires on, with its features."""
     found: list[Candidate] = []
     lines = ctx.blocks.lines
     for line in lines:
-        poll()
-        if line.kind not in (Kind.HEADING, Kind.TEXT, Kind.ITEM):
+        if not line.index & 31:
+            poll()
+        if line.kind not in kinds:
             continue
         if line.kind is not Kind.HEADING and not _worth_a_look(ctx, line):
             continue
@@ -119,13 +129,7 @@ def candidates(ctx: d.Context) -> list[Candidate]:
 
 def _worth_a_look(ctx: d.Context, line: Line) -> bool:
     """Cheap filter before the detectors: long prose lines are never titles."""
-    text = line.text
-    if not text or len(text) > d.MAX_TITLE_CHARS:
-        return False
-    if ctx.markdown and line.kind is Kind.TEXT:
-        # In a note with headings, a text line is only a title when it stands apart.
-        return ctx.blank(line.index - 1) and len(text) <= 100
-    return True
+    return bool(line.text) and len(line.text) <= d.MAX_TITLE_CHARS
 
 
 def candidate_for(ctx: d.Context, line: Line, fired: tuple[str, ...]) -> Candidate:
@@ -171,17 +175,18 @@ def candidate_for(ctx: d.Context, line: Line, fired: tuple[str, ...]) -> Candida
     f["stands_apart"] = float(ctx.blank(line.index - 1))
     f["sentence_end"] = float(_SENTENCE_END.search(title) is not None)
     f["long"] = float(len(title) > 80)
-    f["descriptive"] = float(_width(title) >= 24 and not f["long"])
+    f["descriptive"] = float(_width(title) >= 28 and not f["long"])
     f["too_short"] = float(len(title) < 2)
-    f["schedule"] = float(bool(title) and kinds.is_schedule_title(title))
-    f["impressions"] = float(bool(title) and kinds.is_impressions_title(title))
-    f["links"] = float(bool(title) and kinds.only("links", title))
-    f["other"] = float(bool(title) and kinds.is_other_title(title))
-    f["qa"] = float(bool(title) and kinds.is_qa_title(title))
-    f["container_word"] = float(bool(title) and kinds.is_container_title(title))
-    if f["container_word"]:
-        f["label_only"] = 0.0  # "セッション", "LT" over a group of talks: a container
-    f["chrome"] = float(bool(title) and kinds.only("chrome", title))
+    if title and len(title) <= _MAX_VOCAB_TITLE:
+        f["schedule"] = float(kinds.is_schedule_title(title))
+        f["impressions"] = float(kinds.is_impressions_title(title))
+        f["links"] = float(kinds.only("links", title))
+        f["other"] = float(kinds.is_other_title(title))
+        f["qa"] = float(kinds.is_qa_title(title))
+        f["container_word"] = float(kinds.is_container_title(title))
+        if f["container_word"]:
+            f["label_only"] = 0.0  # "セッション", "LT" over a group of talks: a container
+        f["chrome"] = float(kinds.only("chrome", title))
     f["day"] = float(_DAY.match(fold(title).strip()) is not None)
     f["toc"] = float(_TOC_ENTRY.match(text) is not None)
     f["embed"] = float(_EMBED.search(text) is not None)
@@ -190,11 +195,14 @@ def candidate_for(ctx: d.Context, line: Line, fired: tuple[str, ...]) -> Candida
     f["position"] = line.index / total
     if line.kind is Kind.ITEM:
         f["depth"] = float(line.depth)
-    return Candidate(line, fired, cleaned, under, f)
+    # Only what counts is kept: the scorer sums over these.
+    return Candidate(line, fired, cleaned, under, {k: v for k, v in f.items() if v})
 
 
 def _width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+    """Roughly the columns a title takes: a CJK character is 3 bytes of UTF-8 and 2
+    columns, so bytes overcount it a little; that is fine for a threshold."""
+    return len(text.encode("utf-8", "surrogatepass"))
 
 
 def _speaker_line(shown: str, line: Line) -> bool:
@@ -215,6 +223,16 @@ def _url_below(ctx: d.Context, line: Line) -> bool:
     if nxt is None or nxt[0] > line.index + 2 or d.BARE_URL.match(nxt[1]) is None:
         return False
     return vocabulary.pattern("talk_pages").search(nxt[1].casefold()) is not None
+
+
+def with_text_lines(ctx: d.Context, found: list[Candidate]) -> list[Candidate]:
+    """`found` and the text lines' candidates, for a note its headings did not split:
+    looked for only then, as most notes with headings never need them."""
+    more = candidates(ctx, (Kind.TEXT,))
+    merged = sorted([*found, *more], key=lambda c: c.index)
+    _repeats(merged)
+    _consumed(merged)
+    return merged
 
 
 def _consumed(found: list[Candidate]) -> None:

@@ -95,7 +95,8 @@ def parse(body: str, body_line: int = 1, known_titles: Sequence[str] = ()) -> Pa
     )
     code = frozenset(line.index for line in blocks.lines if line.kind is Kind.CODE)
     end = content_end(blocks.raw, code)
-    found = [c for c in candidates(ctx) if c.index < end]
+    kinds = (Kind.HEADING, Kind.ITEM) if markdown else (Kind.TEXT, Kind.ITEM)
+    found = [c for c in candidates(ctx, kinds) if c.index < end]
     decision = decide(ctx, found)
     raw = blocks.raw
     blog: str | None = None

@@ -8,6 +8,7 @@ schedule words is left of it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from notetui.core.models import SectionKind
 from notetui.core.parse import vocabulary
@@ -25,20 +26,48 @@ _HEAD = re.compile(r"[:：\-–—(（]")
 _TAIL_MAX = 15
 
 
+_FILLER_RE = re.compile(_FILLER)
+_MAX_VOCAB_TITLE = 80  # a longer title is never only vocabulary words
+
+
+@lru_cache(maxsize=8192)
+def _fold(title: str) -> str:
+    return fold(title)
+
+
+@lru_cache(maxsize=16384)
 def only(name: str, title: str) -> bool:
     """The title is made of entries of vocabulary NAME and filler, nothing else."""
-    return len(title) <= 80 and vocabulary.is_only(name, title, _FILLER)
+    return only_any((name,), title)
 
 
+@lru_cache(maxsize=64)
+def _ends(names: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """The first and the last characters of the entries of these vocabularies."""
+    entries = [entry for name in names for entry in vocabulary.words(name)]
+    return frozenset(e[0] for e in entries), frozenset(e[-1] for e in entries)
+
+
+_FIRST_LETTER = re.compile(r"[^\W\d_]")
+
+
+@lru_cache(maxsize=8192)
 def only_any(names: tuple[str, ...], title: str) -> bool:
     """The title is made of entries of these vocabularies together ("お昼の様子")."""
-    if len(title) > 80:
+    if len(title) > _MAX_VOCAB_TITLE:
         return False
-    folded = fold(title)
+    folded = _fold(title)
+    # Cheap way out first: such a title's first letter (after any digits, a time or
+    # a number) is the first letter of an entry.
+    first = _FIRST_LETTER.search(folded)
+    if first is None or first.group() not in _ends(names)[0]:
+        return False
     rest = folded
     for name in names:
-        rest = vocabulary.pattern(name).sub(" ", rest)
-    return rest != folded and re.fullmatch(_FILLER, rest) is not None
+        pattern = vocabulary.pattern(name)
+        if pattern.search(rest) is not None:
+            rest = pattern.sub(" ", rest)
+    return rest != folded and _FILLER_RE.fullmatch(rest) is not None
 
 
 def classify(title: str, *, has_speakers: bool = False, body_lines: int = 0) -> SectionKind:
@@ -54,6 +83,7 @@ def classify(title: str, *, has_speakers: bool = False, body_lines: int = 0) -> 
     return SectionKind.TALK
 
 
+@lru_cache(maxsize=8192)
 def is_impressions_title(title: str) -> bool:
     if only("impressions", title):
         return True
@@ -62,6 +92,7 @@ def is_impressions_title(title: str) -> bool:
     return head != title.strip() and bool(head) and only("impressions", head)
 
 
+@lru_cache(maxsize=8192)
 def is_schedule_title(title: str) -> bool:
     if only("schedule", title):
         return True
@@ -76,6 +107,7 @@ def is_qa_title(title: str) -> bool:
     return only("qa", title)
 
 
+@lru_cache(maxsize=8192)
 def is_container_title(title: str) -> bool:
     """A heading that names a group of talks: "セッション", "Talks", "為になったセッション"."""
     if only("containers", title):
@@ -95,6 +127,7 @@ def is_non_talk_word(title: str) -> bool:
     return is_impressions_title(title) or only("links", title)
 
 
+@lru_cache(maxsize=8192)
 def is_other_title(title: str) -> bool:
     """The venue, the food, the intro: alone or mixed with schedule words ("お昼の様子")."""
     return only("other", title) or (
