@@ -39,6 +39,7 @@ from notetui.core.parse.events import (
 )
 from notetui.core.parse.features import Candidate, candidates
 from notetui.core.parse.sections import classify, is_container_title, is_qa_title
+from notetui.core.parse.titles import talk_fields
 from notetui.core.text import title_key
 
 # How far into a note's opening lines event facts ("日時: …") are looked for.
@@ -226,30 +227,35 @@ def _stop(ctx: d.Context, head: Candidate, later: list[Candidate], end: int) -> 
 def _talk(ctx: d.Context, head: Candidate, stop: int, body_line: int) -> Section:
     raw = ctx.blocks.raw
     body, first = _body(raw, head.index + 1, stop)
-    speakers = head.speakers
+    # The fields stage (titles.py) cleans the title and finds speakers and decks; what
+    # the candidate saw under its line fills in what that stage leaves out.
+    fields = talk_fields(head.line.text, raw[head.index + 1 : stop])
+    title = fields.title or head.title
+    speakers = fields.speakers or head.speakers
     slides = tuple(
         dict.fromkeys(
             [
+                *fields.slides,
                 *(u for u in head.cleaned.links if u and _deck(u)),
                 *head.below.slides,
                 *slides_in(raw[head.index + 1 : stop]),
             ]
         )
     )
-    kind = classify(head.title, has_speakers=bool(speakers))
+    kind = classify(title, has_speakers=bool(speakers))
     if kind is not SectionKind.TALK and head.score <= 3.0:
         head.taken = False
         head.why += f"; its title reads as {kind.value}"
     else:
         kind = SectionKind.TALK
     return Section(
-        title=head.title,
+        title=title,
         kind=kind,
         line=body_line + head.index,
         end_line=body_line + max(head.index, stop - 1),
         body=body,
         body_line=body_line + first,
-        time=head.cleaned.time,
+        time=fields.time or head.cleaned.time,
         speakers=speakers if kind is SectionKind.TALK else (),
         slides=slides if kind is SectionKind.TALK else (),
     )
