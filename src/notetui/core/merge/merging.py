@@ -72,7 +72,7 @@ _RELAY = re.compile(
     r"中継|サテライト|satellite|relay|パブリックビューイング|viewing|同時開催", re.I
 )
 _NUMBERS = re.compile(
-    r"(?:#|＃|vol\.?|no\.?|第|part|ep\.?|episode)\s*(\d+)|(\d+)\s*(?:回|th|st|nd|rd)\b"
+    r"(?:#|＃|vol\.?|no\.?|第|part|ep\.?|episode)\s*(\d+)|(?<!\d)(\d+)\s*(?:回|th|st|nd|rd)\b"
     r"|\b((?:19|20)\d{2})\b",
     re.IGNORECASE,
 )
