@@ -118,10 +118,9 @@ def _mention(text: str, match: re.Match[str], year: int | None) -> DateMention |
     parts = match.groupdict()
     has_year = bool(parts.get("y"))
     the_year = int(parts["y"]) if has_year else year
-    if the_year is None:
-        return None
     month = _month(parts)
-    first = _date(the_year, month, int(parts["d"]))
+    # "November 13-15, 2023": the year comes after the range; read the days first.
+    first = _date(the_year or 2000, month, int(parts["d"]))
     if first is None:
         return None
     end = match.end()
@@ -129,6 +128,16 @@ def _mention(text: str, match: re.Match[str], year: int | None) -> DateMention |
     if weekday:
         end = weekday.end()
     last, end, weekday_after = _range_end(text, end, first)
+    if not has_year and parts.get("mn") and (after := _YEAR_AFTER.match(text, end)):
+        has_year, the_year, end = True, int(after["y"]), after.end()
+    if the_year is None:
+        return None
+    if the_year != first.year:
+        moved = _date(the_year, first.month, first.day)
+        if moved is None:
+            return None
+        last = _date(the_year, last.month, last.day) if last else None
+        first = moved
     return DateMention(
         first=first,
         last=last or first,
@@ -139,6 +148,9 @@ def _mention(text: str, match: re.Match[str], year: int | None) -> DateMention |
         start=match.start(),
         end=end,
     )
+
+
+_YEAR_AFTER = re.compile(rf",?\s*(?P<y>{_YEAR})(?!\d)")
 
 
 def _range_end(text: str, at: int, first: dt.date) -> tuple[dt.date | None, int, bool]:
@@ -152,8 +164,9 @@ def _range_end(text: str, at: int, first: dt.date) -> tuple[dt.date | None, int,
         if not tail:
             continue
         parts = tail.groupdict()
-        year = int(parts["y"]) if parts.get("y") else first.year
         month = _month(parts) if (parts.get("m") or parts.get("mn")) else first.month
+        # "12/30〜1/2": a range into January ends in the next year.
+        year = int(parts["y"]) if parts.get("y") else first.year + (month < first.month)
         last = _date(year, month, int(parts["d"]))
         if last is None or not (first < last <= first + dt.timedelta(days=_SPAN_DAYS)):
             return None, at, False

@@ -51,9 +51,12 @@ def _whole(entry: str) -> str:
 
 @cache
 def _day_marker() -> str:
-    days = "|".join(re.escape(w) for w in vocabulary.words("event_day_words"))
+    """ "Day 2" (a Latin word before its number), "2日目" (a Japanese one after it)."""
+    entries = vocabulary.words("event_day_words")
+    latin = "|".join(re.escape(w) for w in entries if w.isascii())
+    cjk = "|".join(re.escape(w) for w in entries if not w.isascii())
     return (
-        rf"(?:(?<![a-z0-9])(?:{days})\s*\d{{1,2}}(?![0-9])|(?<![0-9])\d{{1,2}}\s*(?:{days})"
+        rf"(?:(?<![a-z0-9])(?:{latin})\s*\d{{1,2}}(?![0-9])|(?<![0-9])\d{{1,2}}\s*(?:{cjk})"
         r"|初日|最終日)"
     )
 

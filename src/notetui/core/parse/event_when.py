@@ -208,8 +208,11 @@ def _says_event_day(line: str, mention: DateMention, name_words: frozenset[str])
         return True
     # A line that is nothing but a day without its year: a day heading ("# 10/26").
     # With its year it is more often a blog's post date, above the post.
-    rest = folded[: mention.start] + folded[mention.end :]
-    return not mention.has_year and not rest.strip(" *_#:：-•□|")
+    rest = (folded[: mention.start] + folded[mention.end :]).strip(" *_#:：-•□|()（）")
+    if not rest:
+        return not mention.has_year
+    # A day's heading: "## 2019/04/18 Day1", "Day 2 (4/19)".
+    return not day_pattern().sub("", rest).strip(" *_#:：-•□|()（）")
 
 
 def _first_day(mention: DateMention, line: str) -> dt.date:
