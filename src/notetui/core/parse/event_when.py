@@ -11,9 +11,12 @@ tiers, the first that gives a date wins:
    of days or with its weekday, or a day heading ("# 10/26");
 4. (not explicit) a date a few days before the post's, such as a photo's or a
    tweet's: the author was there then;
-5. (not explicit) the post's date: front matter, a dated file name.
+5. (not explicit) the post's date: front matter, a dated file name, a date line
+   above the post;
+6. (not explicit) with no post date, the first date the note writes in the year
+   its name (or the years it mentions) gives.
 
-A date that a word marks as something else's ("released", "公開", "更新") never
+A date that a word marks as something else's ("released", "公開", "次回") never
 counts unless a row labels it, nor does one in another year than the event
 name's ("RubyKaigi 2019" is not dated 2018). A note on day N of an event dated by
 that day alone is dated by its first day.
@@ -41,7 +44,6 @@ _BEFORE_POST_DAYS = 14
 # A post is written after its event; an "event" date this long after the post is a
 # date of something to come.
 _AFTER_POST_DAYS = 2
-_YEAR_DIGITS = re.compile(r"(?:19|20|１９|２０)[0-9０-９]{2}")
 _FILE_DATE = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d{2})[-_/.]?(?P<m>0[1-9]|1[0-2])[-_/.]?(?P<d>0[1-9]|[12]\d|3[01])(?!\d)"
 )
