@@ -14,6 +14,7 @@ import re
 from notetui.core.models import Note
 from notetui.core.parse import vocabulary
 from notetui.core.parse.event_names import clean_event_title, day_pattern, event_name
+from notetui.core.parse.event_when import has_date_row
 from notetui.core.text import fold
 
 _EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,8}$")
@@ -25,12 +26,14 @@ def not_event_notes(note: Note) -> str | None:
     A project file by its name (README, CHANGELOG) needs event evidence to stay: its
     headings ("Install", "[1.2.0] - 2024-01-05") may pass for talks. Any other file
     needs talks or event evidence."""
-    if _has_event_evidence(note):
-        return None
     stem = fold(_EXTENSION.sub("", note.name))
     if stem in vocabulary.words("not_note_names"):
+        # Its headings may pass for talks and its dates for an event's ("## [1.2.0] -
+        # 2024-01-05"): only an event named in it keeps it.
+        if _names_an_event(note):
+            return None
         return f"not notes on an event: {note.name} is a project file (no event named in it)"
-    if note.talks or _opening_tells_of_an_event(note):
+    if note.talks or _has_event_evidence(note) or _opening_tells_of_an_event(note):
         return None
     return "not notes on an event: no talks, and no event date, page, venue or name in it"
 
@@ -56,10 +59,20 @@ def _reports(title: str) -> bool:
 
 def _has_event_evidence(note: Note) -> bool:
     event = note.event
-    if event.date_is_explicit or event.url or event.venue:
+    return event.date_is_explicit or bool(event.url or event.venue) or _names_an_event(note)
+
+
+def _names_an_event(note: Note) -> bool:
+    """An event page, a row giving its day, report words or event words in the
+    title, a series' episode, a day heading."""
+    event = note.event
+    if event.url:
         return True
     if event.title and event_name(event.title).episodes:
         return True  # "#3", "vol.4", "第5回": an episode of a series
+    opening = [line for s in note.sections[:3] for line in s.body.splitlines()[:40]]
+    if has_date_row(opening):
+        return True  # "日時: 2024/05/10(金)": a row giving an event's day
     titles = [t for t in (event.raw_title, *(s.title for s in note.sections)) if t]
     for title in titles:
         if vocabulary.mentions("event_kind_words", title) or day_pattern().search(fold(title)):

@@ -44,6 +44,9 @@ _BEFORE_POST_DAYS = 14
 # A post is written after its event; an "event" date this long after the post is a
 # date of something to come.
 _AFTER_POST_DAYS = 2
+# The note's first lines: a whole date in one of its sentences is the event's.
+_OPENING_LINES = 8
+_URL = re.compile(r"(?:https?://|www\.)[^\s)\]>]+")
 _FILE_DATE = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d{2})[-_/.]?(?P<m>0[1-9]|1[0-2])[-_/.]?(?P<d>0[1-9]|[12]\d|3[01])(?!\d)"
 )
@@ -103,12 +106,15 @@ def choose_event_day(
         mentions = [m for m in read(title) if fits(m)]
         if mentions:
             return EventDay(_first_day(mentions[0], title), True, "the title")
+    first_lines = set([i for i, line in enumerate(opening) if line.strip()][:_OPENING_LINES])
     for index in dated:
         if index >= SCAN_LINES:
             break
         line = opening[index]
         for mention in read(line):
-            if fits(mention) and _says_event_day(line, mention, name_of.words):
+            if fits(mention) and _says_event_day(
+                line, mention, name_of.words, opening=index in first_lines
+            ):
                 return EventDay(_first_day(mention, line), True, "the text")
     if post_date is not None:
         earliest = post_date - dt.timedelta(_BEFORE_POST_DAYS)
@@ -184,6 +190,14 @@ def _labelled_values(lines: Sequence[str], dated: Sequence[int]) -> list[str]:
     return values
 
 
+def has_date_row(lines: Sequence[str]) -> bool:
+    """Whether a row labels a date as the event's ("日時: …"), among these lines."""
+    row = _date_row()
+    return any(
+        (match := row.match(line)) and dates_in(match["value"] or "", 2000) for line in lines
+    )
+
+
 @cache
 def _date_row() -> re.Pattern[str]:
     """A line that starts with a date label: "日時: …", "| 日時 | … |", "- **Date**"."""
@@ -200,12 +214,16 @@ def _date_row() -> re.Pattern[str]:
     )
 
 
-def _says_event_day(line: str, mention: DateMention, name_words: frozenset[str]) -> bool:
+def _says_event_day(
+    line: str, mention: DateMention, name_words: frozenset[str], *, opening: bool = False
+) -> bool:
     if _unrelated(line):
         return False
+    folded = fold(line)
+    if any(u.start() <= mention.start < u.end() for u in _URL.finditer(folded)):
+        return False  # a page's or a photo's date, not what the text says
     if _held(line) or mention.is_range or mention.has_weekday:
         return True
-    folded = fold(line)
     if name_words and all(word in folded for word in name_words):
         return True
     # A line that is nothing but a day without its year: a day heading ("# 10/26").
@@ -213,6 +231,8 @@ def _says_event_day(line: str, mention: DateMention, name_words: frozenset[str])
     rest = (folded[: mention.start] + folded[mention.end :]).strip(" *_#:：-•□|()（）")
     if not rest:
         return not mention.has_year
+    if opening and mention.has_year:
+        return True  # a whole date in the note's first sentences: "2019年4月18日、福岡で…"
     # A day's heading: "## 2019/04/18 Day1", "Day 2 (4/19)".
     return not day_pattern().sub("", rest).strip(" *_#:：-•□|()（）")
 
