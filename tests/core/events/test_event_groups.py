@@ -31,3 +31,20 @@ def test_notes_on_one_event_are_one_event_dated_by_its_first_day(
     got = sorted(({"notes": sorted(e.notes), "date": e.date} for e in library.events), key=str)
     expected = json.loads((case / "expected.json").read_text("utf-8"))["events"]
     assert got == sorted(expected, key=str)
+
+
+def test_an_episode_written_as_a_yaml_comment_stays_in_the_name(tmp_path: Path) -> None:
+    # Unquoted in YAML, "#9" reads as a comment; the writer meant the episode.
+    (tmp_path / "a.md").write_text(
+        "---\ntitle: Nagoya Elm Meetup #9\ndate: 2024-02-02\n---\n\n## Elm で書く CLI\n- Ports\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "b.md").write_text(
+        "---\ntitle: Nagoya Elm Meetup #10\ndate: 2024-03-01\n---\n\n## Elm で書く CLI\n- 続編\n",
+        encoding="utf-8",
+    )
+    library = load_library(tmp_path, cache=False)
+    assert sorted(e.title for e in library.events) == [
+        "Nagoya Elm Meetup #10",
+        "Nagoya Elm Meetup #9",
+    ]
