@@ -116,7 +116,7 @@ def personal_text(placements: Sequence[Placement], tags: Sequence[str], *, limit
         if extra > 0:
             parts.append(f"{extra} more")
         if passages:
-            parts.append(f"{passages} on passages (✎ in the margin)")
+            parts.append(f"{passages} on passages (✎, under their points)")
         text.append(" · ".join(parts), Style(dim=True))
     return text
 

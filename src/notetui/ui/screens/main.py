@@ -175,6 +175,7 @@ class MainScreen(Screen[None]):
         if self.library is not None:
             tree = self.query_one(LibraryTree)
             tree.show_filtered(self.library, self.attachments, self.tag_filter, keep=keep)
+            self.query_one(KeyFooter).show_filter(tree.filter_summary)
 
     def _restore(self, ref: NodeRef) -> None:
         """Show the same talk again after a reload, columns where they were."""

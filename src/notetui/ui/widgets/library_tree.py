@@ -90,11 +90,27 @@ def talk_after(library: Library, talk: Talk | None, event: Event | None, step: i
     return talks[(position + step) % len(talks)]
 
 
+def filter_summary(
+    library: Library, tags: tuple[str, ...], visible: set[str] | None
+) -> Text | None:
+    """ "#k8s · 2 of 14 talks": the tag filter on, and how much of the library it shows."""
+    if not tags or visible is None:
+        return None
+    text = Text(" ".join(f"#{sanitize_line(t)}" for t in tags), palette().style("tag", bold=True))
+    shown = sum(1 for talk in library.talks if talk.id in visible)
+    total = len(library.talks)
+    text.append(f" · {shown} of {total} talk{'s' if total != 1 else ''}")
+    return text
+
+
 class LibraryTree(Tree[NodeRef]):
     """Events, talks, event notes and problems. Posts what the user moves to."""
 
     DEFAULT_CSS = """
     LibraryTree { scrollbar-size-vertical: 1; }
+    LibraryTree.-filtered {
+        border-top: solid $accent; border-title-align: left; border-title-color: $text;
+    }
     """
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, id="tree.down"),
@@ -130,6 +146,7 @@ class LibraryTree(Tree[NodeRef]):
         self._events: dict[str, Event] = {}
         self._event_of_talk: dict[str, str] = {}
         self._unfilled: dict[str, list[Talk]] = {}  # event id: talks not added yet
+        self.filter_summary: Text | None = None  # "#k8s · 2 of 14 talks" while filtered
 
     def show_library(
         self, library: Library, *, keep: NodeRef | None = None, visible: set[str] | None = None
@@ -183,13 +200,14 @@ class LibraryTree(Tree[NodeRef]):
         keep: NodeRef | None,
     ) -> None:
         """Fill the tree with the talks and events carrying every one of `tags` (all
-        of them when there are none), and say so in the title."""
+        of them when there are none), and say so in the title (`filter_summary`)."""
         visible = None
-        if tags and attachments is not None:
-            visible = visible_ids(library, attachments, tags)
+        if tags:
+            visible = visible_ids(library, attachments, tags) if attachments else set()
         self.show_library(library, keep=keep, visible=visible)
-        shown = " ".join(f"#{sanitize_line(t)}" for t in tags)
-        self.border_title = f"filter: {shown}" if tags else None
+        self.filter_summary = filter_summary(library, tags, visible)
+        self.border_title = self.filter_summary  # a Text: a tag is never markup
+        self.set_class(bool(tags), "-filtered")
 
     def _fill(self, event_node: TreeNode[NodeRef]) -> None:
         """Add an event's talks and its notes node, once."""

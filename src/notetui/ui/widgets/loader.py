@@ -23,6 +23,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import ProgressBar, Static
 from textual.worker import get_current_worker
 
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from notetui.core.annotations.anchoring import Attachments
+    from notetui.core.annotations.files import StoreSignature
     from notetui.core.annotations.service import AnnotationService
     from notetui.core.annotations.store import Store
     from notetui.core.merge.merging import MergeSettings
@@ -72,6 +74,8 @@ class LibraryLoader(Vertical):
         self.db_path = db_path
         self.settings = settings
         self._stop_watching = threading.Event()
+        self._store_timer: Timer | None = None
+        self._store_reading: object = None  # the store signature being read now
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -163,31 +167,46 @@ class LibraryLoader(Vertical):
         )
         self.query_one("#loading-bar", ProgressBar).display = False
 
-    @work(thread=True, exclusive=True, group="store-watch", description="watching the store")
     def watch_store(self, service: AnnotationService, seen: Callable[[], object]) -> None:
         """Post `StoreChanged` when the store's files change: the CLI or a second
-        window wrote to it. Two stats a poll; `seen()` is the signature the reader
-        last read (its own writes read the store again already)."""
+        window wrote to it. Each look is two stats, on a timer (a worker that never
+        ended would keep "every worker done" from ever being true); the store is read
+        again in a worker only when they changed. `seen()` is the signature the reader
+        last read: its own writes read the store again already."""
         from notetui.core.annotations.errors import StoreError
 
-        worker = get_current_worker()
-        failing = False
-        while not self._stop_watching.wait(_STORE_POLL) and not worker.is_cancelled:
+        if self._store_timer is not None:
+            self._store_timer.stop()
+        failing = [False]
+
+        def look() -> None:
             try:
                 now = service.signature()
-                if now == seen():
-                    continue
-                attachments = service.attachments()
             except StoreError as error:
-                if not failing:  # said once, until the store reads again
-                    failing = True
-                    self.app.call_from_thread(
-                        self.notify, str(error), severity="error", timeout=8, markup=False
-                    )
-                continue
-            failing = False
-            if not worker.is_cancelled:
-                self.post_message(StoreChanged(service, attachments, now))
+                if not failing[0]:  # said once, until the store can be read again
+                    failing[0] = True
+                    self.notify(str(error), severity="error", timeout=8, markup=False)
+                return
+            failing[0] = False
+            if now != seen() and now != self._store_reading:
+                self._store_reading = now
+                self._read_store(service, now)
+
+        self._store_timer = self.set_interval(_STORE_POLL, look, name="store watch")
+
+    @work(thread=True, exclusive=True, group="store-read", description="reading the store")
+    def _read_store(self, service: AnnotationService, signature: StoreSignature) -> None:
+        from notetui.core.annotations.errors import StoreError
+
+        try:
+            attachments = service.attachments()
+        except StoreError as error:
+            self.app.call_from_thread(
+                self.notify, str(error), severity="error", timeout=8, markup=False
+            )
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(StoreChanged(service, attachments, signature))
 
     @work(thread=True, exclusive=True, group="watch", description="watching the notes")
     def watch_folder(self) -> None:
