@@ -84,6 +84,10 @@ def content_end(lines: list[str], code: frozenset[int] = frozenset()) -> int:
     return cut
 
 
+# How lines of a post's content start; a page's title or blog name never does.
+_NOT_A_TITLE_LINE = ("|", "- ", "* ", "+ ", "> ", "・", "•", "```")
+
+
 def top_chrome(lines: list[str], first_title: int) -> tuple[str | None, str | None, int]:
     """(blog name, post title, index where the content starts) from the lines above the
     first talk of a note without headings."""
@@ -94,6 +98,8 @@ def top_chrome(lines: list[str], first_title: int) -> tuple[str | None, str | No
     for position, (_index, line) in enumerate(top[:15]):
         if len(line) > 100 or "http" in line or line.endswith(("。", ".")):
             continue
+        if line.startswith(_NOT_A_TITLE_LINE):
+            continue  # a table row, a list item or a quote is the post's content
         if _DATE_ONLY.match(line) or _REPORT_MARKER.match(line):
             continue  # the post's date, or the "参加メモ" line under its title
         score = 0
@@ -116,7 +122,12 @@ def top_chrome(lines: list[str], first_title: int) -> tuple[str | None, str | No
             best = (score, position)
     if best is None or best[0] < 2:
         first_index, first_line = top[0]
-        if len(first_line) <= 60 and not _SENTENCE_END.search(first_line):
+        if (
+            len(first_line) <= 60
+            and not _SENTENCE_END.search(first_line)
+            and "http" not in first_line
+            and not first_line.startswith(_NOT_A_TITLE_LINE)
+        ):
             return None, clean_title(first_line)[1], first_index + 1
         return None, None, 0
     position = best[1]
