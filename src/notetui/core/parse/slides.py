@@ -169,6 +169,15 @@ def is_slide_label(text: str) -> bool:
     return _is_label(text, "slide_labels")
 
 
+def is_link_label(text: str) -> bool:
+    """A line that only labels the links below it ("資料", "今回", "前回", "参考"): never
+    a talk's title, whatever sits under it."""
+    return any(_is_label(text, vocab) for vocab in _LINK_LABELS)
+
+
+_LINK_LABELS = ("slide_labels", "previous_labels", "reference_labels")
+
+
 def _names_slides(text: str) -> bool:
     """Link text that says it is the slides: "Slides", "The slides and talk", "資料"."""
     if not text or len(text) > 40 or _is_label(text, "reference_labels"):

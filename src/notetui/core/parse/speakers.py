@@ -137,7 +137,7 @@ def parse_speaker_line(
             shape = _BARE_NAME_LATIN if latin_ok else _BARE_NAME
         else:
             return None
-        if not all(shape.match(sp.name) and not _titleish(sp.name) for sp, _ in found):
+        if not all(shape.match(sp.name) and not looks_like_topic(sp.name) for sp, _ in found):
             return None
     return [speaker for speaker, _ in found]
 
@@ -147,7 +147,7 @@ _NONE, _WEAK, _STRONG = 0, 1, 2
 _EMBED = re.compile(r"@\[\w+\]\(")
 
 
-def _titleish(name: str) -> bool:
+def looks_like_topic(name: str) -> bool:
     """ "Identifying User Identity" has a name's shape but a title's words."""
     folded = nfkc(name).casefold()
     if folded in vocabulary.words("talk_labels"):  # "基調講演" is no one's name
@@ -351,6 +351,9 @@ class SpeakerLines:
     speakers: tuple[Speaker, ...]
     line_indexes: frozenset[int]
     end: int = 0  # the first index after the speaker, slide and link lines at the top
+    # The speakers were named in a sentence of the notes, not on a speaker line: good
+    # for the talk's fields, weak as evidence that the title above is a talk.
+    from_prose: bool = False
 
 
 # How far into a body its speaker lines may sit: after the title, a speaker line, a
@@ -430,12 +433,14 @@ def speakers_in(
             break
         if content > _CONTENT_BEFORE_SPEAKER + 1:
             break
+    from_prose = False
     if not found:
         for sentence in prose:
             if named := speakers_in_prose(sentence):
                 found.extend(named)
+                from_prose = True
                 break
-    return SpeakerLines(tuple(found), frozenset(marked | _slide_lines(lines)), end)
+    return SpeakerLines(tuple(found), frozenset(marked | _slide_lines(lines)), end, from_prose)
 
 
 def _slide_lines(lines: Sequence[str]) -> set[int]:

@@ -27,7 +27,7 @@ from functools import cache
 
 from notetui.core.models import Speaker
 from notetui.core.parse import slides, speakers, vocabulary
-from notetui.core.parse.speakers import parse_speaker_line
+from notetui.core.parse.speakers import looks_like_topic, parse_speaker_line
 from notetui.core.text import fold
 
 
@@ -555,7 +555,7 @@ def _person(text: str, *, strict: bool) -> tuple[Speaker, ...] | None:
     if honoured and plain and len(plain) <= 20 and not re.search(r"[。、!?！？]", plain):
         return (Speaker(plain, None, None),)
     alone = _KANJI_NAME.match(plain) or _CAPITALISED.match(plain)
-    if not strict and alone and not _is_common_word(plain):
+    if not strict and alone and not _is_common_word(plain) and not looks_like_topic(plain):
         handle = None if _KANJI_NAME.match(plain) else plain
         return (Speaker(plain, handle, None),)
     if (_LATIN_PERSON.match(plain) or _UPPER_FAMILY.match(plain)) and not _has_common_word(plain):
