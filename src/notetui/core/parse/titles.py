@@ -10,8 +10,13 @@ speakers written into it and the labels taken off. It runs a fixed order of smal
    "rubykaigiA", "Room A"), labels ("LT:", "LT1", "基調講演：", "(Keynote)", "(30min)",
    "(from Go Team)", `vocab/talk_labels.txt`), wrapping quotes 「」『』"";
 4. a speaker written into the title, in one of the common shapes (`_SPEAKER_SHAPES`):
-   `Name「Title」`, `Title by Name`, `Title(Name)`, `Name: "Title"`, `Title / 株式会社X 様`,
-   `Title<TAB>Name / Org`, `Title - Speaker Name`, `Title @handle`, `Keynote: Name`.
+   `Name「Title」`, `「Title」Name`, `Title by Name`, `Title(Name)`, `Name: "Title"`,
+   `Title / 株式会社X 様`, `Title / 山田 太郎 (Org)`, `Title<TAB>Name / Org`,
+   `Title - Speaker Name`, `Title : Speaker` (LT lists), `Title 登壇者：X`,
+   `Title @handle`, `Keynote: Name`, `Matz Keynote`.
+
+`talk_fields(raw_title, body)` runs this with `speakers.speakers_in` and
+`slides.slide_links` and gives a talk's fields in one call.
 
 A shape only takes a speaker when the part it cuts off looks like a person (a handle, an
 honorific, a name): titles have " - " subtitles and "(Rails 7.1)" asides too, and
@@ -92,11 +97,11 @@ def clean_title(raw: str) -> CleanTitle:
     if parts:
         time, first = split_time(parts[0])
         parts[0:1] = [first] if first else []
-    speakers: tuple[Speaker, ...] = ()
+    named: tuple[Speaker, ...] = ()
     if len(parts) >= 2:  # "Title<TAB>Name / Org"
         found = parse_speaker_line(" ".join(parts[1:]), under_title=True)
         if found:
-            speakers, parts = tuple(found), parts[:1]
+            named, parts = tuple(found), parts[:1]
     text = " ".join(parts)
     if time is None:
         time, text = split_time(text)
@@ -104,8 +109,8 @@ def clean_title(raw: str) -> CleanTitle:
     for _ in range(4):
         before = text
         text = _take_decoration(text, labels)
-        if not speakers:
-            text, speakers = _take_speakers(text, labels)
+        if not named:
+            text, named = _take_speakers(text, labels)
         if time is None:
             time, text = split_time(text)
         if text == before:
@@ -115,7 +120,7 @@ def clean_title(raw: str) -> CleanTitle:
         text = labels.pop(0)
     if not text:  # all of it was markup: better the line as written than no title
         text = " ".join(raw.split()).strip("# ")
-    return CleanTitle(text, time, speakers, tuple(labels))
+    return CleanTitle(text, time, named, tuple(labels))
 
 
 # ----------------------------------------------------------------------------------------
