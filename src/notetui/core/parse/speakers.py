@@ -147,6 +147,9 @@ _NONE, _WEAK, _STRONG = 0, 1, 2
 _EMBED = re.compile(r"@\[\w+\]\(")
 
 
+_KANJI_ONLY = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff々ヶ]+$")
+
+
 def looks_like_topic(name: str) -> bool:
     """ "Identifying User Identity" has a name's shape but a title's words."""
     folded = nfkc(name).casefold()
@@ -154,6 +157,8 @@ def looks_like_topic(name: str) -> bool:
         return True
     if " " not in folded and any(word in folded for word in vocabulary.words("topic_kanji")):
         return True  # "障害対応", "開発環境": a topic with a name's shape
+    if _KANJI_ONLY.match(folded) and any(k in folded for k in vocabulary.words("not_name_kanji")):
+        return True  # "最低限", "議事録"
     words = re.split(r"[\s\-]+", folded)
     common = (*vocabulary.words("title_words"), *vocabulary.words("title_parens"))
     return len(words) > 1 and any(word in common for word in words)

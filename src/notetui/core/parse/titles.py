@@ -394,6 +394,8 @@ def _trailing_paren(text: str) -> tuple[str, tuple[Speaker, ...]] | None:
     match = re.match(r"^(?P<title>.+?[^\s(（])\s*[(（](?P<who>[^()（）]{1,60})[)）]$", text)
     if not match:
         return None
+    if _expands(match.group("title"), match.group("who")):
+        return None  # "ICO (Initial Coin Offering)": an acronym spelled out
     speaker = _person(match.group("who"), strict=False)
     if speaker is None:
         return None
@@ -405,6 +407,14 @@ def _trailing_paren(text: str) -> tuple[str, tuple[Speaker, ...]] | None:
         if person is not None and len(person) == 1 and person[0].handle is None:
             return named.group("title"), (Speaker(person[0].name, speaker[0].handle, None),)
     return title, speaker
+
+
+def _expands(title: str, inner: str) -> bool:
+    words = re.findall(r"[A-Za-z]+", inner)
+    last = re.findall(r"[A-Za-z]+", title)
+    return (
+        len(words) >= 2 and bool(last) and "".join(w[0] for w in words).lower() == last[-1].lower()
+    )
 
 
 _NAME_BEFORE_HANDLE = re.compile(r"^(?P<title>.+?)\s+[/／\-–—|｜]\s+(?P<who>[^/／\-–—|｜]{1,30})$")
@@ -419,10 +429,14 @@ def _name_quoted(text: str) -> tuple[str, tuple[Speaker, ...]] | None:
     )
     if not match or _QUOTE_PAIRS.get(match.group("open")) != match.group("close"):
         return None
-    speaker = _person(match.group("who").strip(" :：-–—"), strict=False)
+    who = match.group("who").strip(" :：-–—")
+    if _KEY.match(who):  # `title: "…"`: a front matter key, not a person
+        return None
+    speaker = _person(who, strict=False)
     return None if speaker is None else (match.group("title"), speaker)
 
 
+_KEY = re.compile(r"^[a-z][a-z_]*$")
 _QUOTE_PAIRS = {"「": "」", "『": "』", "“": "”", '"': '"'}
 
 
