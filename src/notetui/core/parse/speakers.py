@@ -51,7 +51,8 @@ _BARE_NAME = re.compile(rf"^{_JA_SPACED}$")
 _BARE_NAME_LATIN = re.compile(rf"^(?:{_JA_SPACED}|{_LATIN_FULL})$")
 _WEAK_NAME = re.compile(rf"^(?:{_JA_SPACED}|[{_KANJI}]{{3,4}}|{_LATIN_FULL})$")
 _NICKNAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{1,30}$")
-_HANDLE = re.compile(r"(?<![\w@./])[@＠]([A-Za-z0-9_][A-Za-z0-9_\-]{0,38})(?![\w@])")
+# "@storybook/addon-a11y" is a package, not a handle.
+_HANDLE = re.compile(r"(?<![\w@./])[@＠]([A-Za-z0-9_][A-Za-z0-9_\-]{0,38})(?![\w@/])")
 _SOCIAL_URL = re.compile(
     r"https?://(?:www\.|mobile\.)?(?:twitter\.com|x\.com|github\.com)/(?:#!/)?([A-Za-z0-9_\-]{1,39})/?(?:[?#]\S*)?$"
 )
@@ -80,14 +81,23 @@ _COMPANY = re.compile(
 # Brackets beside a name: its handle or its company; "(株)" is part of a company's name.
 _PAREN = re.compile(r"[(（](?![株有][)）])([^()（）]{0,80})[)）]")
 _SEPARATOR = re.compile(r"\s*(?:◆|◇|／|\||｜|\s/\s|\s[-–—]\s|,\s*|，\s*)\s*")
-_MULTI = re.compile(r"\s*(?:&|＆|\band\b|、|と(?=\s*[" + _CJK + r"A-Z]))\s*")
+# Several people on one line: "A & B", "A and B", "A、B", "山田さんと佐藤さん" (と only
+# after an honorific: "目的とかをちゃんと考える" is a sentence).
+_MULTI = re.compile(
+    r"\s*(?:&|＆|\band\b|、|(?:(?<=さん)|(?<=氏)|(?<=様)|(?<=先生))と(?=\s*[" + _CJK + r"A-Z]))\s*"
+)
 _BULLETS = re.compile(r"^(?:[#>*\-+・•◆■●▶]+\s+|[・•◆■●▶#]+)+")
 _WRAPPED = re.compile(r"^(\*\*|__|\*|_)(.+)\1$")
 _SENTENCE_END = re.compile(r"[。．！？!?]$")
 
 
 def parse_speaker_line(
-    raw: str, *, under_title: bool = False, latin_ok: bool = True, loose: bool = False
+    raw: str,
+    *,
+    under_title: bool = False,
+    latin_ok: bool = True,
+    loose: bool = False,
+    strong_only: bool = False,
 ) -> list[Speaker] | None:
     """The speakers a line names, or None if it is not a speaker line.
 
@@ -95,9 +105,13 @@ def parse_speaker_line(
     ("山田 拓也"; with `latin_ok` also "Jane Doe", which in plain text is too often
     a product name such as "Network Policies"; with `loose` also run-together kanji
     such as "鶴田貴大", for a line right under an unmistakable title).
+    `strong_only`: only a line with strong evidence (a handle, a label, an honorific,
+    a company, "◆"): a list item "短期記憶（ワーキングメモリ）" has a name's shape.
     """
     line = collapse_spaces(raw)
     if not line or len(line) > 120 or _SENTENCE_END.search(line) or _EMBED.search(line):
+        return None
+    if _DATE.search(line):  # "— Name (@x) September 6, 2025": a tweet's signature
         return None
     link_handles: list[str] = []
 
@@ -130,6 +144,8 @@ def parse_speaker_line(
         first = found[0][0]
         found[0] = (Speaker(first.name, link_handles[0], first.affiliation), _STRONG)
     strong = labelled or bool(link_handles) or any(ev == _STRONG for _, ev in found)
+    if not strong and strong_only:
+        return None
     if not strong:
         if any(ev == _WEAK for _, ev in found) or (under_title and loose):
             shape = _WEAK_NAME
@@ -143,6 +159,10 @@ def parse_speaker_line(
 
 
 _NONE, _WEAK, _STRONG = 0, 1, 2
+_DATE = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{1,2}, \d{4}\b"
+    r"|\b\d{4}[/.-]\d{1,2}[/.-]\d{1,2}\b|\d{4}年\d{1,2}月"
+)
 # Zenn's `@[speakerdeck](id)`, `@[youtube](id)`: an embed, not a handle.
 _EMBED = re.compile(r"@\[\w+\]\(")
 
@@ -295,11 +315,19 @@ def _looks_like_name(text: str, evident: bool) -> bool:
         return False
     # With a handle, a label or an honorific beside it, a short free-form name goes
     # too: "南悠輝 kotori", "しょうた@なつみかん".
-    return bool(_NICKNAME.match(text)) or (
-        len(text) <= 24 and len(text.split()) <= 3 and not _NOT_NAME_CHARS.search(text)
+    return (
+        bool(_NICKNAME.match(text))
+        or (
+            len(text) <= 24
+            and len(text.split()) <= 3
+            and not _NOT_NAME_CHARS.search(text)
+            # Latin words must look like a name ("Pattern matching" does not).
+            and (bool(_HAS_CJK.search(text)) or all(w[:1].isupper() for w in text.split()))
+        )
     )
 
 
+_HAS_CJK = re.compile(rf"[{_CJK}]")
 _NOT_NAME_CHARS = re.compile(r"[。、！？!?:：「」『』()（）\[\]/]|https?|\d{3,}")
 
 
@@ -415,7 +443,13 @@ def speakers_in(
         # A heading of run-together kanji is a section ("## 障害対応"), not a name.
         loose = strong and not text.startswith("#")
         if content <= _CONTENT_BEFORE_SPEAKER and (
-            speakers := parse_speaker_line(text, under_title=bare_ok, latin_ok=strong, loose=loose)
+            speakers := parse_speaker_line(
+                text,
+                under_title=bare_ok,
+                latin_ok=strong,
+                loose=loose,
+                strong_only=bool(_LIST_ITEM.match(text)),
+            )
         ):
             found.extend(s for s in speakers if s not in found)
             marked.add(index)
@@ -468,6 +502,7 @@ def _slide_lines(lines: Sequence[str]) -> set[int]:
     return marked
 
 
+_CONTINUES = re.compile(r"^(?:[-*+•]\s+)?(?:https?://|%\}|[^\s{]*\s*%\})")
 _WHOLE_TAG = re.compile(r"\{%.*?%\}|\{\{[<%].*?[>%]\}\}")
 _LINKISH = re.compile(
     r"!?\[[^\]]*\]\([^)]*\)|https?://\S+|\{%-?\s*[\w-]+|%\}|\{\{[<%][^}]*[>%]\}\}"
@@ -477,7 +512,9 @@ _LINKISH = re.compile(
 def _handles_after_links(text: str) -> list[str]:
     """The handles a line gives after its links: a title's tag wrapped onto this line
     ("…/edit %} @alice, @bob"), or "https://speakerdeck.com/… @alice"."""
-    if "http" not in text and "%}" not in text:
+    # Only a line that goes on from a link or tag begun above ("…/edit %} @a"), or
+    # that starts with a URL: a line with its own "{% elink Title … %} @a" is a title.
+    if not _CONTINUES.match(text):
         return []
     rest = _LINKISH.sub(" ", _WHOLE_TAG.sub(" ", text))
     rest = _BULLETS.sub("", rest.strip())
@@ -498,7 +535,9 @@ def speaker_of_line(line: str, *, strong: bool = True) -> Speaker | None:
         return Speaker(handle, handle, None)
     bare_ok = not _LIST_ITEM.match(text)
     loose = strong and not text.startswith("#")
-    found = parse_speaker_line(text, under_title=bare_ok, latin_ok=strong, loose=loose)
+    found = parse_speaker_line(
+        text, under_title=bare_ok, latin_ok=strong, loose=loose, strong_only=not bare_ok
+    )
     return found[0] if found else None
 
 
