@@ -1,6 +1,6 @@
 """How well title cleaning, speaker lines and slide links match the labels, per folder.
 
-    python benchmarks/fields.py [--show] [--misses] [FOLDER...]
+    python benchmarks/fields.py [--show] [--misses] [--more] [--rewrites] [FOLDER...]
 
 For each labelled talk of ../shared/{wild,corpus}/expected.json it finds the talk's raw
 line in the note (the first line at or after the previous talk's whose letters hold the
@@ -18,7 +18,9 @@ and runs the field stages on them alone:
 
 It measures the field stages only: finding which lines are talks is the pipeline's job.
 `--show` prints every talk's raw line and first body lines; `--misses` every mismatch;
-`--rewrites` the same figures on each metamorphic rewrite of tests/support/rewrites.py.
+`--more` also notes/ (labels in tests/data/notes_expected.json) and a 200-note synthetic
+library from benchmarks/generate.py (seed 11); `--rewrites` the same figures on each
+metamorphic rewrite of tests/support/rewrites.py.
 """
 
 from __future__ import annotations
