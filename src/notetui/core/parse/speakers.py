@@ -568,7 +568,7 @@ _PROSE_PLAIN = re.compile(
     r"|の[^。、]{0,40}?(?:発表|講演|セッション|トーク|キーノート|基調講演|keynote|LT))",
     re.IGNORECASE,
 )
-_PARTICLES = re.compile(r".*(?:[はがをにでとも、。]|の(?!$))")
+_PARTICLES = re.compile(r".*(?:[はがを、。]|の(?!$)|で(?!$))")  # not と, も, に: まつもと
 _PROSE_LATIN = re.compile(
     rf"\b(?:given|presented|delivered|talk|session|keynote|presentation)\s+by\s+"
     rf"(?P<name>{_LATIN_WORD}(?:\s{_LATIN_WORD}){{1,2}})"

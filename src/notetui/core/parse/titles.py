@@ -67,12 +67,18 @@ def talk_fields(raw_title: str, body: Sequence[str]) -> TalkFields:
     clean = clean_title(raw_title)
     lines = speakers.speakers_in(body, title=clean.title)
     found = clean.speakers
-    if not found:
+    if not found or (lines.speakers and _only_inferred(found, clean.title)):
         found = lines.speakers
     elif lines.speakers:
         found = tuple(_filled_in(speaker, lines.speakers) for speaker in found)
     decks = slides.slide_links("\n".join([raw_title, *body]))
     return TalkFields(clean.title, clean.time, clean.labels, found, decks, lines.line_indexes)
+
+
+def _only_inferred(found: Sequence[Speaker], title: str) -> bool:
+    """ "Matz Keynote": a bare name that stays in the title was read into it; the body's
+    own speaker line or sentence says more."""
+    return all(s.handle is None and s.affiliation is None and s.name in title for s in found)
 
 
 def _filled_in(speaker: Speaker, others: Sequence[Speaker]) -> Speaker:
