@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from notetui.core.models import Speaker
 from notetui.core.parse import slides as _slides
@@ -184,16 +185,37 @@ def looks_like_topic(name: str) -> bool:
     return len(words) > 1 and any(word in common for word in words)
 
 
+def _as_handle(match: re.Match[str]) -> str:
+    return f" @{(match.group('h') or match.group('h2')).lstrip('@＠')} "
+
+
+@cache
+def _social_label() -> re.Pattern[str]:
+    services = "|".join(re.escape(w) for w in vocabulary.words("social_labels"))
+    return re.compile(
+        # Without "@" the handle must end its part: "X: the platform" names no one.
+        rf"(?<![\w@])(?i:{services})\s*[:：]\s*(?P<h>[@＠][A-Za-z0-9_][A-Za-z0-9_\-]*"
+        rf"|[A-Za-z0-9_][A-Za-z0-9_\-]*(?=\s*(?:$|[,、)）/／|｜])))"
+        rf"|(?<![\w@])(?i:{services})\s+(?P<h2>[@＠][A-Za-z0-9_][A-Za-z0-9_\-]*)"
+    )
+
+
 def _parse_one(text: str) -> tuple[Speaker, int] | None:
     """(speaker, how much evidence beyond a name the text carried: _NONE/_WEAK/_STRONG)."""
     text = nfkc_light(text.strip())
     evidence = _NONE
     handle: str | None = None
     affiliation: str | None = None
+    # "Twitter: @yamada", "GitHub: yamada": a service's name labels the handle after it.
+    text, labelled = _social_label().subn(_as_handle, text)
+    if labelled:
+        evidence = _STRONG
     for content in _PAREN.findall(text):
         content = content.strip()
         if handle_match := _HANDLE.fullmatch(content):
             handle = handle or handle_match.group(1)
+        elif (several := _HANDLE.findall(content)) and not _HANDLE.sub("", content).strip(" ,、"):
+            handle = handle or several[0]  # "(@jdoe, @jdoe_dev)"
         elif content and affiliation is None:
             affiliation = content
         evidence = max(evidence, _WEAK)
@@ -235,7 +257,10 @@ def _parse_one(text: str) -> tuple[Speaker, int] | None:
         name, affiliation = handle, name
     if name is None and segments:
         # "ヤフー株式会社 高木さん": affiliation first, then the name.
-        company_first = re.match(rf"^(\S*?(?:{_COMPANY.pattern})\S*)\s+(.+)$", segments[0])
+        # "サンプル株式会社の山田さん" too.
+        company_first = re.match(
+            rf"^(\S*?(?:{_COMPANY.pattern})\S*?)(?:\s+|の(?=\S))(.+)$", segments[0]
+        )
         if company_first:
             candidate = _HONORIFIC.sub("", company_first.group(2)).strip()
             if _looks_like_name(candidate, True):
