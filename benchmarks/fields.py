@@ -7,7 +7,7 @@ line in the note (the first line at or after the previous talk's whose letters h
 labelled title's), takes the lines up to the next labelled talk or not-talk as its body,
 and runs the field stages on them alone:
 
-- titles:   `titles.talk_fields(raw line, body).title` equals the labelled title
+- titles:   `fields.talk_fields(raw line, body).title` equals the labelled title
             (`clean_title` underneath);
 - speakers: its speakers (the title's, filled in or else given by
             `speakers.speakers_in(body)`) equal the labelled (name, handle,
@@ -40,7 +40,7 @@ FOLDERS = ("wild", "corpus")
 
 from notetui.core.load.files import read_note  # noqa: E402
 from notetui.core.models import Speaker  # noqa: E402
-from notetui.core.parse import titles  # noqa: E402
+from notetui.core.parse import fields  # noqa: E402
 from notetui.core.text import fold  # noqa: E402
 
 _NOT_LETTERS = re.compile(r"[\W_]+")
@@ -162,7 +162,7 @@ def measure(
             tally.located += 1
             raw = lines[starts[index]]
             body = lines[starts[index] + 1 : _bounds(lines, starts, index, stops)]
-            clean = titles.talk_fields(raw, body)
+            clean = fields.talk_fields(raw, body)
             found, decks = clean.speakers, clean.slides
             want_speakers = [(s["name"], s["handle"], s["affiliation"]) for s in talk["speakers"]]
             ok_title = clean.title == talk["title"]
