@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from notetui.core.models import Speaker
 from notetui.core.parse import slides, vocabulary
@@ -46,6 +46,7 @@ class CleanTitle:
     labels: tuple[str, ...] = ()  # as written: "LT", "基調講演", "H1 (S)", "rubykaigiA"
 
 
+@lru_cache(maxsize=8192)  # the pipeline asks about a line more than once
 def clean_title(raw: str) -> CleanTitle:
     """The clean title of a raw heading or line, with its time, speakers and labels."""
     if len(raw) > _LONGEST_TITLE:  # a paragraph, or hostile input: no shape applies
@@ -117,20 +118,24 @@ def _unmark(raw: str) -> str:
     text = _BULLET.sub("", text)
     if _SETEXT_OR_RULE.match(text):
         return ""
-    text = _HTML_TAG.sub("", text)
-    text = _TEMPLATE_LINK.sub(lambda m: _link_text(_URL.sub(" ", m.group(1))), text)
-    text = _TEMPLATE_OTHER.sub(" ", text)
-    # A tag cut by a line wrap: an opener at the start leaves its text; one at the end
-    # holds what continues on the next line, not the title.
-    text = _TEMPLATE_OPEN_END.sub("", _TEMPLATE_OPEN_START.sub("", text))
-    text = _IMAGE.sub(" ", text)
-    text = _MD_LINK.sub(lambda m: _link_text(m.group(1)), text)
-    text = text.replace("**", "").replace("__", "")
-    text = " ".join(text.split())
-    for _ in range(2):
-        if match := _WRAPPED.match(text):
-            text = match.group(2).strip()
-    return text
+    # Each kind of markup only when its opening character is there: most lines have none.
+    if "<" in text:
+        text = _HTML_TAG.sub("", text)
+    if "{" in text:
+        text = _TEMPLATE_LINK.sub(lambda m: _link_text(_URL.sub(" ", m.group(1))), text)
+        text = _TEMPLATE_OTHER.sub(" ", text)
+        # A tag cut by a line wrap: an opener at the start leaves its text; one at the
+        # end holds what continues on the next line, not the title.
+        text = _TEMPLATE_OPEN_END.sub("", _TEMPLATE_OPEN_START.sub("", text))
+    if "[" in text:
+        text = _IMAGE.sub(" ", text)
+        text = _MD_LINK.sub(lambda m: _link_text(m.group(1)), text)
+    if "*" in text or "_" in text or "~" in text or "`" in text:
+        text = " ".join(text.replace("**", "").replace("__", "").split())
+        for _ in range(2):
+            if match := _WRAPPED.match(text):
+                text = match.group(2).strip()
+    return " ".join(text.split())
 
 
 # ----------------------------------------------------------------------------------------
@@ -206,24 +211,33 @@ def _take_code(text: str, labels: list[str]) -> str | None:
 
 def _take_room(text: str, labels: list[str]) -> str | None:
     """ "Room A: …", "Hall B …", "Track 2 - …", "会場A …": a room word and a short code."""
-    rooms = vocabulary.pattern("talk_rooms").pattern
-    match = re.match(
-        rf"^(?P<label>(?i:{rooms})\s*[A-Z0-9]{{1,2}})(?:\s*[:：|｜\-–—)]\s*|\s+)(?=\S)", text
-    )
+    match = _room_pattern().match(text)
     if not match:
         return None
     labels.append(match.group("label"))
     return text[match.end() :]
 
 
+@cache
+def _room_pattern() -> re.Pattern[str]:
+    rooms = vocabulary.pattern("talk_rooms").pattern
+    return re.compile(
+        rf"^(?P<label>(?i:{rooms})\s*[A-Z0-9]{{1,2}})(?:\s*[:：|｜\-–—)]\s*|\s+)(?=\S)"
+    )
+
+
+@cache
+def _label_prefix_pattern() -> re.Pattern[str]:
+    return re.compile(
+        rf"^(?P<label>{_label_alternation()})"
+        rf"(?P<number>\s*#?\d{{1,2}})?(?P<sep>{_SEP}|\s+(?=\S)|(?=[「『“\"]))"
+    )
+
+
 def _take_label_prefix(text: str, labels: list[str]) -> str | None:
     """ "LT: …", "LT1 …", "基調講演：…", "Keynote - …", "LT「…」"; never the whole title."""
     folded = fold(text)
-    match = re.match(
-        rf"^(?P<label>{_label_alternation()})"
-        rf"(?P<number>\s*#?\d{{1,2}})?(?P<sep>{_SEP}|\s+(?=\S)|(?=[「『“\"]))",
-        folded,
-    )
+    match = _label_prefix_pattern().match(folded)
     if not match:
         return None
     sep = match.group("sep")
@@ -285,7 +299,12 @@ def _is_label_word(text: str) -> bool:
     return vocabulary.is_only("talk_labels", text, r"[\s\d#:：.\-]*")
 
 
+_OPENING_QUOTES = frozenset(opening for opening, _ in _QUOTES)
+
+
 def _unquote(text: str) -> str:
+    if len(text) < 3 or text[0] not in _OPENING_QUOTES:
+        return text
     for opening, closing in _QUOTES:
         if len(text) > 2 and text.startswith(opening) and text.endswith(closing):
             inner = text[len(opening) : -len(closing)]
@@ -314,7 +333,9 @@ Shape = Callable[[str], "tuple[str, tuple[Speaker, ...]] | None"]
 
 
 def _take_speakers(text: str, labels: list[str]) -> tuple[str, tuple[Speaker, ...]]:
-    for shape in _SPEAKER_SHAPES:
+    for shape, marks in _SPEAKER_SHAPES:
+        if marks is not None and not marks.search(text):
+            continue  # the shape's mark is not in the title: skip its regex
         taken = shape(text)
         if taken is not None and taken[0].strip():
             return taken[0].strip(), taken[1]
@@ -426,12 +447,22 @@ def _by_name(text: str) -> tuple[str, tuple[Speaker, ...]] | None:
     return None if speaker is None else (match.group("title"), speaker)
 
 
+_SLASHES = re.compile(r"[/／|｜]")
+
+
+@cache
+def _slash_honorific_pattern() -> re.Pattern[str]:
+    honorifics = vocabulary.pattern("honorifics").pattern
+    return re.compile(
+        rf"^(?P<title>.+?)\s*[/／|｜]\s*(?P<who>[^/／|｜]{{1,40}}?)\s*(?:{honorifics})$"
+    )
+
+
 def _slash_honorific(text: str) -> tuple[str, tuple[Speaker, ...]] | None:
     """ "Title / 株式会社X 様", "Title ／ 山田さん"."""
-    honorifics = vocabulary.pattern("honorifics").pattern
-    match = re.match(
-        rf"^(?P<title>.+?)\s*[/／|｜]\s*(?P<who>[^/／|｜]{{1,40}}?)\s*(?:{honorifics})$", text
-    )
+    if not _SLASHES.search(text):
+        return None
+    match = _slash_honorific_pattern().match(text)
     if match:
         return match.group("title"), (Speaker(match.group("who").strip(), None, None),)
     # "Title / 山田 太郎（株式会社X）": without an honorific, only a speaker line with
@@ -499,17 +530,19 @@ def _label_then_name(text: str, labels: list[str]) -> tuple[str, tuple[Speaker, 
     return labels[-1], speaker
 
 
-_SPEAKER_SHAPES: tuple[Shape, ...] = (
-    _trailing_handles,
-    _name_quoted,
-    _quoted_then_name,
-    _trailing_paren,
-    _slash_honorific,
-    _labelled_tail,
-    _by_name,
-    _colon_person,
-    _dash_person,
-    _name_keynote,
+# Each shape with the mark it needs in the title (None: always tried): most titles
+# carry none of them, and a search for a character is cheaper than the shape's regex.
+_SPEAKER_SHAPES: tuple[tuple[Shape, re.Pattern[str] | None], ...] = (
+    (_trailing_handles, re.compile(r"[@＠]")),
+    (_name_quoted, re.compile(r"[「『“\"]")),
+    (_quoted_then_name, re.compile(r"^[「『“\"]")),
+    (_trailing_paren, re.compile(r"[)）]$")),
+    (_slash_honorific, re.compile(r"[/／|｜]")),
+    (_labelled_tail, re.compile(r"[:：]")),
+    (_by_name, re.compile(r"\sby\s", re.IGNORECASE)),
+    (_colon_person, re.compile(r"\s[:：]\s")),
+    (_dash_person, re.compile(r"\s[-–—―]+\s")),
+    (_name_keynote, re.compile(r"keynote|キーノート|基調講演", re.IGNORECASE)),
 )
 
 
@@ -524,8 +557,7 @@ def _person(text: str, *, strict: bool) -> tuple[Speaker, ...] | None:
     folded = fold(text)
     if folded in vocabulary.words("title_parens") or _is_label_word(text) or _DURATION.match(text):
         return None
-    honorifics = vocabulary.pattern("honorifics").pattern
-    plain = re.sub(rf"\s*(?:{honorifics})$", "", text)
+    plain = _honorific_end().sub("", text)
     honoured = plain != text
     if (nick := _HANDLE_ONLY.fullmatch(plain)) and (plain[0] in "@＠" or _NICK.match(plain)):
         handle = nick.group("h")
@@ -542,6 +574,11 @@ def _person(text: str, *, strict: bool) -> tuple[Speaker, ...] | None:
     if found and not any(_has_common_word(s.name) for s in found):
         return tuple(found)
     return None
+
+
+@cache
+def _honorific_end() -> re.Pattern[str]:
+    return re.compile(rf"\s*(?:{vocabulary.pattern('honorifics').pattern})$")
 
 
 def _is_common_word(word: str) -> bool:
