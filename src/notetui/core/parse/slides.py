@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import unquote, urlsplit
 
 from notetui.core.parse import vocabulary
@@ -77,36 +77,48 @@ def is_deck_file(url: str) -> bool:
 def slide_links(text: str) -> tuple[str, ...]:
     """The talk's decks in `text` (its title line and body), in order, each once."""
     found: dict[str, None] = {}
+    if "http" not in text:
+        return ()  # no URL written out, so no deck (an id-only embed gives none)
     first = True  # the title line: a deck file given as the title is the talk's
     skip_below: int | None = None  # inside a references subsection of this level
     previous = False  # the lines follow a "前回" label
     labelled = False  # the lines follow a "資料" label line
     block_found = False  # a deck was taken under that label
     for line in text.splitlines():
-        heading = _HEADING.match(line)
-        bare = _plain(line)
+        heading = _HEADING.match(line) if line.lstrip().startswith("#") else None
         if heading:
             level = len(heading.group(1))
             if skip_below is not None and level <= skip_below:
                 skip_below = None
-            if skip_below is None and _is_label(bare, "reference_labels"):
+            if skip_below is None and _is_label(_plain(line), "reference_labels"):
                 skip_below = level
                 continue
-        if skip_below is not None:
+        if skip_below is not None or not line.strip():
             continue
-        if not bare:
-            continue
-        links = list(_links(line))
-        if _is_label(bare, "previous_labels"):
-            previous, labelled = True, False
-            continue
-        if _is_label(bare, "slide_labels"):
-            previous, labelled, block_found = False, True, False
-            continue
-        if not links:
+        has_url = "http" in line
+        # Labels are short lines of their own ("資料", "前回", "Slides:"); a long line
+        # without a URL only ends a label's block.
+        if len(line) <= _LONGEST_LABEL or has_url:
+            bare = _plain(line)
+            if not bare:
+                continue
+            if len(bare) <= _LONGEST_LABEL and not has_url:
+                if _is_label(bare, "previous_labels"):
+                    previous, labelled = True, False
+                    continue
+                if _is_label(bare, "slide_labels"):
+                    previous, labelled, block_found = False, True, False
+                    continue
+        else:
+            bare = line.strip()
+        if not has_url:
             first = False
             if len(bare) > 12:
                 previous = labelled = False
+            continue
+        links = list(_links(line))
+        if not links:
+            first = False
             continue
         if previous:
             continue
@@ -120,6 +132,9 @@ def slide_links(text: str) -> tuple[str, ...]:
                 found.setdefault(link.url, None)
                 block_found = block_found or labelled
     return tuple(found)
+
+
+_LONGEST_LABEL = 40
 
 
 def is_slide_embed(line: str) -> bool:
@@ -138,6 +153,8 @@ _EMBED = re.compile(r"^@(?:\[([\w-]+)\]\([^)]*\)|([\w-]+))$")
 def is_slide_line(line: str) -> bool:
     """A line that gives a talk's slides: a labelled link, a deck URL on its own, or a
     deck embedded by id."""
+    if "http" not in line:
+        return "@" in line and is_slide_embed(line)
     if is_slide_embed(line):
         return True
     bare = _plain(line)
@@ -217,6 +234,7 @@ def _labels_slides(line: str) -> bool:
     return bool(head) and _is_label(head, "slide_labels")
 
 
+@lru_cache(maxsize=4096)  # the same few label words come back on every line
 def _is_label(text: str, vocab: str) -> bool:
     folded = fold(_plain(text)).strip(" .。:：-–—→()（）[]【】")
     if not folded:

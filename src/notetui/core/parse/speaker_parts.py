@@ -57,13 +57,22 @@ _LABEL = re.compile(
     re.IGNORECASE,
 )
 _HONORIFIC = re.compile(rf"\s*(?:{_alternation('honorifics')})$")
+_ANY_HONORIFIC = re.compile(_alternation("honorifics"))
+# One group for the Japanese words, one for the Latin ones with one pair of word
+# boundaries: a single alternation of many lookbehinds is slow on every line.
 _COMPANY = re.compile(
-    "|".join(
-        rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])" if word[0].isascii() else re.escape(word)
-        for word in vocabulary.words("org_suffixes")
-    ),
+    "(?:"
+    + "|".join(re.escape(w) for w in vocabulary.words("org_suffixes") if not w[0].isascii())
+    + r")|(?<![A-Za-z])(?:"
+    + "|".join(re.escape(w) for w in vocabulary.words("org_suffixes") if w[0].isascii())
+    + r")(?![A-Za-z])",
     re.IGNORECASE,
 )
+_COMPANY_FIRST = re.compile(
+    rf"^(\S*?(?:{_COMPANY.pattern})\S*?)(?:\s+|の(?=\S))(.+)$", re.IGNORECASE
+)
+_HANDLE_FIRST = re.compile(r"\s*[@＠][A-Za-z0-9_]")
+_YEAR = re.compile(r"\d{4}")
 # Brackets beside a name: its handle or its company; "(株)" is part of a company's name.
 _PAREN = re.compile(r"[(（](?![株有][)）])([^()（）]{0,80})[)）]")
 _SEPARATOR = re.compile(r"\s*(?:◆|◇|／|\||｜|\s/\s|\s[-–—]\s|,\s*|，\s*)\s*")
@@ -97,8 +106,8 @@ def parse_speaker_line(
     line = collapse_spaces(raw)
     if not line or len(line) > 120 or _SENTENCE_END.search(line) or _EMBED.search(line):
         return None
-    if _DATE.search(line):  # "— Name (@x) September 6, 2025": a tweet's signature
-        return None
+    if _YEAR.search(line) and _DATE.search(line):
+        return None  # "— Name (@x) September 6, 2025": a tweet's signature
     link_handles: list[str] = []
 
     def unlink(match: re.Match[str]) -> str:
@@ -117,6 +126,8 @@ def parse_speaker_line(
         return None
     if "http" in line or "://" in line:
         return None
+    if not (under_title or labelled or link_handles or _may_have_evidence(line)):
+        return None  # nothing a speaker line shows beside a name: most lines of notes
     parts = _MULTI.split(line) if _MULTI.search(line) else [line]
     speakers = [_parse_one(part) for part in parts if part.strip()]
     if len(parts) > 1 and not all(speakers):
@@ -145,6 +156,20 @@ def parse_speaker_line(
 
 
 _NONE, _WEAK, _STRONG = 0, 1, 2
+_EVIDENCE_MARK = re.compile(r"[@＠(（◆◇]")
+
+
+def _may_have_evidence(line: str) -> bool:
+    """A quick look for what `_parse_one` counts as evidence (a handle, brackets, ◆, an
+    honorific, a company word), so a line with none is not read in full."""
+    return bool(
+        _EVIDENCE_MARK.search(line)
+        or _ANY_HONORIFIC.search(line)
+        or _COMPANY.search(line)
+        or (("：" in line or ":" in line) and _social_label().search(line))
+    )
+
+
 _DATE = re.compile(
     r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{1,2}, \d{4}\b"
     r"|\b\d{4}[/.-]\d{1,2}[/.-]\d{1,2}\b|\d{4}年\d{1,2}月"
@@ -156,6 +181,9 @@ _EMBED = re.compile(r"@\[\w+\]\(")
 _KANJI_ONLY = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff々ヶ]+$")
 
 
+_WORD_BREAK = re.compile(r"[\s\-]+")
+
+
 def looks_like_topic(name: str) -> bool:
     """ "Identifying User Identity" has a name's shape but a title's words."""
     folded = nfkc(name).casefold()
@@ -165,7 +193,7 @@ def looks_like_topic(name: str) -> bool:
         return True  # "障害対応", "開発環境": a topic with a name's shape
     if _KANJI_ONLY.match(folded) and any(k in folded for k in vocabulary.words("not_name_kanji")):
         return True  # "最低限", "議事録"
-    words = re.split(r"[\s\-]+", folded)
+    words = _WORD_BREAK.split(folded)
     common = (*vocabulary.words("title_words"), *vocabulary.words("title_parens"))
     return len(words) > 1 and any(word in common for word in words)
 
@@ -192,9 +220,10 @@ def _parse_one(text: str) -> tuple[Speaker, int] | None:
     handle: str | None = None
     affiliation: str | None = None
     # "Twitter: @yamada", "GitHub: yamada": a service's name labels the handle after it.
-    text, labelled = _social_label().subn(_as_handle, text)
-    if labelled:
-        evidence = _STRONG
+    if ":" in text or "：" in text or "@" in text or "＠" in text:
+        text, labelled = _social_label().subn(_as_handle, text)
+        if labelled:
+            evidence = _STRONG
     for content in _PAREN.findall(text):
         content = content.strip()
         if handle_match := _HANDLE.fullmatch(content):
@@ -206,7 +235,7 @@ def _parse_one(text: str) -> tuple[Speaker, int] | None:
         evidence = max(evidence, _WEAK)
     text = _PAREN.sub(" ", text)
     # "@yamada / サンプル社": a handle first, then what it works for.
-    handle_first = bool(re.match(r"\s*[@＠][A-Za-z0-9_]", text))
+    handle_first = bool(_HANDLE_FIRST.match(text))
     handles = _HANDLE.findall(text)
     if handles:
         handle = handle or handles[0]
@@ -243,9 +272,7 @@ def _parse_one(text: str) -> tuple[Speaker, int] | None:
     if name is None and segments:
         # "ヤフー株式会社 高木さん": affiliation first, then the name.
         # "サンプル株式会社の山田さん" too.
-        company_first = re.match(
-            rf"^(\S*?(?:{_COMPANY.pattern})\S*?)(?:\s+|の(?=\S))(.+)$", segments[0]
-        )
+        company_first = _COMPANY_FIRST.match(segments[0])
         if company_first:
             candidate = _HONORIFIC.sub("", company_first.group(2)).strip()
             if _looks_like_name(candidate, True):
@@ -350,10 +377,13 @@ def undecorate(line: str) -> str:
     return collapse_spaces(line.replace("**", ""))
 
 
+_FULL_WIDTH = re.compile(r"[！-＞［-～]")
+
+
 def nfkc_light(text: str) -> str:
     """Full-width ASCII to half-width, keeping kana and punctuation as written."""
     # "＠" stays: inside a name ("しょうた＠なつみかん") it is part of how it is written.
-    return re.sub(r"[！-＞［-～]", lambda m: nfkc(m.group(0)), text)
+    return _FULL_WIDTH.sub(lambda m: nfkc(m.group(0)), text) if _FULL_WIDTH.search(text) else text
 
 
 def handle_only(line: str) -> str | None:
