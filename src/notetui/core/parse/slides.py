@@ -47,6 +47,7 @@ class Link:
     bare: bool  # the URL itself is what a reader sees
 
 
+@lru_cache(maxsize=4096)  # a library links the same decks from many notes
 def is_slide_url(url: str) -> bool:
     """A deck by where it lives: a slide host, or a site's /slides/ path. A deck file
     (.pdf, .key) is only a deck in context (see `_is_deck`)."""
@@ -84,7 +85,10 @@ def slide_links(text: str) -> tuple[str, ...]:
     previous = False  # the lines follow a "前回" label
     labelled = False  # the lines follow a "資料" label line
     block_found = False  # a deck was taken under that label
-    for line in text.splitlines():
+    lines = text.splitlines()
+    # A label only matters just above a URL: the lines worth a label check.
+    near_url = {j for i, line in enumerate(lines) if "http" in line for j in range(i - 3, i + 1)}
+    for index, line in enumerate(lines):
         heading = _HEADING.match(line) if line.lstrip().startswith("#") else None
         if heading:
             level = len(heading.group(1))
@@ -98,7 +102,7 @@ def slide_links(text: str) -> tuple[str, ...]:
         has_url = "http" in line
         # Labels are short lines of their own ("資料", "前回", "Slides:"); a long line
         # without a URL only ends a label's block.
-        if len(line) <= _LONGEST_LABEL or has_url:
+        if (len(line) <= _LONGEST_LABEL and index in near_url) or has_url:
             bare = _plain(line)
             if not bare:
                 continue
@@ -122,9 +126,10 @@ def slide_links(text: str) -> tuple[str, ...]:
             continue
         if previous:
             continue
-        line_label = labelled or _labels_slides(line)
+        says_slides = _labels_slides(line)
+        line_label = labelled or says_slides
         title_line, first = first, False
-        mention = _is_mention(line, bare)
+        mention = _is_mention(line, says_slides)
         for link in links:
             # Under a "資料" line, one link is the deck; more need a slide host.
             label_here = line_label and not (labelled and block_found)
@@ -143,7 +148,7 @@ def is_slide_embed(line: str) -> bool:
     if not match:
         return False
     name = fold(match.group(1) or match.group(2))
-    return any(host.split(".")[0] == name for host, _ in _slide_hosts())
+    return any(host.split(".")[0] == name for host in _slide_hosts())
 
 
 # `@[speakerdeck](id)`, or "@speakerdeck" alone once a browser dump has dropped the id.
@@ -157,13 +162,12 @@ def is_slide_line(line: str) -> bool:
         return "@" in line and is_slide_embed(line)
     if is_slide_embed(line):
         return True
-    bare = _plain(line)
     links = list(_links(line))
     if not links or len(line) > 400:
         return False
     if _labels_slides(line) and any(not _is_other_page(link.url) for link in links):
         return True
-    return not _is_mention(line, bare) and any(_is_deck(link, False, False) for link in links)
+    return not _is_mention(line, False) and any(_is_deck(link, False, False) for link in links)
 
 
 def urls_in(line: str) -> tuple[str, ...]:
@@ -214,14 +218,14 @@ def _is_other_page(url: str) -> bool:
     return _on_host(host, "", _talk_page_hosts()) or host.endswith(("twitter.com", "x.com"))
 
 
-def _is_mention(line: str, bare: str) -> bool:
-    """A link inside a sentence: the line says more than the link's own text."""
+def _is_mention(line: str, labelled: bool) -> bool:
+    """A link inside a sentence: the line says more than the link's own text (a line
+    that labels its link as slides is no mention, however long)."""
+    if labelled:
+        return False
     rest = _MD_LINK.sub(" ", _TEMPLATE.sub(" ", line))
     rest = _HANDLE.sub(" ", _URL.sub(" ", rest))
-    rest = _plain(rest)
-    if _labels_slides(line):
-        return False
-    return len(_LETTERS.findall(rest)) > 12
+    return len(_LETTERS.findall(_plain(rest))) > 12
 
 
 def _labels_slides(line: str) -> bool:
@@ -319,31 +323,35 @@ def _split(url: str) -> tuple[str, str] | None:
     return host, unquote(parts.path).casefold()
 
 
-def _on_host(host: str, path: str, entries: tuple[tuple[str, str], ...]) -> bool:
-    for entry_host, prefix in entries:
-        if (host == entry_host or host.endswith("." + entry_host)) and path.startswith(prefix):
+def _on_host(host: str, path: str, entries: dict[str, tuple[str, ...]]) -> bool:
+    """`host` is an entry's host or a subdomain of it, and `path` is under its path."""
+    labels = host.split(".")
+    for start in range(len(labels) - 1):
+        prefixes = entries.get(".".join(labels[start:]))
+        if prefixes is not None and path.startswith(prefixes):
             return True
     return False
 
 
 @cache
-def _slide_hosts() -> tuple[tuple[str, str], ...]:
+def _slide_hosts() -> dict[str, tuple[str, ...]]:
     return _host_entries("slide_hosts")
 
 
 @cache
-def _code_hosts() -> tuple[tuple[str, str], ...]:
+def _code_hosts() -> dict[str, tuple[str, ...]]:
     return _host_entries("code_hosts")
 
 
 @cache
-def _talk_page_hosts() -> tuple[tuple[str, str], ...]:
+def _talk_page_hosts() -> dict[str, tuple[str, ...]]:
     return _host_entries("talk_page_hosts")
 
 
-def _host_entries(vocab: str) -> tuple[tuple[str, str], ...]:
-    entries = []
+def _host_entries(vocab: str) -> dict[str, tuple[str, ...]]:
+    """Host -> the paths under it (a tuple for `str.startswith`; "" for the whole host)."""
+    entries: dict[str, list[str]] = {}
     for word in vocabulary.words(vocab):
         host, _, path = word.partition("/")
-        entries.append((host.removeprefix("www."), "/" + path if path else ""))
-    return tuple(entries)
+        entries.setdefault(host.removeprefix("www."), []).append("/" + path if path else "")
+    return {host: tuple(paths) for host, paths in entries.items()}
