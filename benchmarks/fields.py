@@ -1,13 +1,13 @@
 """How well title cleaning, speaker lines and slide links match the labels, per folder.
 
-    python benchmarks/fields.py [--show] [--misses] [FOLDER...]
+    python benchmarks/fields.py [--show] [--misses] [--more] [--rewrites] [FOLDER...]
 
 For each labelled talk of ../shared/{wild,corpus}/expected.json it finds the talk's raw
 line in the note (the first line at or after the previous talk's whose letters hold the
 labelled title's), takes the lines up to the next labelled talk or not-talk as its body,
 and runs the field stages on them alone:
 
-- titles:   `titles.talk_fields(raw line, body).title` equals the labelled title
+- titles:   `fields.talk_fields(raw line, body).title` equals the labelled title
             (`clean_title` underneath);
 - speakers: its speakers (the title's, filled in or else given by
             `speakers.speakers_in(body)`) equal the labelled (name, handle,
@@ -18,7 +18,9 @@ and runs the field stages on them alone:
 
 It measures the field stages only: finding which lines are talks is the pipeline's job.
 `--show` prints every talk's raw line and first body lines; `--misses` every mismatch;
-`--rewrites` the same figures on each metamorphic rewrite of tests/support/rewrites.py.
+`--more` also notes/ (labels in tests/data/notes_expected.json) and a 200-note synthetic
+library from benchmarks/generate.py (seed 11); `--rewrites` the same figures on each
+metamorphic rewrite of tests/support/rewrites.py.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ FOLDERS = ("wild", "corpus")
 
 from notetui.core.load.files import read_note  # noqa: E402
 from notetui.core.models import Speaker  # noqa: E402
-from notetui.core.parse import titles  # noqa: E402
+from notetui.core.parse import fields  # noqa: E402
 from notetui.core.text import fold  # noqa: E402
 
 _NOT_LETTERS = re.compile(r"[\W_]+")
@@ -160,7 +162,7 @@ def measure(
             tally.located += 1
             raw = lines[starts[index]]
             body = lines[starts[index] + 1 : _bounds(lines, starts, index, stops)]
-            clean = titles.talk_fields(raw, body)
+            clean = fields.talk_fields(raw, body)
             found, decks = clean.speakers, clean.slides
             want_speakers = [(s["name"], s["handle"], s["affiliation"]) for s in talk["speakers"]]
             ok_title = clean.title == talk["title"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import unquote, urlsplit
 
 from notetui.core.parse import vocabulary
@@ -47,6 +47,7 @@ class Link:
     bare: bool  # the URL itself is what a reader sees
 
 
+@lru_cache(maxsize=4096)  # a library links the same decks from many notes
 def is_slide_url(url: str) -> bool:
     """A deck by where it lives: a slide host, or a site's /slides/ path. A deck file
     (.pdf, .key) is only a deck in context (see `_is_deck`)."""
@@ -77,42 +78,58 @@ def is_deck_file(url: str) -> bool:
 def slide_links(text: str) -> tuple[str, ...]:
     """The talk's decks in `text` (its title line and body), in order, each once."""
     found: dict[str, None] = {}
+    if "http" not in text:
+        return ()  # no URL written out, so no deck (an id-only embed gives none)
     first = True  # the title line: a deck file given as the title is the talk's
     skip_below: int | None = None  # inside a references subsection of this level
     previous = False  # the lines follow a "前回" label
     labelled = False  # the lines follow a "資料" label line
     block_found = False  # a deck was taken under that label
-    for line in text.splitlines():
-        heading = _HEADING.match(line)
-        bare = _plain(line)
+    lines = text.splitlines()
+    # A label only matters just above a URL: the lines worth a label check.
+    near_url = {j for i, line in enumerate(lines) if "http" in line for j in range(i - 3, i + 1)}
+    for index, line in enumerate(lines):
+        heading = _HEADING.match(line) if line.lstrip().startswith("#") else None
         if heading:
             level = len(heading.group(1))
             if skip_below is not None and level <= skip_below:
                 skip_below = None
-            if skip_below is None and _is_label(bare, "reference_labels"):
+            if skip_below is None and _is_label(_plain(line), "reference_labels"):
                 skip_below = level
                 continue
-        if skip_below is not None:
+        if skip_below is not None or not line.strip():
             continue
-        if not bare:
-            continue
-        links = list(_links(line))
-        if _is_label(bare, "previous_labels"):
-            previous, labelled = True, False
-            continue
-        if _is_label(bare, "slide_labels"):
-            previous, labelled, block_found = False, True, False
-            continue
-        if not links:
+        has_url = "http" in line
+        # Labels are short lines of their own ("資料", "前回", "Slides:"); a long line
+        # without a URL only ends a label's block.
+        if (len(line) <= _LONGEST_LABEL and index in near_url) or has_url:
+            bare = _plain(line)
+            if not bare:
+                continue
+            if len(bare) <= _LONGEST_LABEL and not has_url:
+                if _is_label(bare, "previous_labels"):
+                    previous, labelled = True, False
+                    continue
+                if _is_label(bare, "slide_labels"):
+                    previous, labelled, block_found = False, True, False
+                    continue
+        else:
+            bare = line.strip()
+        if not has_url:
             first = False
             if len(bare) > 12:
                 previous = labelled = False
             continue
+        links = list(_links(line))
+        if not links:
+            first = False
+            continue
         if previous:
             continue
-        line_label = labelled or _labels_slides(line)
+        says_slides = _labels_slides(line)
+        line_label = labelled or says_slides
         title_line, first = first, False
-        mention = _is_mention(line, bare)
+        mention = _is_mention(line, says_slides)
         for link in links:
             # Under a "資料" line, one link is the deck; more need a slide host.
             label_here = line_label and not (labelled and block_found)
@@ -122,13 +139,16 @@ def slide_links(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+_LONGEST_LABEL = 40
+
+
 def is_slide_embed(line: str) -> bool:
     """Zenn's `@[speakerdeck](id)`: the talk's deck, embedded by id (no URL to keep)."""
     match = _EMBED.match(_plain(line))
     if not match:
         return False
     name = fold(match.group(1) or match.group(2))
-    return any(host.split(".")[0] == name for host, _ in _slide_hosts())
+    return any(host.split(".")[0] == name for host in _slide_hosts())
 
 
 # `@[speakerdeck](id)`, or "@speakerdeck" alone once a browser dump has dropped the id.
@@ -138,15 +158,16 @@ _EMBED = re.compile(r"^@(?:\[([\w-]+)\]\([^)]*\)|([\w-]+))$")
 def is_slide_line(line: str) -> bool:
     """A line that gives a talk's slides: a labelled link, a deck URL on its own, or a
     deck embedded by id."""
+    if "http" not in line:
+        return "@" in line and is_slide_embed(line)
     if is_slide_embed(line):
         return True
-    bare = _plain(line)
     links = list(_links(line))
     if not links or len(line) > 400:
         return False
     if _labels_slides(line) and any(not _is_other_page(link.url) for link in links):
         return True
-    return not _is_mention(line, bare) and any(_is_deck(link, False, False) for link in links)
+    return not _is_mention(line, False) and any(_is_deck(link, False, False) for link in links)
 
 
 def urls_in(line: str) -> tuple[str, ...]:
@@ -169,6 +190,15 @@ def is_slide_label(text: str) -> bool:
     return _is_label(text, "slide_labels")
 
 
+def is_link_label(text: str) -> bool:
+    """A line that only labels the links below it ("資料", "今回", "前回", "参考"): never
+    a talk's title, whatever sits under it."""
+    return any(_is_label(text, vocab) for vocab in _LINK_LABELS)
+
+
+_LINK_LABELS = ("slide_labels", "previous_labels", "reference_labels")
+
+
 def _names_slides(text: str) -> bool:
     """Link text that says it is the slides: "Slides", "The slides and talk", "資料"."""
     if not text or len(text) > 40 or _is_label(text, "reference_labels"):
@@ -188,14 +218,14 @@ def _is_other_page(url: str) -> bool:
     return _on_host(host, "", _talk_page_hosts()) or host.endswith(("twitter.com", "x.com"))
 
 
-def _is_mention(line: str, bare: str) -> bool:
-    """A link inside a sentence: the line says more than the link's own text."""
+def _is_mention(line: str, labelled: bool) -> bool:
+    """A link inside a sentence: the line says more than the link's own text (a line
+    that labels its link as slides is no mention, however long)."""
+    if labelled:
+        return False
     rest = _MD_LINK.sub(" ", _TEMPLATE.sub(" ", line))
     rest = _HANDLE.sub(" ", _URL.sub(" ", rest))
-    rest = _plain(rest)
-    if _labels_slides(line):
-        return False
-    return len(_LETTERS.findall(rest)) > 12
+    return len(_LETTERS.findall(_plain(rest))) > 12
 
 
 def _labels_slides(line: str) -> bool:
@@ -208,6 +238,7 @@ def _labels_slides(line: str) -> bool:
     return bool(head) and _is_label(head, "slide_labels")
 
 
+@lru_cache(maxsize=4096)  # the same few label words come back on every line
 def _is_label(text: str, vocab: str) -> bool:
     folded = fold(_plain(text)).strip(" .。:：-–—→()（）[]【】")
     if not folded:
@@ -292,31 +323,35 @@ def _split(url: str) -> tuple[str, str] | None:
     return host, unquote(parts.path).casefold()
 
 
-def _on_host(host: str, path: str, entries: tuple[tuple[str, str], ...]) -> bool:
-    for entry_host, prefix in entries:
-        if (host == entry_host or host.endswith("." + entry_host)) and path.startswith(prefix):
+def _on_host(host: str, path: str, entries: dict[str, tuple[str, ...]]) -> bool:
+    """`host` is an entry's host or a subdomain of it, and `path` is under its path."""
+    labels = host.split(".")
+    for start in range(len(labels) - 1):
+        prefixes = entries.get(".".join(labels[start:]))
+        if prefixes is not None and path.startswith(prefixes):
             return True
     return False
 
 
 @cache
-def _slide_hosts() -> tuple[tuple[str, str], ...]:
+def _slide_hosts() -> dict[str, tuple[str, ...]]:
     return _host_entries("slide_hosts")
 
 
 @cache
-def _code_hosts() -> tuple[tuple[str, str], ...]:
+def _code_hosts() -> dict[str, tuple[str, ...]]:
     return _host_entries("code_hosts")
 
 
 @cache
-def _talk_page_hosts() -> tuple[tuple[str, str], ...]:
+def _talk_page_hosts() -> dict[str, tuple[str, ...]]:
     return _host_entries("talk_page_hosts")
 
 
-def _host_entries(vocab: str) -> tuple[tuple[str, str], ...]:
-    entries = []
+def _host_entries(vocab: str) -> dict[str, tuple[str, ...]]:
+    """Host -> the paths under it (a tuple for `str.startswith`; "" for the whole host)."""
+    entries: dict[str, list[str]] = {}
     for word in vocabulary.words(vocab):
         host, _, path = word.partition("/")
-        entries.append((host.removeprefix("www."), "/" + path if path else ""))
-    return tuple(entries)
+        entries.setdefault(host.removeprefix("www."), []).append("/" + path if path else "")
+    return {host: tuple(paths) for host, paths in entries.items()}

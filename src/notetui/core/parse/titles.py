@@ -10,8 +10,13 @@ speakers written into it and the labels taken off. It runs a fixed order of smal
    "rubykaigiA", "Room A"), labels ("LT:", "LT1", "基調講演：", "(Keynote)", "(30min)",
    "(from Go Team)", `vocab/talk_labels.txt`), wrapping quotes 「」『』"";
 4. a speaker written into the title, in one of the common shapes (`_SPEAKER_SHAPES`):
-   `Name「Title」`, `Title by Name`, `Title(Name)`, `Name: "Title"`, `Title / 株式会社X 様`,
-   `Title<TAB>Name / Org`, `Title - Speaker Name`, `Title @handle`, `Keynote: Name`.
+   `Name「Title」`, `「Title」Name`, `Title by Name`, `Title(Name)`, `Name: "Title"`,
+   `Title / 株式会社X 様`, `Title / 山田 太郎 (Org)`, `Title<TAB>Name / Org`,
+   `Title - Speaker Name`, `Title : Speaker` (LT lists), `Title 登壇者：X`,
+   `Title @handle`, `Keynote: Name`, `Matz Keynote`.
+
+fields.py's `talk_fields(raw_title, body)` runs this with `speakers.speakers_in` and
+`slides.slide_links` and gives a talk's fields in one call.
 
 A shape only takes a speaker when the part it cuts off looks like a person (a handle, an
 honorific, a name): titles have " - " subtitles and "(Rails 7.1)" asides too, and
@@ -21,13 +26,13 @@ honorific, a name): titles have " - " subtitles and "(Rails 7.1)" asides too, an
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from notetui.core.models import Speaker
-from notetui.core.parse import slides, speakers, vocabulary
-from notetui.core.parse.speakers import parse_speaker_line
+from notetui.core.parse import slides, vocabulary
+from notetui.core.parse.speakers import looks_like_topic, parse_speaker_line
 from notetui.core.text import fold
 
 
@@ -41,47 +46,7 @@ class CleanTitle:
     labels: tuple[str, ...] = ()  # as written: "LT", "基調講演", "H1 (S)", "rubykaigiA"
 
 
-@dataclass(frozen=True, slots=True)
-class TalkFields:
-    """Everything the field stages make of one talk: its title line and its body."""
-
-    title: str
-    time: str | None
-    labels: tuple[str, ...]
-    speakers: tuple[Speaker, ...]
-    slides: tuple[str, ...]
-    not_points: frozenset[int]  # indexes into `body` of its speaker and slide lines
-
-
-def talk_fields(raw_title: str, body: Sequence[str]) -> TalkFields:
-    """The fields of a talk from its raw title line and the lines of its body.
-
-    Speakers written into the title come first; the body's speaker lines fill in what
-    they leave out (an affiliation, a name for a handle) and give the speakers when the
-    title names none."""
-    clean = clean_title(raw_title)
-    lines = speakers.speakers_in(body, title=clean.title)
-    found = clean.speakers
-    if not found:
-        found = lines.speakers
-    elif lines.speakers:
-        found = tuple(_filled_in(speaker, lines.speakers) for speaker in found)
-    decks = slides.slide_links("\n".join([raw_title, *body]))
-    return TalkFields(clean.title, clean.time, clean.labels, found, decks, lines.line_indexes)
-
-
-def _filled_in(speaker: Speaker, others: Sequence[Speaker]) -> Speaker:
-    # "Title @yukihiro_matz" over a body that names one person without a handle: that
-    # person is the handle's.
-    if speaker.name == speaker.handle and len(others) == 1 and others[0].handle is None:
-        return Speaker(others[0].name, speaker.handle, others[0].affiliation)
-    for other in others:
-        merged = speakers.merge_speakers([[speaker], [other]])
-        if len(merged) == 1:
-            return merged[0]
-    return speaker
-
-
+@lru_cache(maxsize=8192)  # the pipeline asks about a line more than once
 def clean_title(raw: str) -> CleanTitle:
     """The clean title of a raw heading or line, with its time, speakers and labels."""
     if len(raw) > _LONGEST_TITLE:  # a paragraph, or hostile input: no shape applies
@@ -92,11 +57,11 @@ def clean_title(raw: str) -> CleanTitle:
     if parts:
         time, first = split_time(parts[0])
         parts[0:1] = [first] if first else []
-    speakers: tuple[Speaker, ...] = ()
+    named: tuple[Speaker, ...] = ()
     if len(parts) >= 2:  # "Title<TAB>Name / Org"
         found = parse_speaker_line(" ".join(parts[1:]), under_title=True)
         if found:
-            speakers, parts = tuple(found), parts[:1]
+            named, parts = tuple(found), parts[:1]
     text = " ".join(parts)
     if time is None:
         time, text = split_time(text)
@@ -104,8 +69,8 @@ def clean_title(raw: str) -> CleanTitle:
     for _ in range(4):
         before = text
         text = _take_decoration(text, labels)
-        if not speakers:
-            text, speakers = _take_speakers(text, labels)
+        if not named:
+            text, named = _take_speakers(text, labels)
         if time is None:
             time, text = split_time(text)
         if text == before:
@@ -115,7 +80,7 @@ def clean_title(raw: str) -> CleanTitle:
         text = labels.pop(0)
     if not text:  # all of it was markup: better the line as written than no title
         text = " ".join(raw.split()).strip("# ")
-    return CleanTitle(text, time, speakers, tuple(labels))
+    return CleanTitle(text, time, named, tuple(labels))
 
 
 # ----------------------------------------------------------------------------------------
@@ -153,20 +118,24 @@ def _unmark(raw: str) -> str:
     text = _BULLET.sub("", text)
     if _SETEXT_OR_RULE.match(text):
         return ""
-    text = _HTML_TAG.sub("", text)
-    text = _TEMPLATE_LINK.sub(lambda m: _link_text(_URL.sub(" ", m.group(1))), text)
-    text = _TEMPLATE_OTHER.sub(" ", text)
-    # A tag cut by a line wrap: an opener at the start leaves its text; one at the end
-    # holds what continues on the next line, not the title.
-    text = _TEMPLATE_OPEN_END.sub("", _TEMPLATE_OPEN_START.sub("", text))
-    text = _IMAGE.sub(" ", text)
-    text = _MD_LINK.sub(lambda m: _link_text(m.group(1)), text)
-    text = text.replace("**", "").replace("__", "")
-    text = " ".join(text.split())
-    for _ in range(2):
-        if match := _WRAPPED.match(text):
-            text = match.group(2).strip()
-    return text
+    # Each kind of markup only when its opening character is there: most lines have none.
+    if "<" in text:
+        text = _HTML_TAG.sub("", text)
+    if "{" in text:
+        text = _TEMPLATE_LINK.sub(lambda m: _link_text(_URL.sub(" ", m.group(1))), text)
+        text = _TEMPLATE_OTHER.sub(" ", text)
+        # A tag cut by a line wrap: an opener at the start leaves its text; one at the
+        # end holds what continues on the next line, not the title.
+        text = _TEMPLATE_OPEN_END.sub("", _TEMPLATE_OPEN_START.sub("", text))
+    if "[" in text:
+        text = _IMAGE.sub(" ", text)
+        text = _MD_LINK.sub(lambda m: _link_text(m.group(1)), text)
+    if "*" in text or "_" in text or "~" in text or "`" in text:
+        text = " ".join(text.replace("**", "").replace("__", "").split())
+        for _ in range(2):
+            if match := _WRAPPED.match(text):
+                text = match.group(2).strip()
+    return " ".join(text.split())
 
 
 # ----------------------------------------------------------------------------------------
@@ -242,24 +211,33 @@ def _take_code(text: str, labels: list[str]) -> str | None:
 
 def _take_room(text: str, labels: list[str]) -> str | None:
     """ "Room A: …", "Hall B …", "Track 2 - …", "会場A …": a room word and a short code."""
-    rooms = vocabulary.pattern("talk_rooms").pattern
-    match = re.match(
-        rf"^(?P<label>(?i:{rooms})\s*[A-Z0-9]{{1,2}})(?:\s*[:：|｜\-–—)]\s*|\s+)(?=\S)", text
-    )
+    match = _room_pattern().match(text)
     if not match:
         return None
     labels.append(match.group("label"))
     return text[match.end() :]
 
 
+@cache
+def _room_pattern() -> re.Pattern[str]:
+    rooms = vocabulary.pattern("talk_rooms").pattern
+    return re.compile(
+        rf"^(?P<label>(?i:{rooms})\s*[A-Z0-9]{{1,2}})(?:\s*[:：|｜\-–—)]\s*|\s+)(?=\S)"
+    )
+
+
+@cache
+def _label_prefix_pattern() -> re.Pattern[str]:
+    return re.compile(
+        rf"^(?P<label>{_label_alternation()})"
+        rf"(?P<number>\s*#?\d{{1,2}})?(?P<sep>{_SEP}|\s+(?=\S)|(?=[「『“\"]))"
+    )
+
+
 def _take_label_prefix(text: str, labels: list[str]) -> str | None:
     """ "LT: …", "LT1 …", "基調講演：…", "Keynote - …", "LT「…」"; never the whole title."""
     folded = fold(text)
-    match = re.match(
-        rf"^(?P<label>{_label_alternation()})"
-        rf"(?P<number>\s*#?\d{{1,2}})?(?P<sep>{_SEP}|\s+(?=\S)|(?=[「『“\"]))",
-        folded,
-    )
+    match = _label_prefix_pattern().match(folded)
     if not match:
         return None
     sep = match.group("sep")
@@ -321,7 +299,12 @@ def _is_label_word(text: str) -> bool:
     return vocabulary.is_only("talk_labels", text, r"[\s\d#:：.\-]*")
 
 
+_OPENING_QUOTES = frozenset(opening for opening, _ in _QUOTES)
+
+
 def _unquote(text: str) -> str:
+    if len(text) < 3 or text[0] not in _OPENING_QUOTES:
+        return text
     for opening, closing in _QUOTES:
         if len(text) > 2 and text.startswith(opening) and text.endswith(closing):
             inner = text[len(opening) : -len(closing)]
@@ -350,7 +333,9 @@ Shape = Callable[[str], "tuple[str, tuple[Speaker, ...]] | None"]
 
 
 def _take_speakers(text: str, labels: list[str]) -> tuple[str, tuple[Speaker, ...]]:
-    for shape in _SPEAKER_SHAPES:
+    for shape, marks in _SPEAKER_SHAPES:
+        if marks is not None and not marks.search(text):
+            continue  # the shape's mark is not in the title: skip its regex
         taken = shape(text)
         if taken is not None and taken[0].strip():
             return taken[0].strip(), taken[1]
@@ -389,6 +374,8 @@ def _trailing_paren(text: str) -> tuple[str, tuple[Speaker, ...]] | None:
     match = re.match(r"^(?P<title>.+?[^\s(（])\s*[(（](?P<who>[^()（）]{1,60})[)）]$", text)
     if not match:
         return None
+    if _expands(match.group("title"), match.group("who")):
+        return None  # "ICO (Initial Coin Offering)": an acronym spelled out
     speaker = _person(match.group("who"), strict=False)
     if speaker is None:
         return None
@@ -400,6 +387,14 @@ def _trailing_paren(text: str) -> tuple[str, tuple[Speaker, ...]] | None:
         if person is not None and len(person) == 1 and person[0].handle is None:
             return named.group("title"), (Speaker(person[0].name, speaker[0].handle, None),)
     return title, speaker
+
+
+def _expands(title: str, inner: str) -> bool:
+    words = re.findall(r"[A-Za-z]+", inner)
+    last = re.findall(r"[A-Za-z]+", title)
+    return (
+        len(words) >= 2 and bool(last) and "".join(w[0] for w in words).lower() == last[-1].lower()
+    )
 
 
 _NAME_BEFORE_HANDLE = re.compile(r"^(?P<title>.+?)\s+[/／\-–—|｜]\s+(?P<who>[^/／\-–—|｜]{1,30})$")
@@ -414,10 +409,14 @@ def _name_quoted(text: str) -> tuple[str, tuple[Speaker, ...]] | None:
     )
     if not match or _QUOTE_PAIRS.get(match.group("open")) != match.group("close"):
         return None
-    speaker = _person(match.group("who").strip(" :：-–—"), strict=False)
+    who = match.group("who").strip(" :：-–—")
+    if _KEY.match(who):  # `title: "…"`: a front matter key, not a person
+        return None
+    speaker = _person(who, strict=False)
     return None if speaker is None else (match.group("title"), speaker)
 
 
+_KEY = re.compile(r"^[a-z][a-z_]*$")
 _QUOTE_PAIRS = {"「": "」", "『": "』", "“": "”", '"': '"'}
 
 
@@ -448,12 +447,22 @@ def _by_name(text: str) -> tuple[str, tuple[Speaker, ...]] | None:
     return None if speaker is None else (match.group("title"), speaker)
 
 
+_SLASHES = re.compile(r"[/／|｜]")
+
+
+@cache
+def _slash_honorific_pattern() -> re.Pattern[str]:
+    honorifics = vocabulary.pattern("honorifics").pattern
+    return re.compile(
+        rf"^(?P<title>.+?)\s*[/／|｜]\s*(?P<who>[^/／|｜]{{1,40}}?)\s*(?:{honorifics})$"
+    )
+
+
 def _slash_honorific(text: str) -> tuple[str, tuple[Speaker, ...]] | None:
     """ "Title / 株式会社X 様", "Title ／ 山田さん"."""
-    honorifics = vocabulary.pattern("honorifics").pattern
-    match = re.match(
-        rf"^(?P<title>.+?)\s*[/／|｜]\s*(?P<who>[^/／|｜]{{1,40}}?)\s*(?:{honorifics})$", text
-    )
+    if not _SLASHES.search(text):
+        return None
+    match = _slash_honorific_pattern().match(text)
     if match:
         return match.group("title"), (Speaker(match.group("who").strip(), None, None),)
     # "Title / 山田 太郎（株式会社X）": without an honorific, only a speaker line with
@@ -521,17 +530,19 @@ def _label_then_name(text: str, labels: list[str]) -> tuple[str, tuple[Speaker, 
     return labels[-1], speaker
 
 
-_SPEAKER_SHAPES: tuple[Shape, ...] = (
-    _trailing_handles,
-    _name_quoted,
-    _quoted_then_name,
-    _trailing_paren,
-    _slash_honorific,
-    _labelled_tail,
-    _by_name,
-    _colon_person,
-    _dash_person,
-    _name_keynote,
+# Each shape with the mark it needs in the title (None: always tried): most titles
+# carry none of them, and a search for a character is cheaper than the shape's regex.
+_SPEAKER_SHAPES: tuple[tuple[Shape, re.Pattern[str] | None], ...] = (
+    (_trailing_handles, re.compile(r"[@＠]")),
+    (_name_quoted, re.compile(r"[「『“\"]")),
+    (_quoted_then_name, re.compile(r"^[「『“\"]")),
+    (_trailing_paren, re.compile(r"[)）]$")),
+    (_slash_honorific, re.compile(r"[/／|｜]")),
+    (_labelled_tail, re.compile(r"[:：]")),
+    (_by_name, re.compile(r"\sby\s", re.IGNORECASE)),
+    (_colon_person, re.compile(r"\s[:：]\s")),
+    (_dash_person, re.compile(r"\s[-–—―]+\s")),
+    (_name_keynote, re.compile(r"keynote|キーノート|基調講演", re.IGNORECASE)),
 )
 
 
@@ -546,8 +557,7 @@ def _person(text: str, *, strict: bool) -> tuple[Speaker, ...] | None:
     folded = fold(text)
     if folded in vocabulary.words("title_parens") or _is_label_word(text) or _DURATION.match(text):
         return None
-    honorifics = vocabulary.pattern("honorifics").pattern
-    plain = re.sub(rf"\s*(?:{honorifics})$", "", text)
+    plain = _honorific_end().sub("", text)
     honoured = plain != text
     if (nick := _HANDLE_ONLY.fullmatch(plain)) and (plain[0] in "@＠" or _NICK.match(plain)):
         handle = nick.group("h")
@@ -555,7 +565,7 @@ def _person(text: str, *, strict: bool) -> tuple[Speaker, ...] | None:
     if honoured and plain and len(plain) <= 20 and not re.search(r"[。、!?！？]", plain):
         return (Speaker(plain, None, None),)
     alone = _KANJI_NAME.match(plain) or _CAPITALISED.match(plain)
-    if not strict and alone and not _is_common_word(plain):
+    if not strict and alone and not _is_common_word(plain) and not looks_like_topic(plain):
         handle = None if _KANJI_NAME.match(plain) else plain
         return (Speaker(plain, handle, None),)
     if (_LATIN_PERSON.match(plain) or _UPPER_FAMILY.match(plain)) and not _has_common_word(plain):
@@ -564,6 +574,11 @@ def _person(text: str, *, strict: bool) -> tuple[Speaker, ...] | None:
     if found and not any(_has_common_word(s.name) for s in found):
         return tuple(found)
     return None
+
+
+@cache
+def _honorific_end() -> re.Pattern[str]:
+    return re.compile(rf"\s*(?:{vocabulary.pattern('honorifics').pattern})$")
 
 
 def _is_common_word(word: str) -> bool:

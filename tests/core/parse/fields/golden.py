@@ -67,7 +67,7 @@ def slide_results(text: str) -> list[str]:
 
 def talk_results(text: str) -> dict[str, Any]:
     """The first line is the talk's title line, the rest its body."""
-    from notetui.core.parse.titles import talk_fields
+    from notetui.core.parse.fields import talk_fields
 
     title, *body = text.splitlines()
     found = talk_fields(title, body)

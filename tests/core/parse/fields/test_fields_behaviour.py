@@ -92,3 +92,23 @@ def test_a_bare_name_as_a_list_item_is_no_evidence_of_a_speaker() -> None:
     # Under a weak title, run-together kanji need more than their shape.
     assert speaker_of_line("鶴田貴大", strong=False) is None
     assert speaker_of_line("鶴田貴大") == Speaker("鶴田貴大")
+
+
+def test_lines_that_label_links_are_known_as_labels() -> None:
+    from notetui.core.parse.slides import is_link_label
+
+    assert all(is_link_label(word) for word in ("資料", "今回", "前回", "参考", "Slides:"))
+    assert not is_link_label("型のある世界")
+
+
+def test_a_topic_in_brackets_is_no_speaker() -> None:
+    clean = clean_title("Kubernetesで課題解決(中継開催)")
+    assert (clean.title, clean.speakers) == ("Kubernetesで課題解決(中継開催)", ())
+    assert speakers_in(["## 障害対応", "- 手作業"]).speakers == ()
+
+
+def test_speakers_named_in_prose_say_so() -> None:
+    found = speakers_in(["サンプル社の[yamadaさん](https://twitter.com/yamada_t)による発表です。"])
+    assert found.speakers == (Speaker("yamada", "yamada_t", "サンプル社"),)
+    assert found.from_prose and not found.line_indexes
+    assert not speakers_in(["登壇者: 山田 太郎"]).from_prose
