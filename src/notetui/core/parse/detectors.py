@@ -25,6 +25,7 @@ from notetui.core.parse.sections import split_time
 from notetui.core.text import title_key
 
 MAX_TITLE_CHARS = 140
+_STANDALONE_CHARS = 90
 
 QUOTED_LINE = re.compile(r"^(?:[\[(（【]?\d{1,2}[:：]\d{2}[^「『“\"]{0,12})?[「『“\"].+[」』”\"]$")
 LABELLED_LINE = re.compile(
@@ -34,7 +35,7 @@ LABELLED_LINE = re.compile(
 )
 BOLD_LINE = re.compile(r"^(\*\*|__)[^*_].*\1$")
 NOT_TITLE_START = re.compile(
-    r"^(?:[-*+・•→⇒>＞※]|[QqAaＱＡ]\s*[:：.]|Q\d|A\d|https?://|[-=_~]{3,}|//|\{[{%]|<)"
+    r"^(?:[-*+・•→⇒>＞※]|[QqAaＱＡ]\s*[:：.]|Q\d|A\d|https?://|[-=_~]{3,}|//|\{[{%]|<|=>|\$ |#)"
 )
 # A speaker written into a list item: "Title @handle", "Title by Name", "Title : Name".
 ITEM_SPEAKER = re.compile(
@@ -55,6 +56,7 @@ class Context:
     texts: list[str]  # per line: heading text, item text or the stripped line
     hint_keys: list[str] = field(default_factory=list)
     markdown: bool = False
+    has_title: bool = False  # the front matter names the post
     container_items: frozenset[int] = frozenset()  # items right under a container heading
     _below: dict[tuple[int, bool], Below] = field(default_factory=dict)
     _headings: frozenset[int] | None = None
@@ -176,6 +178,16 @@ def bare_line(ctx: Context, line: Line) -> bool:
     )
 
 
+def standalone_line(ctx: Context, line: Line) -> bool:
+    """A short line on its own between blank lines: a heading, once the page was copied
+    as text (a browser drops the `#`). The scorer and the decision say which."""
+    if not _text_line(ctx, line) or line.indent > 3 or len(line.text) > _STANDALONE_CHARS:
+        return False
+    if not (ctx.blank(line.index - 1) and ctx.blank(line.index + 1)):
+        return False
+    return not NOT_TITLE_START.match(line.text) and not BARE_URL.match(line.text)
+
+
 def hinted_line(ctx: Context, line: Line) -> bool:
     """A line that another note of the same event gives as a talk title."""
     if not ctx.hint_keys or line.kind not in (Kind.TEXT, Kind.ITEM):
@@ -207,6 +219,7 @@ DETECTORS: tuple[tuple[str, Detector], ...] = (
     ("list_item", list_item),
     ("bare_line", bare_line),
     ("card_line", card_line),
+    ("standalone_line", standalone_line),
     ("hinted_line", hinted_line),
 )
 

@@ -22,7 +22,11 @@ from notetui.core.parse.assemble import Below, Cleaned, clean, inline_text
 from notetui.core.parse.blocks import Kind, Line
 from notetui.core.text import fold
 
-_SENTENCE_END = re.compile(r"[。．、,，:：!！?？]$|(?:です|ます|でした|ました|だった|ません)$")
+# A sentence, not a title: a question ("…するか？") or "!" ends many a talk's title.
+_SENTENCE_END = re.compile(r"[。．、,，:：]$|(?:です|ます|でした|ました|だった|ません)[!！]?$")
+_SPEAKER_LABEL = re.compile(
+    r"^(?:登壇者|発表者|講演者|講師|スピーカー|speakers?|presenters?|presented by)\s*[:：]", re.I
+)
 _SESSION_CODE = re.compile(
     r"^[A-Z]{1,2}\d{1,2}\s*(?:\([A-Z]{1,3}\))?\s*[:：]|^rubykaigi[a-z]\b", re.I
 )
@@ -172,6 +176,7 @@ def candidate_for(ctx: d.Context, line: Line, fired: tuple[str, ...]) -> Candida
     f["url_below"] = float(_url_below(ctx, line))
     f["card_below"] = float("card_line" in fired)
     f["hinted"] = float("hinted_line" in fired)
+    f["standalone"] = float("standalone_line" in fired)
     f["stands_apart"] = float(ctx.blank(line.index - 1))
     f["sentence_end"] = float(_SENTENCE_END.search(title) is not None)
     f["long"] = float(len(title) > 80)

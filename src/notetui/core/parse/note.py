@@ -60,7 +60,8 @@ class Parsed:
 
 
 def split_note(note: NoteText, rel_path: str, known_titles: Sequence[str] = ()) -> Note:
-    parsed = parse(note.body, note.body_line, known_titles)
+    has_title = any(key in note.metadata for key in ("title", "name", "subject"))
+    parsed = parse(note.body, note.body_line, known_titles, has_title)
     preamble = parsed.preamble[:_PREAMBLE_LINES]
     fields = _body_fields(preamble, parsed.table_rows)
     event = build_event_info(
@@ -76,7 +77,9 @@ def split_note(note: NoteText, rel_path: str, known_titles: Sequence[str] = ()) 
     )
 
 
-def parse(body: str, body_line: int = 1, known_titles: Sequence[str] = ()) -> Parsed:
+def parse(
+    body: str, body_line: int = 1, known_titles: Sequence[str] = (), has_title: bool = False
+) -> Parsed:
     blocks = read_blocks(body)
     texts = [line.text for line in blocks.lines]
     markdown = any(line.kind is Kind.HEADING for line in blocks.lines)
@@ -85,6 +88,7 @@ def parse(body: str, body_line: int = 1, known_titles: Sequence[str] = ()) -> Pa
         texts,
         hint_keys=[key for key in (title_key(t) for t in known_titles) if len(key) >= 4],
         markdown=markdown,
+        has_title=has_title,
         container_items=_container_items(blocks),
     )
     code = frozenset(line.index for line in blocks.lines if line.kind is Kind.CODE)
