@@ -65,7 +65,13 @@ def split_note(note: NoteText, rel_path: str, known_titles: Sequence[str] = ()) 
     preamble = parsed.preamble[:_PREAMBLE_LINES]
     fields = _body_fields(preamble, parsed.table_rows)
     event = build_event_info(
-        note.metadata, fields, heading_title=parsed.title, author_hint=parsed.blog
+        note.metadata,
+        fields,
+        heading_title=parsed.title,
+        author_hint=parsed.blog,
+        lines=note.body.splitlines(),
+        path=rel_path,
+        front_lines=note.text.splitlines()[: note.body_line - 1],
     )
     return Note(
         path=rel_path,
