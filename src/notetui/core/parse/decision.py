@@ -496,7 +496,14 @@ def _lines(ctx: d.Context, found: list[Candidate], w: Weights) -> Decision:
             candidate.why = "the speaker or slide line of the title above"
             continue
         talks.append(_take(candidate, f"scores {candidate.score:.1f}"))
-    return Decision(talks, None, 0, list(talks))
+    # Timed schedule lines ("19:00 受付") are sections of their own, not talks.
+    schedule = [
+        c for c in pool if not c.taken and c.shape == "timed" and c.features.get("schedule")
+    ]
+    for candidate in schedule:
+        candidate.why = "a schedule item on the timetable"
+    starts = sorted([*talks, *schedule], key=lambda c: c.index)
+    return Decision(talks, None, 0, starts)
 
 
 def _backed(candidate: Candidate) -> bool:

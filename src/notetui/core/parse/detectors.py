@@ -58,6 +58,7 @@ class Context:
     markdown: bool = False
     has_title: bool = False  # the front matter names the post
     container_items: frozenset[int] = frozenset()  # items right under a container heading
+    container_heads: frozenset[int] = frozenset()  # those container headings
     _below: dict[tuple[int, bool], Below] = field(default_factory=dict)
     _headings: frozenset[int] | None = None
 
@@ -67,7 +68,7 @@ class Context:
         if key not in self._below:
             stop = min(len(self.texts), index + 12)
             self._below[key] = below(
-                self.texts, index + 1, stop, strong=strong, headings=self.heading_lines
+                self.blocks.raw, index + 1, stop, strong=strong, headings=self.heading_lines
             )
         return self._below[key]
 

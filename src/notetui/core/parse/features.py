@@ -147,6 +147,8 @@ def candidate_for(ctx: d.Context, line: Line, fired: tuple[str, ...]) -> Candida
     )
     # A list item names its speaker in itself; the lines under it are its points.
     under = Below() if line.kind is Kind.ITEM else ctx.below(line.index, strong=strong)
+    if under.speakers and line.index in ctx.container_heads:
+        under = Below()  # "## LT" over "- Title @speaker" items: those are its talks
     title = cleaned.title
     f: dict[str, float] = {}
     f["heading"] = float(line.kind is Kind.HEADING)
@@ -164,11 +166,7 @@ def candidate_for(ctx: d.Context, line: Line, fired: tuple[str, ...]) -> Candida
     )
     f["item_speaker"] = float(line.kind is Kind.ITEM and bool(cleaned.speakers))
     f["speaker_in_title"] = float(bool(cleaned.speakers))
-    # A list item that links its title is a talk entry, whatever its words look like.
-    f["speaker_line"] = float(
-        not (line.kind is Kind.ITEM and d.ITEM_LINK_TITLE.match(text))
-        and _speaker_line(shown, line)
-    )
+    f["speaker_line"] = float(_is_speaker_line(line, text, shown, cleaned))
     f["handle_in_title"] = float(_HANDLE_IN.search(shown) is not None)
     f["link_title"] = float(bool(cleaned.links) and line.kind is Kind.HEADING)
     f["speaker_below"] = float(bool(under.speakers))
@@ -208,6 +206,18 @@ def _width(text: str) -> int:
     """Roughly the columns a title takes: a CJK character is 3 bytes of UTF-8 and 2
     columns, so bytes overcount it a little; that is fine for a threshold."""
     return len(text.encode("utf-8", "surrogatepass"))
+
+
+def _is_speaker_line(line: Line, text: str, shown: str, cleaned: Cleaned) -> bool:
+    """The line names a speaker, not a talk ("登壇者: …", "### 高木 克彰(@tkg) ◆ Yahoo")."""
+    if _SPEAKER_LABEL.match(shown):
+        return True
+    # A list item that links its title or names a speaker beside it is a talk entry.
+    if line.kind is Kind.ITEM and (d.ITEM_LINK_TITLE.match(text) or cleaned.speakers):
+        return False
+    if len(shown) > _MAX_SPEAKER_LINE or _SPEAKER_HINT.search(shown) is None:
+        return False
+    return _speaker_line(shown, line)
 
 
 def _speaker_line(shown: str, line: Line) -> bool:
