@@ -25,6 +25,10 @@ from notetui.core.parse.sections import split_time
 from notetui.core.text import title_key
 
 MAX_TITLE_CHARS = 140
+_MAX_LINKED_CHARS = 600
+_MIN_CARD_TITLE = (
+    4  # "Go" above "Go | Site" is a word, not a title  # a title line with its links' targets
+)
 _STANDALONE_CHARS = 90
 
 QUOTED_LINE = re.compile(r"^(?:[\[(（【]?\d{1,2}[:：]\d{2}[^「『“\"]{0,12})?[「『“\"].+[」』”\"]$")
@@ -112,8 +116,13 @@ def hinted(ctx: Context, text: str) -> bool:
 
 
 def title_like(text: str) -> bool:
-    """A line short and plain enough to be a title at all."""
-    return bool(text) and len(text) <= MAX_TITLE_CHARS and not text.startswith("|")
+    """A line short and plain enough to be a title at all (a link's target does not
+    count: "[Title](https://a-long-url)" is as long as its title)."""
+    if not text or text.startswith("|"):
+        return False
+    if len(text) > MAX_TITLE_CHARS and ("](" in text or "{%" in text or "http" in text):
+        return len(inline_text(text)) <= MAX_TITLE_CHARS and len(text) <= _MAX_LINKED_CHARS
+    return len(text) <= MAX_TITLE_CHARS
 
 
 def _text_line(ctx: Context, line: Line) -> bool:
@@ -201,7 +210,7 @@ def card_line(ctx: Context, line: Line) -> bool:
     if not _text_line(ctx, line):
         return False
     nxt = ctx.next_text(line.index)
-    if nxt is None or nxt[0] != line.index + 1:
+    if nxt is None or nxt[0] > line.index + 2 or len(line.text) < _MIN_CARD_TITLE:
         return False
     return (
         nxt[1].startswith(line.text)

@@ -133,7 +133,7 @@ def candidates(
 
 def _worth_a_look(ctx: d.Context, line: Line) -> bool:
     """Cheap filter before the detectors: long prose lines are never titles."""
-    return bool(line.text) and len(line.text) <= d.MAX_TITLE_CHARS
+    return d.title_like(line.text)
 
 
 def candidate_for(ctx: d.Context, line: Line, fired: tuple[str, ...]) -> Candidate:
