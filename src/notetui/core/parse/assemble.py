@@ -148,6 +148,9 @@ def below(
     # Only the lines at the top count: a slide link further down is the talk's, but
     # says nothing about the title line; speakers named only in prose neither.
     top = sorted(i for i in found.line_indexes if i < found.end)
+    # A heading below is a speaker line of this title or a section of its own, never
+    # its slide line: "## [Next talk](deck-url)" is the next talk.
+    top = [i for i in top if start + i not in headings or not is_slide_line(window[i])]
     decks = slides.slide_links("\n".join(window[i] for i in top)) if top else ()
     people = found.speakers if any(not is_slide_line(window[i]) for i in top) else ()
     return Below(people, decks, frozenset(start + i for i in top), start + found.end)

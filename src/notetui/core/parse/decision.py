@@ -54,6 +54,7 @@ _NON_TALK = (
     "chrome",
     "day",
     "speaker_line",
+    "sub_label",
     "speaker_of_above",
 )
 _EVIDENCE = ("speaker_below", "slides_below", "speaker_in_title", "timed", "handle_in_title")

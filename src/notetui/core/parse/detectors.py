@@ -26,9 +26,7 @@ from notetui.core.text import title_key
 
 MAX_TITLE_CHARS = 140
 _MAX_LINKED_CHARS = 600
-_MIN_CARD_TITLE = (
-    4  # "Go" above "Go | Site" is a word, not a title  # a title line with its links' targets
-)
+_MIN_CARD_TITLE = 4  # "Go" above "Go | Site" is a word, not a title
 _STANDALONE_CHARS = 90
 
 QUOTED_LINE = re.compile(r"^(?:[\[(（【]?\d{1,2}[:：]\d{2}[^「『“\"]{0,12})?[「『“\"].+[」』”\"]$")

@@ -46,6 +46,7 @@ _EVENTISH = re.compile(
     re.IGNORECASE,
 )
 _MAX_VOCAB_TITLE = 40  # no vocabulary title (感想, Lunch break, その他のセッション) is longer
+_SUB_LABELS = ("sub_labels", "slide_labels", "previous_labels", "reference_labels")
 _MAX_SPEAKER_LINE = 120  # parse_speaker_line's own limit
 # What a speaker line carries besides a name; a bare name right under a title is the
 # title's speaker line (speaker_of_above), so lines without these are not asked.
@@ -190,6 +191,7 @@ def candidate_for(ctx: d.Context, line: Line, fired: tuple[str, ...]) -> Candida
         if f["container_word"]:
             f["label_only"] = 0.0  # "セッション", "LT" over a group of talks: a container
         f["chrome"] = float(kinds.only("chrome", title))
+        f["sub_label"] = float(kinds.only_any(_SUB_LABELS, title))
     f["day"] = float(_DAY.match(fold(title).strip()) is not None)
     f["toc"] = float(_TOC_ENTRY.match(text) is not None)
     f["embed"] = float(_EMBED.search(text) is not None)
@@ -260,6 +262,11 @@ def _consumed(found: list[Candidate]) -> None:
 
 def _repeats(found: list[Candidate]) -> None:
     """A title written more than once ("感想" under every talk) is a sub-heading."""
-    counts = Counter(fold(c.title) for c in found if c.title and not c.features.get("toc"))
+
+    def key(candidate: Candidate) -> tuple[Kind, str]:
+        return candidate.line.kind, fold(candidate.title)
+
+    counts = Counter(key(c) for c in found if c.title and not c.features.get("toc"))
     for candidate in found:
-        candidate.features["repeats"] = float(counts[fold(candidate.title)] > 1)
+        if counts[key(candidate)] > 1:
+            candidate.features["repeats"] = 1.0
