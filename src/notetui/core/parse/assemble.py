@@ -15,8 +15,18 @@ from functools import lru_cache
 from notetui.core.load.budget import poll
 from notetui.core.models import Speaker
 from notetui.core.parse import sections, slides, speakers, titles
+from notetui.core.parse.speaker_merge import merge_speakers
 from notetui.core.parse.speakers import handle_only, is_slide_line, parse_speaker_line
 
+_HEADING_MARK = re.compile(r"^#{1,6}\s*")
+_EMBED_ID = re.compile(r"^@\[[A-Za-z]+\]\([^)\s]*\)\s*$|^\{%\s*\w+\s+\S+\s*%\}$")
+# What a speaker or slide line that is not a bare name carries somewhere.
+_BELOW_HINT = re.compile(
+    r"[@＠(（◆◇|｜/／:：,，]|http|さん|氏|様|先生|株式会社|登壇|発表|講師|資料|スライド"
+    r"|speaker|presenter|slides?|deck|\bby\b",
+    re.IGNORECASE,
+)
+_BULLET = re.compile(r"^\s*(?:[-*+•・]|\d{1,3}[.)])\s")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\(\s*<?([^)\s>]*)>?[^)]*\)")
 _INLINE_MARKS = re.compile(r"(?<!\w)(\*\*|__|\*|_|~~)(?=\S)(.+?)(?<=\S)\1(?!\w)|`([^`]+)`")
 # Only the inline tags people put in headings: "<UserCard data={…} />" in a title is text.
@@ -56,6 +66,7 @@ class Cleaned:
     labels: tuple[str, ...] = ()  # what the cleaner took off: "LT", "基調講演", "H1 (S)"
 
 
+@lru_cache(maxsize=4096)
 def clean(raw: str) -> Cleaned:
     """A title line's clean title, its time slot, labels and any speaker written into it."""
     cleaned = titles.clean_title(raw)
@@ -94,14 +105,44 @@ class TalkParts:
 
 
 def talk_parts(raw_title: str, body: Sequence[str]) -> TalkParts:
-    """A talk's fields from its title line and the lines of its body."""
-    fields = titles.talk_fields(raw_title, body)
-    title, people = fields.title, _people(fields.speakers)
+    """A talk's fields from its title line and the lines of its body: what
+    `titles.talk_fields` gives, with the title cleaned once (cached) and only the
+    lines that can hold a deck handed to the slide finder (a long paragraph without a
+    URL cannot), so that a long talk costs what its links cost."""
     cleaned = clean(raw_title)
-    if cleaned.title != fields.title and cleaned.speakers:
-        title = cleaned.title  # the second look above took a name off the title
-        people = _joined(cleaned.speakers, people) if people else cleaned.speakers
-    return TalkParts(title, fields.time, people, fields.slides)
+    top = speakers.speakers_in(body[:_SPEAKER_WINDOW], title=cleaned.title)
+    people = _people(cleaned.speakers)
+    if not people:
+        people = _people(top.speakers)
+    elif top.speakers:
+        people = tuple(_filled_in(person, top.speakers) for person in people)
+    lines = [raw_title, *(line for line in body if _may_hold_deck(line))]
+    return TalkParts(cleaned.title, cleaned.time, people, slides.slide_links("\n".join(lines)))
+
+
+# speakers_in looks at a body's first lines only: its head, not its notes.
+_SPEAKER_WINDOW = 24
+_DECK_HINT = re.compile(r"https?://|@\[|\{%|^\s*#")
+
+
+def _may_hold_deck(line: str) -> bool:
+    """A line the slide finder needs: a link, an embed, a heading, or a short line
+    that may label the links below it ("資料", "前回")."""
+    return len(line) <= _LABEL_CHARS or _DECK_HINT.search(line) is not None
+
+
+_LABEL_CHARS = 40
+
+
+def _filled_in(person: Speaker, others: Sequence[Speaker]) -> Speaker:
+    """A speaker from the title, completed by the speaker lines under it."""
+    if person.name == person.handle and len(others) == 1 and others[0].handle is None:
+        return Speaker(others[0].name, person.handle, others[0].affiliation)
+    for other in others:
+        merged = merge_speakers([[person], [other]])
+        if len(merged) == 1:
+            return merged[0]
+    return person
 
 
 @dataclass(frozen=True)
@@ -125,35 +166,65 @@ def below(
     stop: int,
     *,
     strong: bool = False,
+    limit: int = 4,
     headings: frozenset[int] = frozenset(),
 ) -> Below:
     """Speaker lines, handle lines and slide links right under a title line.
 
-    `raw` are the note's lines as written. A heading right under the title may be its
-    speaker line (`### Name ◆ Company`); any later heading ends what belongs to it.
-    `strong`: the title is clearly one (a heading, quoted, timed, labelled), so a bare
-    name right under it is a speaker line."""
-    window: list[str] = []
-    for index in range(start, stop):
+    A cheap first look, for every candidate (the talk's own fields come from
+    `talk_parts`). `raw` are the note's lines as written. Under a title that is clearly
+    one (`strong`: a heading, quoted, timed, labelled), the line right below may be a
+    bare name in any script ("Dana Moreau", "北条慎也"). A heading right below may be
+    the speaker line (`### Name ◆ Company`); otherwise a heading ends the look."""
+    people: list[Speaker] = []
+    decks: list[str] = []
+    found: set[int] = set()
+    index, seen, gap = start, 0, False
+    while index < stop and seen < limit:
         if not index & 15:
             poll()
-        if index in headings and any(line.strip() for line in window):
-            break
-        window.append(raw[index])
+        line = raw[index].strip()
+        if not line:
+            if seen:
+                break
+            gap = True
+            index += 1
+            continue
         if index in headings:
+            line = _HEADING_MARK.sub("", line)
+        if _EMBED_ID.match(line):  # "@[speakerdeck](f5b1…)": a deck given by its id
+            found.add(index)
+            seen += 1
+            index += 1
+            continue
+        # A bare name is enough right under the title, but not as a list item: a
+        # bullet under a title is a point ("- Lint Style") unless it says more.
+        bare_ok = seen == 0 and not gap and not _BULLET.match(line)
+        if not bare_ok and not _BELOW_HINT.search(line):
+            break  # no handle, label, affiliation or link: a point, not a speaker line
+        handle = handle_only(line)
+        named = (
+            None
+            if handle
+            else parse_speaker_line(line, under_title=bare_ok, latin_ok=strong, loose=strong)
+        )
+        if named:
+            people.extend(named)
+        elif handle and people and people[-1].handle is None:
+            last = people[-1]
+            people[-1] = Speaker(last.name, handle, last.affiliation)
+        elif handle:
+            people.append(Speaker(handle, handle, None))
+        elif index in headings:
+            break  # not a speaker line: a section of its own
+        elif is_slide_line(line):
+            decks.extend(slides.slide_links(line))
+        else:
             break
-    if not any(line.strip() for line in window):
-        return Below(end=start)
-    found = speakers.speakers_in(window, strong=strong)
-    # Only the lines at the top count: a slide link further down is the talk's, but
-    # says nothing about the title line; speakers named only in prose neither.
-    top = sorted(i for i in found.line_indexes if i < found.end)
-    # A heading below is a speaker line of this title or a section of its own, never
-    # its slide line: "## [Next talk](deck-url)" is the next talk.
-    top = [i for i in top if start + i not in headings or not is_slide_line(window[i])]
-    decks = slides.slide_links("\n".join(window[i] for i in top)) if top else ()
-    people = found.speakers if any(not is_slide_line(window[i]) for i in top) else ()
-    return Below(people, decks, frozenset(start + i for i in top), start + found.end)
+        found.add(index)
+        seen += 1
+        index += 1
+    return Below(tuple(people), tuple(dict.fromkeys(decks)), frozenset(found), index)
 
 
 def is_speaker_line(text: str) -> bool:
