@@ -116,19 +116,29 @@ def talk_parts(raw_title: str, body: Sequence[str]) -> TalkParts:
         people = _people(top.speakers)
     elif top.speakers:
         people = tuple(_filled_in(person, top.speakers) for person in people)
-    lines = [raw_title, *(line for line in body if _may_hold_deck(line))]
+    lines = [raw_title, *_deck_lines(body)]
     return TalkParts(cleaned.title, cleaned.time, people, slides.slide_links("\n".join(lines)))
 
 
 # speakers_in looks at a body's first lines only: its head, not its notes.
-_SPEAKER_WINDOW = 24
+_SPEAKER_WINDOW = 12
 _DECK_HINT = re.compile(r"https?://|@\[|\{%|^\s*#")
 
 
-def _may_hold_deck(line: str) -> bool:
-    """A line the slide finder needs: a link, an embed, a heading, or a short line
-    that may label the links below it ("資料", "前回")."""
-    return len(line) <= _LABEL_CHARS or _DECK_HINT.search(line) is not None
+def _deck_lines(body: Sequence[str]) -> list[str]:
+    """The lines the slide finder needs: links, embeds, headings, and a short line
+    right above a link, which may label it ("資料", "前回")."""
+    kept: list[str] = []
+    pending: str | None = None  # a short line, kept if a link follows it
+    for line in body:
+        if _DECK_HINT.search(line):
+            if pending is not None:
+                kept.append(pending)
+            kept.append(line)
+            pending = None
+        elif line.strip():
+            pending = line if len(line) <= _LABEL_CHARS else None
+    return kept
 
 
 _LABEL_CHARS = 40

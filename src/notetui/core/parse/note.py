@@ -25,7 +25,7 @@ from notetui.core.load.files import NoteText
 from notetui.core.load.front_matter import Metadata
 from notetui.core.models import Note, Section, SectionKind
 from notetui.core.parse import detectors as d
-from notetui.core.parse.assemble import inline_text, talk_parts
+from notetui.core.parse.assemble import inline_text, is_slides, talk_parts
 from notetui.core.parse.blocks import Blocks, Kind, read_blocks
 from notetui.core.parse.chrome import content_end, top_chrome
 from notetui.core.parse.decision import Decision, decide
@@ -238,22 +238,30 @@ def _talk(ctx: d.Context, head: Candidate, stop: int, body_line: int) -> Section
     body, first = _body(raw, head.index + 1, stop)
     title_line = raw[head.index] if head.line.kind is Kind.HEADING else head.line.text
     parts = talk_parts(title_line, raw[head.index + 1 : stop])
-    kind = classify(parts.title, has_speakers=bool(parts.speakers))
+    # What the candidate saw in and under its line fills in what the fields leave out.
+    title = parts.title or head.title
+    speakers = parts.speakers or head.speakers
+    slides = tuple(
+        dict.fromkeys(
+            [*parts.slides, *(u for u in head.cleaned.links if is_slides(u)), *head.below.slides]
+        )
+    )
+    kind = classify(title, has_speakers=bool(speakers))
     if kind is not SectionKind.TALK and head.score <= _SURE:
         head.taken = False
         head.why += f"; its title reads as {kind.value}"
     else:
         kind = SectionKind.TALK
     return Section(
-        title=parts.title,
+        title=title,
         kind=kind,
         line=body_line + head.index,
         end_line=body_line + max(head.index, stop - 1),
         body=body,
         body_line=body_line + first,
-        time=parts.time,
-        speakers=parts.speakers if kind is SectionKind.TALK else (),
-        slides=parts.slides if kind is SectionKind.TALK else (),
+        time=parts.time or head.cleaned.time,
+        speakers=speakers if kind is SectionKind.TALK else (),
+        slides=slides if kind is SectionKind.TALK else (),
     )
 
 
