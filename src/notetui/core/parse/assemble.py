@@ -18,6 +18,14 @@ from notetui.core.parse import sections, slides, speakers, titles
 from notetui.core.parse.speaker_merge import merge_speakers
 from notetui.core.parse.speakers import handle_only, is_slide_line, parse_speaker_line
 
+# What a title cleaner can take off a line: marks, brackets, separators, a time or a
+# code (digits), a label, a speaker ("by", "@", "さん"). A line with none is its own title.
+_DECORATED = re.compile(
+    r"[\x00-\x1f@＠()（）「」『』\"“”':：/／|｜\-–—~〜\[\]【】<>{}*_`#\d!?？！,，、.。]"
+    r"|\b(?:by|LT|keynote|session|talk|room|day)\b|さん|氏|様|講演|登壇|発表|基調|キーノート"
+    r"|\s[A-Z]",
+    re.IGNORECASE,
+)
 _HEADING_MARK = re.compile(r"^#{1,6}\s*")
 _EMBED_ID = re.compile(r"^@\[[A-Za-z]+\]\([^)\s]*\)\s*$|^\{%\s*\w+\s+\S+\s*%\}$")
 # What a speaker or slide line that is not a bare name carries somewhere.
@@ -69,6 +77,9 @@ class Cleaned:
 @lru_cache(maxsize=4096)
 def clean(raw: str) -> Cleaned:
     """A title line's clean title, its time slot, labels and any speaker written into it."""
+    if not _DECORATED.search(raw):
+        # Nothing to take off ("## 良い名前を選ぶ"): the title cleaner would give it back.
+        return Cleaned(" ".join(raw.lstrip("#").split()), None, (), ())
     cleaned = titles.clean_title(raw)
     title, people = cleaned.title, _people(cleaned.speakers)
     if people:

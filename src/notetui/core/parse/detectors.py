@@ -35,6 +35,7 @@ LABELLED_LINE = re.compile(
     r"[:：.．|｜]|[■□◆◇●○▼▽▶►★☆])",
     re.IGNORECASE,
 )
+_QUOTE_STARTS = frozenset('「『“"[(（【0123456789')
 BOLD_LINE = re.compile(r"^(\*\*|__)[^*_].*\1$")
 NOT_TITLE_START = re.compile(
     r"^(?:[-*+・•→⇒>＞※]|[QqAaＱＡ]\s*[:：.]|Q\d|A\d|https?://|[-=_~]{3,}|//|\{[{%]|<|=>|\$ |#)"
@@ -77,9 +78,7 @@ class Context:
     @property
     def heading_lines(self) -> frozenset[int]:
         if self._headings is None:
-            self._headings = frozenset(
-                line.index for line in self.blocks.lines if line.kind is Kind.HEADING
-            )
+            self._headings = frozenset(line.index for line in self.blocks.headings)
         return self._headings
 
     def line(self, index: int) -> Line:
@@ -139,10 +138,12 @@ def bold_line(ctx: Context, line: Line) -> bool:
 
 
 def quoted_line(ctx: Context, line: Line) -> bool:
+    text = line.text
     return (
-        line.kind in (Kind.TEXT, Kind.ITEM)
-        and title_like(line.text)
-        and QUOTED_LINE.match(line.text) is not None
+        bool(text)
+        and text[0] in _QUOTE_STARTS
+        and QUOTED_LINE.match(text) is not None
+        and title_like(text)
     )
 
 
