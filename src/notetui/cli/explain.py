@@ -27,6 +27,7 @@ def explain_command(note: Path) -> None:
         text = read_note(note)
     except ReadFailure as failure:
         raise click.ClickException(f"{note}: {failure}") from None
-    parsed = parse(text.body, text.body_line)
+    has_title = any(key in text.metadata for key in ("title", "name", "subject"))
+    parsed = parse(text.body, text.body_line, has_title=has_title)
     for line in report(parsed, text.body_line):
         click.echo(sanitize_line(line))

@@ -1,8 +1,8 @@
 """The one place the parser calls title cleaning, speaker and slide recognition.
 
-Those are stages of their own (core/parse/sections.py's `clean_title` today, and
-speakers.py); everything the pipeline needs from them goes through these few
-functions, so switching to a new title cleaner or speaker finder is a change here.
+Those are stages of their own (titles.py, speakers.py, slides.py); everything the
+pipeline needs from them goes through these few functions, so switching to another
+title cleaner or speaker finder is a change here.
 """
 
 from __future__ import annotations
@@ -14,26 +14,23 @@ from functools import lru_cache
 
 from notetui.core.load.budget import poll
 from notetui.core.models import Speaker
-from notetui.core.parse.sections import clean_title as _clean_title
-from notetui.core.parse.speakers import (
-    handle_only,
-    is_slide_line,
-    parse_speaker_line,
-    slide_links,
-    social_handle,
-)
+from notetui.core.parse import sections, slides, speakers, titles
+from notetui.core.parse.speaker_merge import merge_speakers
+from notetui.core.parse.speakers import handle_only, is_slide_line, parse_speaker_line
 
-_EMBED_ID = re.compile(r"^@\[[A-Za-z]+\]\([^)\s]*\)\s*$|^\{%\s*\w+\s+\S+\s*%\}$")
-_LABEL_AND_NAME = re.compile(
-    r"^(?:\d{1,2}[:：]\d{2}\S*\s+)?"
-    r"(?P<label>Keynote|Opening Keynote|Closing Keynote|基調講演|キーノート|招待講演|特別講演)"
-    r"\s*[:：]\s*(?P<name>[^:：]{2,40})$",
+# What a title cleaner can take off a line: marks, brackets, separators, a time or a
+# code (digits), a label, a speaker ("by", "@", "さん"). A line with none is its own title.
+_DECORATED = re.compile(
+    r"[\x00-\x1f@＠()（）「」『』\"“”':：/／|｜\-–—~〜\[\]【】<>{}*_`#\d!?？！,，、.。]"
+    r"|\b(?:by|LT|keynote|session|talk|room|day)\b|さん|氏|様|講演|登壇|発表|基調|キーノート"
+    r"|\s[A-Z]",
     re.IGNORECASE,
 )
-_NICKNAME = re.compile(r"@?[A-Za-z0-9_][A-Za-z0-9_.\-]{1,30}")
+_HEADING_MARK = re.compile(r"^#{1,6}\s*")
+_EMBED_ID = re.compile(r"^@\[[A-Za-z]+\]\([^)\s]*\)\s*$|^\{%\s*\w+\s+\S+\s*%\}$")
 # What a speaker or slide line that is not a bare name carries somewhere.
 _BELOW_HINT = re.compile(
-    r"[@＠(（◆◇|｜/／:：]|http|さん|氏|様|先生|株式会社|登壇|発表|講師|資料|スライド"
+    r"[@＠(（◆◇|｜/／:：,，]|http|さん|氏|様|先生|株式会社|登壇|発表|講師|資料|スライド"
     r"|speaker|presenter|slides?|deck|\bby\b",
     re.IGNORECASE,
 )
@@ -48,21 +45,6 @@ _HTML_TAG = re.compile(
 )
 # Liquid/Hexo tags that stand for a link: {% elink Title https://… %}
 _LIQUID_LINK = re.compile(r"\{%\s*(?:elink|link)\s+(.+?)\s+(https?://\S+)\s*%\}")
-_TITLE_SPEAKER = re.compile(
-    r"^(?P<title>.+?)\s*(?:[(（](?P<paren>[^()（）]*@[^()（）]+)[)）]"
-    r"|\s(?:by|presented by)\s+(?P<by>[^/]+)|\s+[/／]\s+(?P<slash>[^/／]+)"
-    r"|\s+[:：]\s+(?P<colon>[^:：]{1,40})"
-    r"|\s+(?P<handles>(?:[@＠][A-Za-z0-9_][A-Za-z0-9_\-]{0,38}\s*)+))$",
-    re.IGNORECASE,
-)
-
-
-@dataclass(frozen=True)
-class Cleaned:
-    title: str
-    time: str | None
-    speakers: tuple[Speaker, ...]
-    links: tuple[str, ...]  # link targets written in the title line
 
 
 @lru_cache(maxsize=4096)
@@ -83,51 +65,105 @@ def link_targets(raw: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+@dataclass(frozen=True)
+class Cleaned:
+    title: str
+    time: str | None
+    speakers: tuple[Speaker, ...]
+    links: tuple[str, ...]  # link targets written in the title line
+    labels: tuple[str, ...] = ()  # what the cleaner took off: "LT", "基調講演", "H1 (S)"
+
+
+@lru_cache(maxsize=4096)
 def clean(raw: str) -> Cleaned:
-    """A title line's clean title, its time slot and any speaker written into it."""
-    shown = inline_text(raw)
-    time, title = _clean_title(shown)
-    labelled = _LABEL_AND_NAME.match(shown)
-    # Not when the rest is a linked title ("基調講演：[Title](url)") or a phrase.
-    if labelled and "](" not in raw and not re.search(r"[,，、]", labelled.group("name")):
-        # "Keynote: Jane Doe": the label is the title, the name its speaker.
-        people = parse_speaker_line(labelled.group("name"), under_title=True)
-        if people:
-            return Cleaned(labelled.group("label"), time, tuple(people), link_targets(raw))
-    speakers: tuple[Speaker, ...] = ()
-    split = _speakers_in_title(title)
-    if split is not None:
-        title, speakers = split
-    return Cleaned(title, time, speakers, link_targets(raw))
+    """A title line's clean title, its time slot, labels and any speaker written into it."""
+    if not _DECORATED.search(raw):
+        # Nothing to take off ("## 良い名前を選ぶ"): the title cleaner would give it back.
+        return Cleaned(" ".join(raw.lstrip("#").split()), None, (), ())
+    cleaned = titles.clean_title(raw)
+    title, people = cleaned.title, _people(cleaned.speakers)
+    if people:
+        # "Title by Jane Doe (@jdoe)": the handle came off first; the name is still there.
+        again = titles.clean_title(title)
+        named = _people(again.speakers)
+        if named and again.title and again.title != title:
+            title, people = again.title, _joined(named, people)
+    return Cleaned(title, cleaned.time, people, link_targets(raw), cleaned.labels)
 
 
-def _speakers_in_title(title: str) -> tuple[str, tuple[Speaker, ...]] | None:
-    """'Title (Jane Doe @jdoe)', 'Title by Jane Doe', 'Title @jdoe': split the speaker off."""
-    if len(title) > 300:
-        return None
-    match = _TITLE_SPEAKER.match(title)
-    if not match:
-        return None
-    if match.group("handles"):
-        handles = re.findall(r"[@＠]([A-Za-z0-9_][A-Za-z0-9_\-]*)", match.group("handles"))
-        return match.group("title").strip(), tuple(Speaker(h, h, None) for h in handles)
-    part = (
-        match.group("paren")
-        or match.group("by")
-        or match.group("slash")
-        or match.group("colon")
-        or ""
+_NOT_PEOPLE = ("not_people", "event_attend_modes")
+
+
+def _people(found: tuple[Speaker, ...]) -> tuple[Speaker, ...]:
+    """The speakers that are people: not "(中継開催)" or "(仮)" read as a name."""
+    return tuple(
+        s for s in found if s.handle or s.affiliation or not sections.only_any(_NOT_PEOPLE, s.name)
     )
-    part = part.strip()
-    for opening, closing in (("[", "]"), ("(", ")"), ("（", "）")):
-        if part.endswith(closing) and part.count(opening) < part.count(closing):
-            part = part[:-1].rstrip()  # "by songmu]": a typo'd bracket
-    speakers = parse_speaker_line(part, under_title=bool(match.group("by") or match.group("colon")))
-    if not speakers and match.group("by") and _NICKNAME.fullmatch(part):
-        speakers = [Speaker(part, part, None)]  # "Title by songmu": a nickname
-    if not speakers:
-        return None
-    return match.group("title").strip(), tuple(speakers)
+
+
+def _joined(named: tuple[Speaker, ...], handles: tuple[Speaker, ...]) -> tuple[Speaker, ...]:
+    if len(named) == 1 and len(handles) == 1 and named[0].handle is None:
+        return (Speaker(named[0].name, handles[0].handle, named[0].affiliation),)
+    return named
+
+
+@dataclass(frozen=True)
+class TalkParts:
+    title: str
+    time: str | None
+    speakers: tuple[Speaker, ...]
+    slides: tuple[str, ...]
+
+
+def talk_parts(raw_title: str, body: Sequence[str]) -> TalkParts:
+    """A talk's fields from its title line and the lines of its body: what
+    `titles.talk_fields` gives, with the title cleaned once (cached) and only the
+    lines that can hold a deck handed to the slide finder (a long paragraph without a
+    URL cannot), so that a long talk costs what its links cost."""
+    cleaned = clean(raw_title)
+    top = speakers.speakers_in(body[:_SPEAKER_WINDOW], title=cleaned.title)
+    people = _people(cleaned.speakers)
+    if not people:
+        people = _people(top.speakers)
+    elif top.speakers:
+        people = tuple(_filled_in(person, top.speakers) for person in people)
+    lines = [raw_title, *_deck_lines(body)]
+    return TalkParts(cleaned.title, cleaned.time, people, slides.slide_links("\n".join(lines)))
+
+
+# speakers_in looks at a body's first lines only: its head, not its notes.
+_SPEAKER_WINDOW = 12
+_DECK_HINT = re.compile(r"https?://|@\[|\{%|^\s*#")
+
+
+def _deck_lines(body: Sequence[str]) -> list[str]:
+    """The lines the slide finder needs: links, embeds, headings, and a short line
+    right above a link, which may label it ("資料", "前回")."""
+    kept: list[str] = []
+    pending: str | None = None  # a short line, kept if a link follows it
+    for line in body:
+        if _DECK_HINT.search(line):
+            if pending is not None:
+                kept.append(pending)
+            kept.append(line)
+            pending = None
+        elif line.strip():
+            pending = line if len(line) <= _LABEL_CHARS else None
+    return kept
+
+
+_LABEL_CHARS = 40
+
+
+def _filled_in(person: Speaker, others: Sequence[Speaker]) -> Speaker:
+    """A speaker from the title, completed by the speaker lines under it."""
+    if person.name == person.handle and len(others) == 1 and others[0].handle is None:
+        return Speaker(others[0].name, person.handle, others[0].affiliation)
+    for other in others:
+        merged = merge_speakers([[person], [other]])
+        if len(merged) == 1:
+            return merged[0]
+    return person
 
 
 @dataclass(frozen=True)
@@ -146,7 +182,7 @@ class Below:
 
 
 def below(
-    texts: Sequence[str],
+    raw: Sequence[str],
     start: int,
     stop: int,
     *,
@@ -156,60 +192,60 @@ def below(
 ) -> Below:
     """Speaker lines, handle lines and slide links right under a title line.
 
-    `texts` are the lines without their Markdown block marks (a `#` or a bullet).
-    Under a title that is clearly one (`strong`: a heading, quoted, timed, labelled),
-    the line right below may be a bare name in any script ("Dana Moreau", "北条慎也").
-    A blank line ends the block once a speaker line was seen.
-    """
-    speakers: list[Speaker] = []
-    slides: list[str] = []
+    A cheap first look, for every candidate (the talk's own fields come from
+    `talk_parts`). `raw` are the note's lines as written. Under a title that is clearly
+    one (`strong`: a heading, quoted, timed, labelled), the line right below may be a
+    bare name in any script ("Dana Moreau", "北条慎也"). A heading right below may be
+    the speaker line (`### Name ◆ Company`); otherwise a heading ends the look."""
+    people: list[Speaker] = []
+    decks: list[str] = []
     found: set[int] = set()
     index, seen, gap = start, 0, False
     while index < stop and seen < limit:
-        poll()
-        line = texts[index]
+        if not index & 15:
+            poll()
+        line = raw[index].strip()
         if not line:
             if seen:
                 break
             gap = True
             index += 1
             continue
-        text = inline_text(line) if ("[" in line or "<" in line or "*" in line) else line
-        if _EMBED_ID.match(line):
+        if index in headings:
+            line = _HEADING_MARK.sub("", line)
+        if _EMBED_ID.match(line):  # "@[speakerdeck](f5b1…)": a deck given by its id
             found.add(index)
             seen += 1
             index += 1
             continue
-        handle = handle_only(line)
         # A bare name is enough right under the title, but not as a list item: a
         # bullet under a title is a point ("- Lint Style") unless it says more.
         bare_ok = seen == 0 and not gap and not _BULLET.match(line)
         if not bare_ok and not _BELOW_HINT.search(line):
             break  # no handle, label, affiliation or link: a point, not a speaker line
-        people = (
+        handle = handle_only(line)
+        named = (
             None
             if handle
             else parse_speaker_line(line, under_title=bare_ok, latin_ok=strong, loose=strong)
         )
-        if people:
-            speakers.extend(people)
-        elif handle and speakers and speakers[-1].handle is None:
-            last = speakers[-1]
-            speakers[-1] = Speaker(last.name, handle, last.affiliation)
+        if named:
+            people.extend(named)
+        elif handle and people and people[-1].handle is None:
+            last = people[-1]
+            people[-1] = Speaker(last.name, handle, last.affiliation)
         elif handle:
-            speakers.append(Speaker(handle, handle, None))
+            people.append(Speaker(handle, handle, None))
         elif index in headings:
-            break  # a heading under a title is its speaker line or a section of its own
+            break  # not a speaker line: a section of its own
         elif is_slide_line(line):
-            slides.extend(slide_links([line]))
-        elif _EMBED_ID.match(line) or social_handle(text) is not None:
-            pass  # an embed that carries only an id ("@[speakerdeck](f5b1…)"): no URL
+            decks.extend(slides.slide_links(line))
         else:
             break
         found.add(index)
         seen += 1
         index += 1
-    return Below(tuple(speakers), tuple(dict.fromkeys(slides)), frozenset(found), index)
+    return Below(tuple(people), tuple(dict.fromkeys(decks)), frozenset(found), index)
 
 
 def is_speaker_line(text: str) -> bool:
@@ -222,4 +258,4 @@ def is_slides(text: str) -> bool:
 
 
 def slides_in(lines: Sequence[str]) -> tuple[str, ...]:
-    return tuple(slide_links(lines))
+    return slides.slide_links("\n".join(lines))

@@ -50,9 +50,11 @@ class Blocks:
     lines: list[Line]  # one per raw line
     table_rows: list[tuple[int, list[str]]]  # (line, cells) of every table row
 
+    heading_lines: tuple[Line, ...] = ()
+
     @property
-    def headings(self) -> list[Line]:
-        return [line for line in self.lines if line.kind is Kind.HEADING]
+    def headings(self) -> tuple[Line, ...]:
+        return self.heading_lines
 
 
 _LIST_MARKER = re.compile(r"^(?P<indent>[ \t\u3000]*)(?:[-*+]|\d{1,9}[.)])[ \t]+(?=\S)")
@@ -137,7 +139,7 @@ def read_blocks(body: str) -> Blocks:
         lines.append(
             Line(index, kind, stripped, indent=_columns(text[: len(text) - len(text.lstrip())]))
         )
-    return Blocks(raw, lines, rows)
+    return Blocks(raw, lines, rows, tuple(line for line in lines if line.kind is Kind.HEADING))
 
 
 def _columns(indent: str) -> int:

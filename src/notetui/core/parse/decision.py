@@ -54,6 +54,7 @@ _NON_TALK = (
     "chrome",
     "day",
     "speaker_line",
+    "sub_label",
     "speaker_of_above",
 )
 _EVIDENCE = ("speaker_below", "slides_below", "speaker_in_title", "timed", "handle_in_title")
@@ -228,9 +229,13 @@ def _title_heading(
         return None
     if any(not _non_talk(h) for h in same_level):
         return None
+    if ctx.has_title and children and not first.features.get("eventish"):
+        return None  # the front matter names the post: a heading with parts is a talk
     if not children and not same_level:
-        # One heading and text: the note's title, unless text sits above it.
-        return first if not first.evidence and not before else None
+        # One heading over text: the note's title when it reads as an event's name
+        # ("Sample Go Night #3 参加メモ"); otherwise the note's one talk.
+        eventish = first.features.get("eventish") and not _evident(first)
+        return first if eventish and not before and not ctx.has_title else None
     return first
 
 
@@ -458,15 +463,21 @@ def _lines(ctx: d.Context, found: list[Candidate], w: Weights) -> Decision:
         if candidate.shape in shapes and candidate.features.get("stands_apart"):
             candidate.features["sibling_share"] = 1.0
     score_all(pool, w)
-    chosen = [
-        c for c in pool if c.score > w.threshold and (c.evidence or c.features.get("sibling_share"))
-    ]
+    # A line standing alone counts as a heading only in a note nothing else splits
+    # (a page copied as text), and only when it reads as a title, not a word or two.
+    alone = not any(c.evidence or c.features.get("sibling_share") for c in pool)
+    for candidate in pool:
+        f = candidate.features
+        readable = f.get("descriptive") or f.get("label_only")
+        # An event's name on its own line is the post's title, not a talk.
+        if f.get("standalone") and not (alone and readable and not f.get("eventish")):
+            f.pop("standalone")
+    score_all(pool, w)
+    chosen = [c for c in pool if c.score > w.threshold and _backed(c)]
     for candidate in pool:
         if candidate not in chosen and not candidate.why:
             candidate.why = f"scores {candidate.score:.1f}" + (
-                ""
-                if candidate.evidence or candidate.features.get("sibling_share")
-                else ", and nothing under it or like it says it is a talk"
+                "" if _backed(candidate) else ", and nothing under it or like it says it is a talk"
             )
     # Two titles in a row with nothing between are a list of titles, not two talks.
     listed = []
@@ -486,7 +497,21 @@ def _lines(ctx: d.Context, found: list[Candidate], w: Weights) -> Decision:
             candidate.why = "the speaker or slide line of the title above"
             continue
         talks.append(_take(candidate, f"scores {candidate.score:.1f}"))
-    return Decision(talks, None, 0, list(talks))
+    # Timed schedule lines ("19:00 受付") are sections of their own, not talks.
+    schedule = [
+        c for c in pool if not c.taken and c.shape == "timed" and c.features.get("schedule")
+    ]
+    for candidate in schedule:
+        candidate.why = "a schedule item on the timetable"
+    starts = sorted([*talks, *schedule], key=lambda c: c.index)
+    return Decision(talks, None, 0, starts)
+
+
+def _backed(candidate: Candidate) -> bool:
+    """Something beyond its words says a plain line is a title: what is under it, a
+    shape other titles share, or standing alone as a heading does."""
+    f = candidate.features
+    return candidate.evidence or bool(f.get("sibling_share") or f.get("standalone"))
 
 
 def _after(ctx: d.Context, candidate: Candidate) -> int:

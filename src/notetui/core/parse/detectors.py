@@ -25,6 +25,9 @@ from notetui.core.parse.sections import split_time
 from notetui.core.text import title_key
 
 MAX_TITLE_CHARS = 140
+_MAX_LINKED_CHARS = 600
+_MIN_CARD_TITLE = 4  # "Go" above "Go | Site" is a word, not a title
+_STANDALONE_CHARS = 90
 
 QUOTED_LINE = re.compile(r"^(?:[\[(（【]?\d{1,2}[:：]\d{2}[^「『“\"]{0,12})?[「『“\"].+[」』”\"]$")
 LABELLED_LINE = re.compile(
@@ -32,9 +35,10 @@ LABELLED_LINE = re.compile(
     r"[:：.．|｜]|[■□◆◇●○▼▽▶►★☆])",
     re.IGNORECASE,
 )
+_QUOTE_STARTS = frozenset('「『“"[(（【0123456789')
 BOLD_LINE = re.compile(r"^(\*\*|__)[^*_].*\1$")
 NOT_TITLE_START = re.compile(
-    r"^(?:[-*+・•→⇒>＞※]|[QqAaＱＡ]\s*[:：.]|Q\d|A\d|https?://|[-=_~]{3,}|//|\{[{%]|<)"
+    r"^(?:[-*+・•→⇒>＞※]|[QqAaＱＡ]\s*[:：.]|Q\d|A\d|https?://|[-=_~]{3,}|//|\{[{%]|<|=>|\$ |#)"
 )
 # A speaker written into a list item: "Title @handle", "Title by Name", "Title : Name".
 ITEM_SPEAKER = re.compile(
@@ -55,7 +59,9 @@ class Context:
     texts: list[str]  # per line: heading text, item text or the stripped line
     hint_keys: list[str] = field(default_factory=list)
     markdown: bool = False
+    has_title: bool = False  # the front matter names the post
     container_items: frozenset[int] = frozenset()  # items right under a container heading
+    container_heads: frozenset[int] = frozenset()  # those container headings
     _below: dict[tuple[int, bool], Below] = field(default_factory=dict)
     _headings: frozenset[int] | None = None
 
@@ -65,16 +71,14 @@ class Context:
         if key not in self._below:
             stop = min(len(self.texts), index + 12)
             self._below[key] = below(
-                self.texts, index + 1, stop, strong=strong, headings=self.heading_lines
+                self.blocks.raw, index + 1, stop, strong=strong, headings=self.heading_lines
             )
         return self._below[key]
 
     @property
     def heading_lines(self) -> frozenset[int]:
         if self._headings is None:
-            self._headings = frozenset(
-                line.index for line in self.blocks.lines if line.kind is Kind.HEADING
-            )
+            self._headings = frozenset(line.index for line in self.blocks.headings)
         return self._headings
 
     def line(self, index: int) -> Line:
@@ -109,8 +113,13 @@ def hinted(ctx: Context, text: str) -> bool:
 
 
 def title_like(text: str) -> bool:
-    """A line short and plain enough to be a title at all."""
-    return bool(text) and len(text) <= MAX_TITLE_CHARS and not text.startswith("|")
+    """A line short and plain enough to be a title at all (a link's target does not
+    count: "[Title](https://a-long-url)" is as long as its title)."""
+    if not text or text.startswith("|"):
+        return False
+    if len(text) > MAX_TITLE_CHARS and ("](" in text or "{%" in text or "http" in text):
+        return len(inline_text(text)) <= MAX_TITLE_CHARS and len(text) <= _MAX_LINKED_CHARS
+    return len(text) <= MAX_TITLE_CHARS
 
 
 def _text_line(ctx: Context, line: Line) -> bool:
@@ -129,10 +138,12 @@ def bold_line(ctx: Context, line: Line) -> bool:
 
 
 def quoted_line(ctx: Context, line: Line) -> bool:
+    text = line.text
     return (
-        line.kind in (Kind.TEXT, Kind.ITEM)
-        and title_like(line.text)
-        and QUOTED_LINE.match(line.text) is not None
+        bool(text)
+        and text[0] in _QUOTE_STARTS
+        and QUOTED_LINE.match(text) is not None
+        and title_like(text)
     )
 
 
@@ -176,6 +187,16 @@ def bare_line(ctx: Context, line: Line) -> bool:
     )
 
 
+def standalone_line(ctx: Context, line: Line) -> bool:
+    """A short line on its own between blank lines: a heading, once the page was copied
+    as text (a browser drops the `#`). The scorer and the decision say which."""
+    if not _text_line(ctx, line) or line.indent > 3 or len(line.text) > _STANDALONE_CHARS:
+        return False
+    if not (ctx.blank(line.index - 1) and ctx.blank(line.index + 1)):
+        return False
+    return not NOT_TITLE_START.match(line.text) and not BARE_URL.match(line.text)
+
+
 def hinted_line(ctx: Context, line: Line) -> bool:
     """A line that another note of the same event gives as a talk title."""
     if not ctx.hint_keys or line.kind not in (Kind.TEXT, Kind.ITEM):
@@ -188,7 +209,7 @@ def card_line(ctx: Context, line: Line) -> bool:
     if not _text_line(ctx, line):
         return False
     nxt = ctx.next_text(line.index)
-    if nxt is None or nxt[0] != line.index + 1:
+    if nxt is None or nxt[0] > line.index + 2 or len(line.text) < _MIN_CARD_TITLE:
         return False
     return (
         nxt[1].startswith(line.text)
@@ -207,6 +228,7 @@ DETECTORS: tuple[tuple[str, Detector], ...] = (
     ("list_item", list_item),
     ("bare_line", bare_line),
     ("card_line", card_line),
+    ("standalone_line", standalone_line),
     ("hinted_line", hinted_line),
 )
 

@@ -22,7 +22,11 @@ from notetui.core.parse.assemble import Below, Cleaned, clean, inline_text
 from notetui.core.parse.blocks import Kind, Line
 from notetui.core.text import fold
 
-_SENTENCE_END = re.compile(r"[。．、,，:：!！?？]$|(?:です|ます|でした|ました|だった|ません)$")
+# A sentence, not a title: a question ("…するか？") or "!" ends many a talk's title.
+_SENTENCE_END = re.compile(r"[。．、,，:：]$|(?:です|ます|でした|ました|だった|ません)[!！]?$")
+_SPEAKER_LABEL = re.compile(
+    r"^(?:登壇者|発表者|講演者|講師|スピーカー|speakers?|presenters?|presented by)\s*[:：]", re.I
+)
 _SESSION_CODE = re.compile(
     r"^[A-Z]{1,2}\d{1,2}\s*(?:\([A-Z]{1,3}\))?\s*[:：]|^rubykaigi[a-z]\b", re.I
 )
@@ -42,6 +46,7 @@ _EVENTISH = re.compile(
     re.IGNORECASE,
 )
 _MAX_VOCAB_TITLE = 40  # no vocabulary title (感想, Lunch break, その他のセッション) is longer
+_SUB_LABELS = ("sub_labels", "slide_labels", "previous_labels", "reference_labels")
 _MAX_SPEAKER_LINE = 120  # parse_speaker_line's own limit
 # What a speaker line carries besides a name; a bare name right under a title is the
 # title's speaker line (speaker_of_above), so lines without these are not asked.
@@ -129,7 +134,7 @@ def candidates(
 
 def _worth_a_look(ctx: d.Context, line: Line) -> bool:
     """Cheap filter before the detectors: long prose lines are never titles."""
-    return bool(line.text) and len(line.text) <= d.MAX_TITLE_CHARS
+    return d.title_like(line.text)
 
 
 def candidate_for(ctx: d.Context, line: Line, fired: tuple[str, ...]) -> Candidate:
@@ -143,6 +148,8 @@ def candidate_for(ctx: d.Context, line: Line, fired: tuple[str, ...]) -> Candida
     )
     # A list item names its speaker in itself; the lines under it are its points.
     under = Below() if line.kind is Kind.ITEM else ctx.below(line.index, strong=strong)
+    if under.speakers and line.index in ctx.container_heads:
+        under = Below()  # "## LT" over "- Title @speaker" items: those are its talks
     title = cleaned.title
     f: dict[str, float] = {}
     f["heading"] = float(line.kind is Kind.HEADING)
@@ -160,11 +167,7 @@ def candidate_for(ctx: d.Context, line: Line, fired: tuple[str, ...]) -> Candida
     )
     f["item_speaker"] = float(line.kind is Kind.ITEM and bool(cleaned.speakers))
     f["speaker_in_title"] = float(bool(cleaned.speakers))
-    # A list item that links its title is a talk entry, whatever its words look like.
-    f["speaker_line"] = float(
-        not (line.kind is Kind.ITEM and d.ITEM_LINK_TITLE.match(text))
-        and _speaker_line(shown, line)
-    )
+    f["speaker_line"] = float(_is_speaker_line(line, text, shown, cleaned))
     f["handle_in_title"] = float(_HANDLE_IN.search(shown) is not None)
     f["link_title"] = float(bool(cleaned.links) and line.kind is Kind.HEADING)
     f["speaker_below"] = float(bool(under.speakers))
@@ -172,6 +175,7 @@ def candidate_for(ctx: d.Context, line: Line, fired: tuple[str, ...]) -> Candida
     f["url_below"] = float(_url_below(ctx, line))
     f["card_below"] = float("card_line" in fired)
     f["hinted"] = float("hinted_line" in fired)
+    f["standalone"] = float("standalone_line" in fired)
     f["stands_apart"] = float(ctx.blank(line.index - 1))
     f["sentence_end"] = float(_SENTENCE_END.search(title) is not None)
     f["long"] = float(len(title) > 80)
@@ -187,6 +191,7 @@ def candidate_for(ctx: d.Context, line: Line, fired: tuple[str, ...]) -> Candida
         if f["container_word"]:
             f["label_only"] = 0.0  # "セッション", "LT" over a group of talks: a container
         f["chrome"] = float(kinds.only("chrome", title))
+        f["sub_label"] = float(kinds.only_any(_SUB_LABELS, title))
     f["day"] = float(_DAY.match(fold(title).strip()) is not None)
     f["toc"] = float(_TOC_ENTRY.match(text) is not None)
     f["embed"] = float(_EMBED.search(text) is not None)
@@ -203,6 +208,18 @@ def _width(text: str) -> int:
     """Roughly the columns a title takes: a CJK character is 3 bytes of UTF-8 and 2
     columns, so bytes overcount it a little; that is fine for a threshold."""
     return len(text.encode("utf-8", "surrogatepass"))
+
+
+def _is_speaker_line(line: Line, text: str, shown: str, cleaned: Cleaned) -> bool:
+    """The line names a speaker, not a talk ("登壇者: …", "### 高木 克彰(@tkg) ◆ Yahoo")."""
+    if _SPEAKER_LABEL.match(shown):
+        return True
+    # A list item that links its title or names a speaker beside it is a talk entry.
+    if line.kind is Kind.ITEM and (d.ITEM_LINK_TITLE.match(text) or cleaned.speakers):
+        return False
+    if len(shown) > _MAX_SPEAKER_LINE or _SPEAKER_HINT.search(shown) is None:
+        return False
+    return _speaker_line(shown, line)
 
 
 def _speaker_line(shown: str, line: Line) -> bool:
@@ -245,6 +262,11 @@ def _consumed(found: list[Candidate]) -> None:
 
 def _repeats(found: list[Candidate]) -> None:
     """A title written more than once ("感想" under every talk) is a sub-heading."""
-    counts = Counter(fold(c.title) for c in found if c.title and not c.features.get("toc"))
+
+    def key(candidate: Candidate) -> tuple[Kind, str]:
+        return candidate.line.kind, fold(candidate.title)
+
+    counts = Counter(key(c) for c in found if c.title and not c.features.get("toc"))
     for candidate in found:
-        candidate.features["repeats"] = float(counts[fold(candidate.title)] > 1)
+        if counts[key(candidate)] > 1:
+            candidate.features["repeats"] = 1.0

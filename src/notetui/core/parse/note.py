@@ -25,7 +25,7 @@ from notetui.core.load.files import NoteText
 from notetui.core.load.front_matter import Metadata
 from notetui.core.models import Note, Section, SectionKind
 from notetui.core.parse import detectors as d
-from notetui.core.parse.assemble import inline_text, slides_in
+from notetui.core.parse.assemble import inline_text, is_slides, talk_parts
 from notetui.core.parse.blocks import Blocks, Kind, read_blocks
 from notetui.core.parse.chrome import content_end, top_chrome
 from notetui.core.parse.decision import Decision, decide
@@ -39,9 +39,10 @@ from notetui.core.parse.events import (
 )
 from notetui.core.parse.features import Candidate, candidates
 from notetui.core.parse.sections import classify, is_container_title, is_qa_title
-from notetui.core.parse.titles import talk_fields
 from notetui.core.text import title_key
 
+# A talk scoring this much stays a talk even when its title reads as a non-talk word.
+_SURE = 3.0
 # How far into a note's opening lines event facts ("日時: …") are looked for.
 _PREAMBLE_LINES = 40
 
@@ -61,7 +62,8 @@ class Parsed:
 
 
 def split_note(note: NoteText, rel_path: str, known_titles: Sequence[str] = ()) -> Note:
-    parsed = parse(note.body, note.body_line, known_titles)
+    has_title = any(key in note.metadata for key in ("title", "name", "subject"))
+    parsed = parse(note.body, note.body_line, known_titles, has_title)
     preamble = parsed.preamble[:_PREAMBLE_LINES]
     fields = _body_fields(preamble, parsed.table_rows)
     event = build_event_info(
@@ -83,7 +85,9 @@ def split_note(note: NoteText, rel_path: str, known_titles: Sequence[str] = ()) 
     )
 
 
-def parse(body: str, body_line: int = 1, known_titles: Sequence[str] = ()) -> Parsed:
+def parse(
+    body: str, body_line: int = 1, known_titles: Sequence[str] = (), has_title: bool = False
+) -> Parsed:
     blocks = read_blocks(body)
     texts = [line.text for line in blocks.lines]
     markdown = any(line.kind is Kind.HEADING for line in blocks.lines)
@@ -92,8 +96,9 @@ def parse(body: str, body_line: int = 1, known_titles: Sequence[str] = ()) -> Pa
         texts,
         hint_keys=[key for key in (title_key(t) for t in known_titles) if len(key) >= 4],
         markdown=markdown,
-        container_items=_container_items(blocks),
+        has_title=has_title,
     )
+    ctx.container_heads, ctx.container_items = _containers(blocks)
     code = frozenset(line.index for line in blocks.lines if line.kind is Kind.CODE)
     end = content_end(blocks.raw, code)
     kinds = (Kind.HEADING, Kind.ITEM) if markdown else (Kind.TEXT, Kind.ITEM)
@@ -135,17 +140,21 @@ def parse(body: str, body_line: int = 1, known_titles: Sequence[str] = ()) -> Pa
     return Parsed(blocks, decision, tuple(sections), title, blog, preamble, table_rows, fmt)
 
 
-def _container_items(blocks: Blocks) -> frozenset[int]:
-    """List items right under a heading that names a group of talks (`## LT`)."""
+def _containers(blocks: Blocks) -> tuple[frozenset[int], frozenset[int]]:
+    """Headings that name a group of talks (`## LT`), and the list items right under them."""
+    heads: set[int] = set()
     found: set[int] = set()
     container = False
     for line in blocks.lines:
-        poll()
+        if not line.index & 31:
+            poll()
         if line.kind is Kind.HEADING:
             container = is_container_title(inline_text(line.text))
+            if container:
+                heads.add(line.index)
         elif container and line.kind is Kind.ITEM and line.depth == 0:
             found.add(line.index)
-    return frozenset(found)
+    return frozenset(heads), frozenset(found)
 
 
 # -- sections -----------------------------------------------------------------------------
@@ -227,23 +236,18 @@ def _stop(ctx: d.Context, head: Candidate, later: list[Candidate], end: int) -> 
 def _talk(ctx: d.Context, head: Candidate, stop: int, body_line: int) -> Section:
     raw = ctx.blocks.raw
     body, first = _body(raw, head.index + 1, stop)
-    # The fields stage (titles.py) cleans the title and finds speakers and decks; what
-    # the candidate saw under its line fills in what that stage leaves out.
-    fields = talk_fields(head.line.text, raw[head.index + 1 : stop])
-    title = fields.title or head.title
-    speakers = fields.speakers or head.speakers
+    title_line = raw[head.index] if head.line.kind is Kind.HEADING else head.line.text
+    parts = talk_parts(title_line, raw[head.index + 1 : stop])
+    # What the candidate saw in and under its line fills in what the fields leave out.
+    title = parts.title or head.title
+    speakers = parts.speakers or head.speakers
     slides = tuple(
         dict.fromkeys(
-            [
-                *fields.slides,
-                *(u for u in head.cleaned.links if u and _deck(u)),
-                *head.below.slides,
-                *slides_in(raw[head.index + 1 : stop]),
-            ]
+            [*parts.slides, *(u for u in head.cleaned.links if is_slides(u)), *head.below.slides]
         )
     )
     kind = classify(title, has_speakers=bool(speakers))
-    if kind is not SectionKind.TALK and head.score <= 3.0:
+    if kind is not SectionKind.TALK and head.score <= _SURE:
         head.taken = False
         head.why += f"; its title reads as {kind.value}"
     else:
@@ -255,16 +259,10 @@ def _talk(ctx: d.Context, head: Candidate, stop: int, body_line: int) -> Section
         end_line=body_line + max(head.index, stop - 1),
         body=body,
         body_line=body_line + first,
-        time=fields.time or head.cleaned.time,
+        time=parts.time or head.cleaned.time,
         speakers=speakers if kind is SectionKind.TALK else (),
         slides=slides if kind is SectionKind.TALK else (),
     )
-
-
-def _deck(url: str) -> bool:
-    from notetui.core.parse.assemble import is_slides
-
-    return is_slides(url)
 
 
 def _last(raw: list[str], start: int, stop: int) -> int:

@@ -62,6 +62,10 @@ def only_any(names: tuple[str, ...], title: str) -> bool:
     first = _FIRST_LETTER.search(folded)
     if first is None or first.group() not in _ends(names)[0]:
         return False
+    # And an entry starts right there (an anchored match fails fast).
+    at = first.start()
+    if not any(vocabulary.pattern(name).match(folded, at) for name in names):
+        return False
     rest = folded
     for name in names:
         pattern = vocabulary.pattern(name)
