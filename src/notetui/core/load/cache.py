@@ -33,9 +33,9 @@ Correctness rules:
 - A note whose mtime or ctime was within `RACY_FINE_NS` (`RACY_NS` on a file system
   with coarse timestamps) of the scan that cached it is not trusted: an edit in the
   same timestamp tick would keep its stamp.
-- The file is written to a temporary file in the same folder and moved into place
-  with `os.replace`, and read with a single `read_bytes`, so two processes never see
-  half a cache; the last writer wins and both results are complete.
+- The file is written with `core.atomic.atomic_write` (a temporary file in the same
+  folder, renamed into place) and read with a single `read_bytes`, so two processes
+  never see half a cache; the last writer wins and both results are complete.
 - Anything unexpected (missing, truncated, garbage, another program's pickle, an
   older format, a class the cache does not know) means "no cache": the library is
   parsed again and the file rewritten. Unpickling only resolves the model classes.
@@ -49,14 +49,12 @@ import dataclasses
 import gc
 import hashlib
 import importlib
-import importlib.util
 import io
 import logging
 import os
 import pickle
 import struct
 import sys
-import tempfile
 import time
 import zlib
 from collections.abc import Callable, Sequence
@@ -64,6 +62,7 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple, TypeGuard
 
 from notetui.core import models
+from notetui.core.atomic import atomic_write
 from notetui.core.locations import cache_dir
 from notetui.core.models import Event, Note, Problem, Speaker
 
@@ -83,22 +82,12 @@ MAX_CACHES = 16  # library folders that keep a cache file
 _STALE_TEMP_SECONDS = 3600.0  # a temporary file this old was left by a killed writer
 _SUFFIX = ".notecache"
 
-# The modules whose code decides what a note parses into.
-_PARSER_MODULES = (
-    "notetui.core.load.cache",
-    "notetui.core.parse.events",
-    "notetui.core.load.library",
-    "notetui.core.merge.merging",
-    "notetui.core.load.front_matter",
-    "notetui.core.models",
-    "notetui.core.load.files",
-    "notetui.core.parse.sections",
-    "notetui.core.parse.speakers",
-    "notetui.core.parse.markdown",
-    "notetui.core.parse.plain",
-    "notetui.core.parse.note",
-    "notetui.core.text",
-)
+# What decides what a note parses into: every source and vocabulary file of these
+# packages of notetui.core, and these modules beside them (found, not listed one by
+# one, so a new parser module or word list cannot be missed).
+_PARSER_PACKAGES = ("load", "parse", "merge")
+_PARSER_MODULES = ("models.py", "text.py", "markdown.py")
+_PARSER_SUFFIXES = (".py", ".txt", ".json")  # code, word lists, scorer weights
 # Libraries whose behaviour shapes the result (charset-normalizer is only a last resort).
 _DEPENDENCIES = ("markdown_it", "frontmatter", "yaml", "rapidfuzz")
 # Model classes pickled by their constructor (much faster to load than __setstate__).
@@ -256,16 +245,14 @@ class NoteCache:
         )
         header = MAGIC + self.key.encode("ascii") + b"\n" + sizes
         self.folder.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=self.folder, prefix=self.path.name + ".", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(header)
-                file.write(first.getbuffer())
-                file.write(second.getbuffer())
-            Path(temp).replace(self.path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        # Not durable (no fsync): a cache lost to a power cut is rebuilt, and the CRCs
+        # catch a torn one. Private (0o600): it holds the text of the user's notes.
+        atomic_write(
+            self.path,
+            (header, first.getvalue(), second.getvalue()),  # getvalue() shares, not copies
+            mode=0o600,
+            durable=False,
+        )
         self._prune()
 
     def _prune(self) -> None:
@@ -470,20 +457,34 @@ def _fingerprint(root: str) -> str:
 _source_digest_memo: list[str] = []
 
 
-def _source_digest() -> str:
-    """A digest of the parser's source files, so editing them invalidates the cache."""
-    if _source_digest_memo:
-        return _source_digest_memo[0]
+def parser_sources(core: Path) -> list[Path]:
+    """The files under `core` (notetui/core) whose content decides a parse result."""
+    found = [core / name for name in _PARSER_MODULES]
+    for package in _PARSER_PACKAGES:
+        found.extend(
+            path
+            for path in (core / package).rglob("*")
+            if path.suffix in _PARSER_SUFFIXES and "__pycache__" not in path.parts
+        )
+    return sorted(path for path in found if path.is_file())
+
+
+def source_digest(core: Path) -> str:
+    """A digest of the parser's source and word lists, and of where each one is."""
     digest = hashlib.sha1(usedforsecurity=False)
-    for name in _PARSER_MODULES:
+    for path in parser_sources(core):
+        digest.update(path.relative_to(core).as_posix().encode("utf-8") + b"\0")
         try:
-            spec = importlib.util.find_spec(name)
-        except (ImportError, ValueError):
-            spec = None
-        origin = spec.origin if spec is not None else None
-        try:
-            digest.update(Path(origin).read_bytes() if origin else name.encode())
+            digest.update(path.read_bytes())
         except OSError:
-            digest.update(name.encode())
-    _source_digest_memo.append(digest.hexdigest())
+            digest.update(b"unreadable")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _source_digest() -> str:
+    """`source_digest` of this installed notetui, once per process: editing the
+    parser or its vocabulary invalidates every cache."""
+    if not _source_digest_memo:
+        _source_digest_memo.append(source_digest(Path(__file__).resolve().parents[1]))
     return _source_digest_memo[0]

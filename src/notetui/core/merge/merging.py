@@ -42,6 +42,15 @@ from notetui.core.models import (
     Speaker,
     Talk,
 )
+from notetui.core.parse.event_names import (
+    DIFFERENT,
+    LIKELY,
+    SAME,
+    UNKNOWN,
+    EventName,
+    compare_names,
+    event_name,
+)
 from notetui.core.parse.speakers import merge_speakers
 from notetui.core.text import fold, title_key
 
@@ -56,6 +65,7 @@ class MergeSettings:
     talk_certain: float = 110.0  # same title and same speaker
     event_title: float = 88.0  # event names this similar are the same event
     date_slack_days: int = 7  # a post date may trail the event by this much
+    event_span_days: int = 4  # one event's notes may give days this far apart (Day 1, Day 3)
 
 
 _RELAY = re.compile(
@@ -131,6 +141,7 @@ class NoteDigest:
     talks: list[Section]
     talk_keys: list[str]
     event_words: str = ""  # the event's name folded, spaces kept, for token matching
+    name: EventName = field(default_factory=lambda: event_name(""))  # words and numbers
     talk_marks: list[tuple[frozenset[str], frozenset[str]]] = field(default_factory=list)
     talk_grams: list[set[str]] = field(default_factory=list)
     terms: list[Counter[str]] = field(default_factory=list)  # per group, see _set_vectors
@@ -152,6 +163,7 @@ def digest(position: int, note: Note) -> NoteDigest:
         talks=talks,
         talk_keys=(keys := [title_key(t.title) for t in talks]),
         event_words=fold(title),
+        name=event_name(title),
         talk_grams=[_trigrams("t" + key) for key in keys],
         talk_marks=[_title_marks(key) for key in keys],
         terms=[],  # grouping never needs them: cluster_talks fills them per group
@@ -181,15 +193,18 @@ def _terms(body: str) -> Counter[str]:
 
 
 class _Groups:
-    """Union-find over notes that refuses to join groups with conflicting dates."""
+    """Union-find over notes that refuses to join groups with conflicting dates: the
+    days notes give for their event may differ by the event's span (a conference's
+    Day 1 and Day 3), post dates by the slack after it."""
 
-    def __init__(self, digests: Sequence[NoteDigest], slack_days: int) -> None:
+    def __init__(self, digests: Sequence[NoteDigest], slack_days: int, span_days: int) -> None:
         self.parent = list(range(len(digests)))
         self.explicit: list[set[dt.date]] = [
             {d.date} if d.date and d.explicit else set() for d in digests
         ]
         self.any_dates: list[set[dt.date]] = [{d.date} if d.date else set() for d in digests]
         self.slack = dt.timedelta(days=slack_days)
+        self.span = dt.timedelta(days=span_days)
 
     def find(self, item: int) -> int:
         while self.parent[item] != item:
@@ -199,11 +214,8 @@ class _Groups:
 
     def compatible(self, a: int, b: int) -> bool:
         ra, rb = self.find(a), self.find(b)
-        if (
-            self.explicit[ra]
-            and self.explicit[rb]
-            and self.explicit[ra].isdisjoint(self.explicit[rb])
-        ):
+        explicit = self.explicit[ra] | self.explicit[rb]
+        if self.explicit[ra] and self.explicit[rb] and max(explicit) - min(explicit) > self.span:
             return False
         dates_a, dates_b = self.any_dates[ra], self.any_dates[rb]
         if dates_a and dates_b:
@@ -231,7 +243,7 @@ def group_events(
         strength = _same_event(digests[a], digests[b], settings)
         if strength > 0:
             scored.append((-strength, a, b))
-    groups = _Groups(digests, settings.date_slack_days)
+    groups = _Groups(digests, settings.date_slack_days, settings.event_span_days)
     for _, a, b in sorted(scored):
         if groups.compatible(a, b):
             groups.union(a, b)
@@ -293,18 +305,29 @@ def _trigrams(key: str) -> set[str]:
 
 def _same_event(a: NoteDigest, b: NoteDigest, settings: MergeSettings) -> float:
     """How sure we are that two notes describe one event; 0 when they do not."""
-    if a.date and b.date and a.explicit and b.explicit and a.date != b.date:
+    gap = abs(a.date - b.date).days if a.date and b.date else None
+    both_explicit = a.explicit and b.explicit and gap is not None
+    if both_explicit and gap is not None and gap > settings.event_span_days:
         return 0.0
+    names = compare_names(a.name, b.name)
+    if names == DIFFERENT:
+        return 0.0  # the same series, another episode or year: #4 is not #5
     if a.url and a.url == b.url:
         return 300.0
     episode_clash = bool(a.numbers and b.numbers and a.numbers.isdisjoint(b.numbers))
     title = 0.0
-    if len(a.event_key) >= 4 and len(b.event_key) >= 4:
+    if len(a.event_key) >= 4 and len(b.event_key) >= 4 and _alike_names(a.name, b.name, names):
         title = event_title_similarity(a.event_key, b.event_key, a.event_words, b.event_words)
     if episode_clash and title >= 60:
-        return 0.0  # the same series, another episode: #4 is not #5
-    if title >= settings.event_title:
+        return 0.0
+    if title >= settings.event_title or names == SAME:
         return 200.0 + title
+    # Two wordings of one name ("RubyKaigi 2019 in 福岡", "YouGoto RubyKaigi 2019"):
+    # the same event when the days they give agree too.
+    if names == LIKELY and gap is not None and gap <= settings.date_slack_days:
+        return 150.0 + title / 10
+    if both_explicit and gap:
+        return 0.0  # different days of one event are told by its name, never by talks
     # Talks in common: the same evening, perhaps relayed under another name.
     aligned = _aligned_scores(a, b, settings)
     strong = [s for s in aligned if s >= settings.talk_strong]
@@ -319,6 +342,18 @@ def _same_event(a: NoteDigest, b: NoteDigest, settings: MergeSettings) -> float:
     ):
         return 100.0 + sum(strong) / 10
     return 0.0
+
+
+def _alike_names(a: EventName, b: EventName, relation: int) -> bool:
+    """Whether the names' spelling may decide: not when all they share is common
+    words and each has a word of its own ("Tokyo Rust Meetup #3", "Tokyo Go Meetup
+    #3"), unless those words are one word misspelt ("Kubernets", "Kubernetes")."""
+    if relation != UNKNOWN:
+        return True
+    own_a, own_b = a.words - b.words, b.words - a.words
+    if not own_a or not own_b:
+        return True
+    return fuzz.ratio(" ".join(sorted(own_a)), " ".join(sorted(own_b))) >= 80
 
 
 def event_title_similarity(a: str, b: str, words_a: str = "", words_b: str = "") -> float:
@@ -663,14 +698,13 @@ def _event_titles(notes: Sequence[NoteDigest]) -> tuple[str, list[str]]:
 
 
 def _event_date(group: Sequence[NoteDigest]) -> str | None:
-    explicit = Counter(d.date for d in group if d.date and d.explicit)
+    """The event's first day: the earliest day its notes give for it (a note on Day 2
+    gives a later one), else the earliest post date (posts trail the event)."""
+    explicit = [d.date for d in group if d.date and d.explicit]
     if explicit:
-        return min(explicit, key=lambda day: (-explicit[day], day)).isoformat()
-    loose = Counter(d.date for d in group if d.date)
-    if loose:
-        # Post dates trail the event: the earliest is the best guess.
-        return min(loose, key=lambda day: (-loose[day], day)).isoformat()
-    return None
+        return min(explicit).isoformat()
+    loose = [d.date for d in group if d.date]
+    return min(loose).isoformat() if loose else None
 
 
 def _talk(cluster: _Cluster, event_id: str, event_keys: dict[int, str]) -> Talk:

@@ -1,4 +1,4 @@
-"""Recognising speaker lines and slide links in the text around a talk title.
+"""Recognising speaker lines in the text around a talk title.
 
 Speaker lines come in many shapes; these are all real ones:
     高木 克彰(@tkgtransit) ◆ ヤフー株式会社
@@ -10,14 +10,26 @@ Speaker lines come in many shapes; these are all real ones:
 A line is only taken as a speaker line when it carries evidence beyond looking like
 a name (a handle, an affiliation, a label, an honorific), unless the caller knows the
 line sits right under a talk title.
+
+The stage's entry points: `speakers_in(body)` (the speakers at the top of a talk's
+body and which lines are speaker or slide lines), `speaker_of_line(line)` (evidence
+for a candidate title), `parse_speaker_line(line)` (one line). Labels, honorifics,
+company words and roles are vocabularies (vocab/speaker_labels.txt, honorifics.txt,
+org_suffixes.txt, speaker_roles.txt). Slide links live in slides.py and merging people
+in speaker_merge.py; both are re-exported here for older callers.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from notetui.core.models import Speaker
+from notetui.core.parse import slides as _slides
+from notetui.core.parse import vocabulary
+from notetui.core.parse.slides import is_slide_line as is_slide_line  # moved; kept for imports
+from notetui.core.parse.speaker_merge import merge_speakers as merge_speakers  # moved; kept
 from notetui.core.text import collapse_spaces, nfkc
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶー"
@@ -30,7 +42,10 @@ _KANJI = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々ヶ"
 # Shapes that pass for a person's name with little or no other evidence. Run-together
 # kanji ("鶴田貴大") need an affiliation beside them: "開発環境" has the same shape.
 _JA_SPACED = rf"[{_KANJI}]{{1,3}}[ \u3000][{_CJK}]{{1,4}}"
-_LATIN_WORD = r"[A-Z\u00c0-\u00de][a-z\u00df-\u024f'’.\-]+"
+# "Hatfield-Dodds": a hyphenated family name is one word.
+_LATIN_WORD = (
+    r"[A-Z\u00c0-\u00de][a-z\u00df-\u024f'’.]+(?:-[A-Z\u00c0-\u00de]?[a-z\u00df-\u024f'’.]+)*"
+)
 _LATIN_FULL = rf"{_LATIN_WORD}(?:\s{_LATIN_WORD}){{1,2}}"
 _BARE_NAME = re.compile(rf"^{_JA_SPACED}$")
 _BARE_NAME_LATIN = re.compile(rf"^(?:{_JA_SPACED}|{_LATIN_FULL})$")
@@ -42,37 +57,33 @@ _SOCIAL_URL = re.compile(
 )
 _NOT_HANDLES = frozenset({"hashtag", "intent", "search", "share", "home", "i", "explore", "login"})
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+
+
+def _alternation(name: str) -> str:
+    return "|".join(re.escape(word) for word in vocabulary.words(name))
+
+
+# "登壇者: X", "Speaker - X", "by X": a label (vocab/speaker_labels.txt) before a name.
 _LABEL = re.compile(
-    r"^(?:登壇者|登壇|発表者|講演者|スピーカー|講師|speakers?|presenters?|presented by|talk by|by)"
-    r"\s*[:：]?\s+|^(?:登壇者|登壇|発表者|講演者|スピーカー|講師|speakers?|presenters?)\s*[:：]\s*",
+    rf"^(?:{_alternation('speaker_labels')})\s*[:：]?\s+"
+    rf"|^(?:{_alternation('speaker_labels')})\s*[:：]\s*",
     re.IGNORECASE,
 )
-_HONORIFIC = re.compile(r"\s*(?:さん|氏|様|先生|くん|ちゃん)$")
+_HONORIFIC = re.compile(rf"\s*(?:{_alternation('honorifics')})$")
 _COMPANY = re.compile(
-    r"株式会社|（株）|\(株\)|合同会社|有限会社|社団法人|財団法人|大学|研究所|研究室|高専"
-    r"|\b(?:Inc|Corp|Corporation|Co|Ltd|LLC|GmbH|K\.K|Labs?|University|Foundation)\b\.?",
+    "|".join(
+        rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])" if word[0].isascii() else re.escape(word)
+        for word in vocabulary.words("org_suffixes")
+    ),
     re.IGNORECASE,
 )
-_PAREN = re.compile(r"[(（]([^()（）]{0,80})[)）]")
+# Brackets beside a name: its handle or its company; "(株)" is part of a company's name.
+_PAREN = re.compile(r"[(（](?![株有][)）])([^()（）]{0,80})[)）]")
 _SEPARATOR = re.compile(r"\s*(?:◆|◇|／|\||｜|\s/\s|\s[-–—]\s|,\s*|，\s*)\s*")
 _MULTI = re.compile(r"\s*(?:&|＆|\band\b|、|と(?=\s*[" + _CJK + r"A-Z]))\s*")
 _BULLETS = re.compile(r"^(?:[#>*\-+・•◆■●▶]+\s+|[・•◆■●▶#]+)+")
 _WRAPPED = re.compile(r"^(\*\*|__|\*|_)(.+)\1$")
 _SENTENCE_END = re.compile(r"[。．！？!?]$")
-
-_SLIDE_HOSTS = re.compile(
-    r"^https?://(?:[\w-]+\.)*(?:speakerdeck\.com|slideshare\.net|docswell\.com|slides\.com"
-    r"|prezi\.com|pitch\.com|gitpitch\.com|slideshare\.jp)/"
-    r"|^https?://docs\.google\.com/presentation/|^https?://(?:www\.)?canva\.com/design/"
-    r"|\.pdf(?:[?#].*)?$",
-    re.IGNORECASE,
-)
-_SLIDE_LABEL = re.compile(
-    r"(?:^|[\s(（\[])(?:資料|スライド|発表資料|登壇資料|slides?|deck)\s*[:：]|^(?:資料|スライド|slides?)\b",
-    re.IGNORECASE,
-)
-_URL = re.compile(r"https?://[^\s<>\"'「」（）()\[\]]+")
-_URL_TRAIL = ".,;:!?。、）)]>」』"
 
 
 def parse_speaker_line(
@@ -86,14 +97,14 @@ def parse_speaker_line(
     such as "鶴田貴大", for a line right under an unmistakable title).
     """
     line = collapse_spaces(raw)
-    if not line or len(line) > 120 or _SENTENCE_END.search(line):
+    if not line or len(line) > 120 or _SENTENCE_END.search(line) or _EMBED.search(line):
         return None
     link_handles: list[str] = []
 
     def unlink(match: re.Match[str]) -> str:
         text, url = match.group(1), match.group(2)
         if (social := _SOCIAL_URL.match(url)) and social.group(1).lower() not in _NOT_HANDLES:
-            link_handles.append(social.group(1))
+            link_handles.append(social.group(1))  # the link's target, not its text
             return text if not text.startswith(("@", "＠")) else ""
         return text
 
@@ -113,7 +124,7 @@ def parse_speaker_line(
     found = [s for s in speakers if s is not None]
     if not found and link_handles:
         found = [(Speaker(link_handles[0], link_handles[0], None), _STRONG)]
-    if not found:
+    if not found or all(s.name == s.handle and _is_embed_name(s.name) for s, _ in found):
         return None
     if link_handles and found[0][0].handle is None:
         first = found[0][0]
@@ -126,12 +137,26 @@ def parse_speaker_line(
             shape = _BARE_NAME_LATIN if latin_ok else _BARE_NAME
         else:
             return None
-        if not all(shape.match(sp.name) for sp, _ in found):
+        if not all(shape.match(sp.name) and not _titleish(sp.name) for sp, _ in found):
             return None
     return [speaker for speaker, _ in found]
 
 
 _NONE, _WEAK, _STRONG = 0, 1, 2
+# Zenn's `@[speakerdeck](id)`, `@[youtube](id)`: an embed, not a handle.
+_EMBED = re.compile(r"@\[\w+\]\(")
+
+
+def _titleish(name: str) -> bool:
+    """ "Identifying User Identity" has a name's shape but a title's words."""
+    folded = nfkc(name).casefold()
+    if folded in vocabulary.words("talk_labels"):  # "基調講演" is no one's name
+        return True
+    if " " not in folded and any(word in folded for word in vocabulary.words("topic_kanji")):
+        return True  # "障害対応", "開発環境": a topic with a name's shape
+    words = re.split(r"[\s\-]+", folded)
+    common = (*vocabulary.words("title_words"), *vocabulary.words("title_parens"))
+    return len(words) > 1 and any(word in common for word in words)
 
 
 def _parse_one(text: str) -> tuple[Speaker, int] | None:
@@ -148,13 +173,19 @@ def _parse_one(text: str) -> tuple[Speaker, int] | None:
             affiliation = content
         evidence = max(evidence, _WEAK)
     text = _PAREN.sub(" ", text)
+    # "@yamada / サンプル社": a handle first, then what it works for.
+    handle_first = bool(re.match(r"\s*[@＠][A-Za-z0-9_]", text))
     handles = _HANDLE.findall(text)
     if handles:
         handle = handle or handles[0]
     if handle:
         evidence = _STRONG
     text = _HANDLE.sub(" ", text)
-    segments = [s for s in (seg.strip() for seg in _SEPARATOR.split(text)) if s]
+    # "加藤 遥 / @haruka_kt / ミドリテック": the handle's place leaves two separators.
+    segments = [s for s in (seg.strip(_SEPARATOR_CHARS) for seg in _SEPARATOR.split(text)) if s]
+    if any(_HONORIFIC.fullmatch(segment) for segment in segments):  # "@yamada_t さん"
+        segments = [segment for segment in segments if not _HONORIFIC.fullmatch(segment)]
+        evidence = _STRONG
     if "◆" in text or "◇" in text:
         evidence = _STRONG
     name: str | None = None
@@ -168,9 +199,18 @@ def _parse_one(text: str) -> tuple[Speaker, int] | None:
             affiliation = segment
         elif name is None and _COMPANY.search(affiliation):
             return None
+    if (
+        handle_first
+        and handle
+        and name is not None
+        and affiliation is None
+        and len(segments) == 1
+        and not _HONORIFIC.search(segments[0])
+    ):
+        name, affiliation = handle, name
     if name is None and segments:
         # "ヤフー株式会社 高木さん": affiliation first, then the name.
-        company_first = re.match(rf"^(.*?(?:{_COMPANY.pattern}))\s+(.+)$", segments[0])
+        company_first = re.match(rf"^(\S*?(?:{_COMPANY.pattern})\S*)\s+(.+)$", segments[0])
         if company_first:
             candidate = _HONORIFIC.sub("", company_first.group(2)).strip()
             if _looks_like_name(candidate, True):
@@ -183,10 +223,60 @@ def _parse_one(text: str) -> tuple[Speaker, int] | None:
     if affiliation is not None:
         if _COMPANY.search(affiliation):
             evidence = _STRONG
-        affiliation = affiliation.strip(" ()（）") or None
-    if affiliation and len(affiliation) > 60:
-        return None
+        if len(affiliation) > 60:
+            return None
+        affiliation = clean_affiliation(affiliation)
     return Speaker(name, handle, affiliation), evidence
+
+
+_SEPARATOR_CHARS = " \u3000/／|｜,，-–—◆◇"
+_LIST_SPLIT = re.compile(r"\s*[,，、;]\s*")
+
+
+def _is_role(text: str) -> bool:
+    folded = nfkc(text).casefold().strip()
+    return folded in vocabulary.words("speaker_roles") or bool(_ROLE_OF.match(folded))
+
+
+_ROLE_OF = re.compile(r"^(?:head|director|vp|vice president|lead|chief [a-z ]+ officer)\b")
+_ROLE_AT = re.compile(r"^(?P<role>.+?)\s*(?:\s(?:at|of)\s|[@＠])\s*(?P<org>\S.*)$", re.IGNORECASE)
+_DESCRIPTION = re.compile(r"^(?:a|an|the|one|who|working|works)\s", re.IGNORECASE)
+
+
+def clean_affiliation(text: str) -> str | None:
+    """The organisation in what is written beside a speaker's name.
+
+    "Studio, カンファレンスロゴ作成" is "Studio"; "Cloudflare developer advocate" is
+    "Cloudflare"; a description ("関東の大学生", "a co-author of …") is none."""
+    text = text.strip()
+    if text[:1] in "(（" and text[-1:] in ")）":
+        text = text[1:-1].strip()
+    parts = _LIST_SPLIT.split(text)
+    # "Head of Platform, Example": a role first, the organisation after it.
+    while len(parts) > 1 and _is_role(parts[0]):
+        parts = parts[1:]
+    text = parts[0].strip()
+    # "Staff Engineer at Example", "エンジニア@サンプル社": the organisation after a role.
+    if (at := _ROLE_AT.match(text)) and clean_affiliation(at.group("role")) is None:
+        text = at.group("org").strip()
+    # "Google." loses the full stop of its sentence; "Example Inc." keeps its own.
+    if text.endswith((".", "。")) and not _COMPANY.search(text.rsplit(None, 1)[-1]):
+        text = text.rstrip(".。")
+    if not text or _DESCRIPTION.match(text):
+        return None
+    roles = vocabulary.words("speaker_roles")
+    folded = nfkc(text).casefold()
+    for role in roles:
+        if folded == role:
+            return None
+        if folded.endswith(role) and len(folded) > len(role):
+            head = text[: len(text) - len(role)].rstrip(" ・")
+            # "メディア企業のウェブエンジニア": a role described, not an organisation.
+            if not head or head.endswith("の") or "の" in head[-3:]:
+                return None
+            if nfkc(head).casefold() == folded[: len(folded) - len(role)].rstrip(" ・"):
+                return head.strip() or None
+    return text
 
 
 def _looks_like_name(text: str, evident: bool) -> bool:
@@ -196,7 +286,16 @@ def _looks_like_name(text: str, evident: bool) -> bool:
         return True
     if _LATIN_NAME.match(text):
         return True
-    return evident and bool(_NICKNAME.match(text))
+    if not evident:
+        return False
+    # With a handle, a label or an honorific beside it, a short free-form name goes
+    # too: "南悠輝 kotori", "しょうた@なつみかん".
+    return bool(_NICKNAME.match(text)) or (
+        len(text) <= 24 and len(text.split()) <= 3 and not _NOT_NAME_CHARS.search(text)
+    )
+
+
+_NOT_NAME_CHARS = re.compile(r"[。、！？!?:：「」『』()（）\[\]/]|https?|\d{3,}")
 
 
 def undecorate(line: str) -> str:
@@ -210,100 +309,26 @@ def undecorate(line: str) -> str:
 
 def nfkc_light(text: str) -> str:
     """Full-width ASCII to half-width, keeping kana and punctuation as written."""
-    return re.sub(r"[！-～]", lambda m: nfkc(m.group(0)), text)
+    # "＠" stays: inside a name ("しょうた＠なつみかん") it is part of how it is written.
+    return re.sub(r"[！-＞［-～]", lambda m: nfkc(m.group(0)), text)
 
 
 def handle_only(line: str) -> str | None:
     """`@dulltz` on a line of its own: a handle that belongs to the speaker above."""
     match = _HANDLE.fullmatch(undecorate(line))
-    return match.group(1) if match else None
+    if not match or _EMBED.search(line) or _is_embed_name(match.group(1)):
+        return None
+    return match.group(1)
 
 
-def merge_speakers(groups: Iterable[Sequence[Speaker]]) -> tuple[Speaker, ...]:
-    """One speaker per person across notes: same handle, or same name ignoring spaces."""
-    merged: list[Speaker] = []
-    for group in groups:
-        for speaker in group:
-            for index, known in enumerate(merged):
-                if _same_person(known, speaker):
-                    merged[index] = Speaker(
-                        _better_name(known.name, speaker.name, known.handle),
-                        known.handle or speaker.handle,
-                        known.affiliation or speaker.affiliation,
-                    )
-                    break
-            else:
-                merged.append(speaker)
-    return tuple(merged)
-
-
-def _person_key(name: str) -> str:
-    return re.sub(r"\s+", "", nfkc(name)).casefold()
-
-
-def _same_person(a: Speaker, b: Speaker) -> bool:
-    if a.handle and b.handle and a.handle.casefold() == b.handle.casefold():
-        return True
-    if _person_key(a.name) == _person_key(b.name):
-        return True
-    # A name that is only a handle ("deeeet") matches the person with that handle.
-    if (a.handle and _person_key(b.name) == a.handle.casefold()) or (
-        b.handle and _person_key(a.name) == b.handle.casefold()
-    ):
-        return True
-    if a.handle and b.handle:
-        return False  # two different handles are two people, whatever the names say
-    return _short_form(a.name, b.name) or _short_form(b.name, a.name)
-
-
-def _short_form(short: str, full: str) -> bool:
-    """ "山下" (from "山下さん") or "Doe" is one part of the spaced full name "山下 茜",
-    "Jane Doe". Only used among the speakers of one talk, where that is enough."""
-    parts = nfkc(full).casefold().split()
-    key = nfkc(short).casefold().strip()
-    return len(parts) >= 2 and bool(key) and " " not in key and key in (parts[0], parts[-1])
-
-
-def _better_name(first: str, second: str, handle: str | None) -> str:
-    """Prefer a real name over a handle, and the spaced form ("高木 克彰") over "高木克彰"."""
-    if handle and first.casefold() == handle.casefold() and second.casefold() != handle.casefold():
-        return second
-    if " " not in first and " " in second and _person_key(first) == _person_key(second):
-        return second
-    if _short_form(first, second):
-        return second
-    return first
+def _is_embed_name(handle: str) -> bool:
+    """ "@speakerdeck" alone is a dumped embed (`@[speakerdeck](id)`), not a person."""
+    return handle.casefold() in vocabulary.words("embed_names")
 
 
 def slide_links(lines: Iterable[str]) -> list[str]:
-    """Slide links in a section: known slide hosts anywhere, any URL labelled as slides."""
-    found: list[str] = []
-    for line in lines:
-        if "http" not in line or len(line) > 2000:
-            continue
-        labelled = bool(_SLIDE_LABEL.search(line))
-        for url in _urls(line):
-            if (labelled or _SLIDE_HOSTS.search(url)) and url not in found:
-                found.append(url)
-    return found
-
-
-def _urls(line: str) -> list[str]:
-    urls = [m.group(2) for m in _MD_LINK.finditer(line)]
-    bare = _MD_LINK.sub(" ", line)
-    urls += [m.group(0) for m in _URL.finditer(bare)]
-    return [url.rstrip(_URL_TRAIL) for url in urls if url.startswith("http")]
-
-
-def is_slide_line(line: str) -> bool:
-    """A line that gives a talk's slides (a labelled link or a slide-host URL alone)."""
-    stripped = line.strip()
-    if not stripped or "http" not in stripped:
-        return False
-    if _SLIDE_LABEL.search(stripped):
-        return True
-    urls = _urls(stripped)
-    return len(urls) == 1 and bool(_SLIDE_HOSTS.search(urls[0])) and len(stripped) < 300
+    """The decks in a talk's lines: `slides.slide_links` (kept here for old callers)."""
+    return list(_slides.slide_links("\n".join(lines)))
 
 
 def social_handle(url: str) -> str | None:
@@ -311,3 +336,240 @@ def social_handle(url: str) -> str | None:
     if match and match.group(1).lower() not in _NOT_HANDLES:
         return match.group(1)
     return None
+
+
+# ----------------------------------------------------------------------------------------
+# The speakers of a talk, from the first lines of its body
+# ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerLines:
+    """The speakers named at the top of a talk's body, and which of its lines (0-based
+    indexes into the lines given) are speaker or slide lines, not points."""
+
+    speakers: tuple[Speaker, ...]
+    line_indexes: frozenset[int]
+    end: int = 0  # the first index after the speaker, slide and link lines at the top
+
+
+# How far into a body its speaker lines may sit: after the title, a speaker line, a
+# handle, a slide link, the talk's page; not after the notes have begun.
+_HEAD_LINES = 8
+_CONTENT_BEFORE_SPEAKER = 0  # the notes have begun: a later "@x" is talk content
+
+
+def speakers_in(
+    lines: Sequence[str], *, strong: bool = True, title: str | None = None
+) -> SpeakerLines:
+    """The speakers named in the first lines of a talk's body (the lines right under
+    its title), and the indexes of the speaker and slide lines among them.
+
+    Speaker lines: `### Name ◆ Company`, `登壇者: X (@x)`, `@handle さん`, `発表者：…`,
+    `Speaker: Name, Org`, `名前 / @handle / 会社`, `By Jane Doe, Example.`; a handle on a
+    line of its own goes to the speaker above. When no line is a speaker line, the first
+    sentences may still name one: "メルカリの[morikuniさん](https://twitter.com/…)による…",
+    "it was given by Bill Kennedy".
+
+    `strong`: the title above is clearly one (a heading, quoted, timed, labelled), so a
+    bare name in any script right under it is a speaker line ("Dana Moreau", "北条慎也");
+    under a weaker title a bare Latin or run-together name is too often a point.
+    `title`: the talk's clean title; a line that repeats it is a link card
+    ("Title | Conference 2024"), not a speaker line."""
+    found: list[Speaker] = []
+    end = 0
+    marked: set[int] = set()
+    content = 0
+    prose: list[str] = []
+    seen = 0
+    for index, line in enumerate(lines):
+        text = line.strip()
+        if not text:
+            continue
+        seen += 1
+        if seen > _HEAD_LINES:
+            break
+        if title and len(title) > 1 and text.startswith(title) and not content:
+            end = index + 1
+            continue
+        if handle := handle_only(text):
+            if found and found[-1].handle is None:
+                last = found[-1]
+                found[-1] = Speaker(last.name, handle, last.affiliation)
+            elif not any(s.handle == handle for s in found):
+                found.append(Speaker(handle, handle, None))
+            marked.add(index)
+            end = index + 1 if not content else end
+            continue
+        # A bare name right under the title is a speaker line; as a list item it is
+        # more often the first point ("- Lint Style"), so a bullet needs evidence.
+        bare_ok = seen == 1 and not _LIST_ITEM.match(text)
+        # A heading of run-together kanji is a section ("## 障害対応"), not a name.
+        loose = strong and not text.startswith("#")
+        if content <= _CONTENT_BEFORE_SPEAKER and (
+            speakers := parse_speaker_line(text, under_title=bare_ok, latin_ok=strong, loose=loose)
+        ):
+            found.extend(s for s in speakers if s not in found)
+            marked.add(index)
+            end = index + 1 if not content else end
+            continue
+        if handles := _handles_after_links(text):  # "https://… %} @alice, @bob"
+            found.extend(Speaker(h, h, None) for h in handles if Speaker(h, h, None) not in found)
+            marked.add(index)
+            end = index + 1 if not content else end
+            continue
+        if is_slide_line(text) or _is_aside(text):
+            if is_slide_line(text):
+                marked.add(index)
+            end = index + 1 if not content else end
+            continue
+        content += 1
+        if len(prose) < 2:
+            prose.append(text)
+        if found and content > 0:
+            break
+        if content > _CONTENT_BEFORE_SPEAKER + 1:
+            break
+    if not found:
+        for sentence in prose:
+            if named := speakers_in_prose(sentence):
+                found.extend(named)
+                break
+    return SpeakerLines(tuple(found), frozenset(marked | _slide_lines(lines)), end)
+
+
+def _slide_lines(lines: Sequence[str]) -> set[int]:
+    """Slide lines anywhere in the body, with a "資料" line that heads them."""
+    marked = {i for i, line in enumerate(lines) if "http" in line or "@" in line}
+    marked = {i for i in marked if is_slide_line(lines[i])}
+    if marked:  # only the talk's own decks: not a deck under "### 参考" or "前回"
+        decks = set(_slides.slide_links("\n".join(["", *lines])))
+        marked = {
+            i
+            for i in marked
+            if _slides.is_slide_embed(lines[i]) or decks.intersection(_slides.urls_in(lines[i]))
+        }
+    for index in sorted(marked):
+        before = index - 1
+        while before >= 0 and (not lines[before].strip() or _slides.is_slide_label(lines[before])):
+            if lines[before].strip():
+                marked.add(before)
+            before -= 1
+    return marked
+
+
+_WHOLE_TAG = re.compile(r"\{%.*?%\}|\{\{[<%].*?[>%]\}\}")
+_LINKISH = re.compile(
+    r"!?\[[^\]]*\]\([^)]*\)|https?://\S+|\{%-?\s*[\w-]+|%\}|\{\{[<%][^}]*[>%]\}\}"
+)
+
+
+def _handles_after_links(text: str) -> list[str]:
+    """The handles a line gives after its links: a title's tag wrapped onto this line
+    ("…/edit %} @alice, @bob"), or "https://speakerdeck.com/… @alice"."""
+    if "http" not in text and "%}" not in text:
+        return []
+    rest = _LINKISH.sub(" ", _WHOLE_TAG.sub(" ", text))
+    rest = _BULLETS.sub("", rest.strip())
+    if not re.fullmatch(r"(?:[@＠][A-Za-z0-9_][A-Za-z0-9_\-]*[\s,、&]*)+", rest.strip()):
+        return []
+    handles = [h for h in _HANDLE.findall(rest) if not _is_embed_name(h)]
+    return handles
+
+
+def speaker_of_line(line: str, *, strong: bool = True) -> Speaker | None:
+    """The speaker a line right under a candidate title names, if it is a speaker line
+    (evidence that the candidate is a talk). `strong` as in `speakers_in`; a list item
+    needs evidence beyond a bare name ("- Lint Style" is a point)."""
+    text = line.strip()
+    if not text:
+        return None
+    if handle := handle_only(text):
+        return Speaker(handle, handle, None)
+    bare_ok = not _LIST_ITEM.match(text)
+    loose = strong and not text.startswith("#")
+    found = parse_speaker_line(text, under_title=bare_ok, latin_ok=strong, loose=loose)
+    return found[0] if found else None
+
+
+_LIST_ITEM = re.compile(r"^(?:[-*+・•]|\d{1,2}[.)])\s")
+# A line that sits among speaker lines without being a point: a bare URL (the talk's
+# page), an embed, an image, a template tag.
+_ASIDE = re.compile(
+    r"^(?:[-*+]\s+)?(?:https?://\S+|@\[\w+\]\([^)]*\)|!\[[^\]]*\]\([^)]*\)|\{[%{].*[%}]\}"
+    r"|<(?:iframe|img|figure|script|blockquote|div|p)\b.*|:::.*)$",
+    re.IGNORECASE,
+)
+
+
+def _is_aside(text: str) -> bool:
+    return bool(_ASIDE.match(text))
+
+
+# Prose that names a speaker: "[morikuniさん](https://twitter.com/inukirom)による",
+# "まつもとさんによるKeynote", "Google Cloudで…をされている[ymotongpooさん](…)の".
+_PROSE_LINKED = re.compile(
+    r"\[(?P<name>[^\[\]@＠]{1,30}?)(?P<hon>さん|氏|先生)?\]\((?P<url>https?://[^)\s]+)\)"
+    r"(?P<hon2>さん|氏|先生)?"
+)
+_PROSE_PLAIN = re.compile(
+    r"(?:[「『](?P<quoted>[^「」『』]{2,16})[」』]|(?P<name>[@＠]?[A-Za-z0-9_\u3040-\u30ff\u3400-\u9fff々ー]{2,16}))"
+    r"\s?(?:さん|氏)"
+    r"(?=による|が(?:発表|登壇|講演)"
+    r"|の[^。、]{0,40}?(?:発表|講演|セッション|トーク|キーノート|基調講演|keynote|LT))",
+    re.IGNORECASE,
+)
+_PARTICLES = re.compile(r".*(?:[はがをにでとも、。]|の(?!$))")
+_PROSE_LATIN = re.compile(
+    rf"\b(?:given|presented|delivered|talk|session|keynote|presentation)\s+by\s+"
+    rf"(?P<name>{_LATIN_WORD}(?:\s{_LATIN_WORD}){{1,2}})"
+)
+_ORG_BEFORE = re.compile(
+    r"(?:^|[、。\s「（(])(?P<org>[A-Za-z][\w.&\-]*(?:\s[A-Za-z][\w.&\-]*){0,3}"
+    r"|[^\s、。「」（）()の]{2,30}?)"
+    r"(?:の|で[^、。]{0,30}?(?:をされている|をしている|されている|として働く|に勤める|勤務の))$"
+)
+
+
+def speakers_in_prose(sentence: str) -> tuple[Speaker, ...]:
+    """The speaker a sentence of the notes names (only one with clear evidence: a
+    linked name with an honorific, "Nameさんによる", "given by Jane Doe")."""
+    for match in _PROSE_LINKED.finditer(sentence):
+        handle = social_handle(match.group("url"))
+        honoured = match.group("hon") or match.group("hon2")
+        if handle is None or not honoured:
+            continue
+        name = match.group("name").strip()
+        return (Speaker(name, handle, _org_before(sentence[: match.start()])),)
+    for match in _PROSE_PLAIN.finditer(sentence):
+        if match.group("quoted"):  # "Matzこと「まつもとゆきひろ」さんの…": quoted as written
+            return (Speaker(match.group("quoted").strip(), None, None),)
+        name = _PARTICLES.sub("", match.group("name"))
+        # "されているymotongpoo": a Latin name run into the kana before it.
+        if (latin := re.search(r"[@＠]?[A-Za-z0-9_]{2,}$", name)) and latin.start() > 0:
+            name = latin.group(0)
+        if name and name[0] in "@＠":
+            return (Speaker(name[1:], name[1:], None),)
+        if len(name) >= 2:
+            before = sentence[: match.start()] + match.group("name")[: -len(name)]
+            return (Speaker(name, None, _org_before(before)),)
+    latin = _PROSE_LATIN.search(sentence)
+    return (Speaker(latin.group("name"), None, None),) if latin else ()
+
+
+def _org_before(text: str) -> str | None:
+    """ "メルカリの", "Google CloudでDeveloper Advocateをされている": the organisation
+    just before a name in a sentence; not "1日目の" or "こちらは"."""
+    match: re.Match[str] | None = _ORG_BEFORE.search(text.strip())
+    if not match:
+        text = text.strip()
+        match = re.fullmatch(
+            r"(?P<org>[A-Za-z][A-Za-z0-9 .&\-]{1,30}?)で[^、。]{0,30}?(?:されている|している)",
+            text,
+        )
+        if not match:
+            return None
+    org = match.group("org").strip()
+    if re.search(r"\d|目$|回$|日$", org) or org in ("こちら", "これ", "今回", "本日", "今日"):
+        return None
+    return clean_affiliation(org)

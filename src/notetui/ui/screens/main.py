@@ -23,6 +23,7 @@ from textual.widget import Widget
 from notetui.core.locations import database_path
 from notetui.core.models import Event, Library, Source, Talk
 from notetui.ui import messages
+from notetui.ui.browser import LinkOpener
 from notetui.ui.keys import READER_BINDINGS
 from notetui.ui.rows import Row
 from notetui.ui.screens.annotator import Annotator
@@ -34,11 +35,13 @@ from notetui.ui.widgets.footer import KeyFooter
 from notetui.ui.widgets.library_tree import LibraryTree, NodeRef, ref_exists, talk_after
 from notetui.ui.widgets.point_view import PointView
 from notetui.ui.widgets.reading_pane import ReadingPane
+from notetui.ui.widgets.talk_header import SlideLink
 from notetui.ui.widgets.talk_view import TalkView
 
 if TYPE_CHECKING:
     from notetui.core.annotations.anchoring import Attachments
-    from notetui.core.annotations.store import Store
+    from notetui.core.annotations.files import StoreSignature
+    from notetui.core.annotations.service import AnnotationService
     from notetui.core.merge.merging import MergeSettings
     from notetui.core.search.index import SearchHit, SearchIndex
 
@@ -79,7 +82,8 @@ class MainScreen(Screen[None]):
         self.db_path = database_path(db_path)
         self.watch_notes = watch
         self.library: Library | None = None
-        self.store: Store | None = None
+        self.service: AnnotationService | None = None  # the store, for this library's folder
+        self._seen: StoreSignature | None = None  # the store's files as last read
         self.attachments: Attachments | None = None  # None until the store has opened
         self.search_index: SearchIndex | None = None
         self.tag_filter: tuple[str, ...] = ()
@@ -88,6 +92,7 @@ class MainScreen(Screen[None]):
         self.annotator = Annotator(self)
         self.exporter = Exporter(self)
         self._preview: Timer | None = None
+        self._links: LinkOpener | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -141,7 +146,18 @@ class MainScreen(Screen[None]):
                 timeout=12,
                 markup=False,
             )
-        self.store = message.store or self.store
+        if message.service is not None:
+            self.service = message.service
+            self._seen = message.signature
+            self.pane.loader.watch_store(message.service, lambda: self._seen)
+        self._attached(message.attachments)
+
+    @on(messages.StoreChanged)
+    def _show_changes_made_elsewhere(self, message: messages.StoreChanged) -> None:
+        """The CLI or another window wrote to the store: show what it holds now."""
+        if message.service is not self.service:
+            return  # read for a library no longer shown
+        self._seen = message.signature
         self._attached(message.attachments)
 
     def _attached(self, attachments: Attachments) -> None:
@@ -172,7 +188,8 @@ class MainScreen(Screen[None]):
         self.action_reload()
 
     def action_reload(self) -> None:
-        self.pane.loader.load(reload=True, store=self.store)
+        store = self.service.store if self.service is not None else None
+        self.pane.loader.load(reload=True, store=store)
 
     # ----------------------------------------------------------------- showing
 
@@ -277,18 +294,22 @@ class MainScreen(Screen[None]):
     @work(thread=True, group="store", description="a store write")
     def write(self, call: StoreCall) -> None:
         """Run one store change off the UI thread; `StoreWritten` says how it went."""
-        if self.library is not None and self.store is not None:
-            self.post_message(perform(call, self.library, self.store))
+        if self.service is not None:
+            self.post_message(perform(call, self.service))
 
     @on(messages.StoreWritten)
     def _show_store_change(self, message: messages.StoreWritten) -> None:
-        if message.error:
-            self.notify(message.error, severity="error", timeout=8, markup=False)
-        elif message.done:
-            self.notify(message.done, timeout=2, markup=False)
+        if message.signature is not None:
+            self._seen = message.signature
+        # A dialog waiting for its save says what went wrong itself, text in hand.
+        if not self.annotator.written(message):
+            if message.error:
+                self.notify(message.error, severity="error", timeout=8, markup=False)
+            elif message.done:
+                self.notify(message.done, timeout=2, markup=False)
         if message.attachments is not None:
             self._attached(message.attachments)
-        self.annotator.written(message)
+        self.annotator.reopen_list(message)
 
     def attachments_now(self) -> Attachments:
         """What the store holds for the library, as last read (empty before it opened)."""
@@ -350,7 +371,19 @@ class MainScreen(Screen[None]):
         self.notify(f"Synced scrolling {'on' if synced else 'off'}", timeout=2)
 
     def action_open_slides(self) -> None:
-        self.pane.open_slides(self.current_talk(), self.current_event())
+        link = self.pane.slides_link(self.current_talk(), self.current_event())
+        if link is not None:
+            self.links.open(*link)
+
+    @on(SlideLink.Open)
+    def _open_clicked_link(self, message: SlideLink.Open) -> None:
+        self.links.open(message.url)
+
+    @property
+    def links(self) -> LinkOpener:
+        if self._links is None:
+            self._links = LinkOpener(self.app)
+        return self._links
 
     def action_next_column(self) -> None:
         sources = self.pane.sources

@@ -27,16 +27,27 @@ from textual.widgets import ProgressBar, Static
 from textual.worker import get_current_worker
 
 from notetui.core.text import sanitize_line
-from notetui.ui.messages import IndexBuilt, LibraryLoaded, LoadFailed, NotesChanged, StoreOpened
+from notetui.ui.messages import (
+    IndexBuilt,
+    LibraryLoaded,
+    LoadFailed,
+    NotesChanged,
+    StoreChanged,
+    StoreOpened,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from notetui.core.annotations.anchoring import Attachments
+    from notetui.core.annotations.service import AnnotationService
     from notetui.core.annotations.store import Store
     from notetui.core.merge.merging import MergeSettings
     from notetui.core.models import Library
 
 _PROGRESS_EVERY = 0.1  # seconds between progress updates
 _WATCH_DEBOUNCE_MS = 300  # live reload: a changed note shows within a second
+_STORE_POLL = 0.25  # seconds between two looks at the store's files (two stats)
 
 
 @dataclass
@@ -76,7 +87,8 @@ class LibraryLoader(Vertical):
     @work(thread=True, exclusive=True, group="load", description="loading the library")
     def load(self, *, reload: bool = False, store: Store | None = None) -> None:
         """Read the library, then open the store (unless `store` is already open)."""
-        from notetui.core.annotations.anchoring import Attachments, attach
+        from notetui.core.annotations.anchoring import Attachments
+        from notetui.core.annotations.service import AnnotationService
         from notetui.core.annotations.store import Store, StoreError
         from notetui.core.load.library import LibraryError, LoadCancelled, load_library
 
@@ -111,13 +123,16 @@ class LibraryLoader(Vertical):
             except StoreError as error:
                 problem = str(error)
         attachments = Attachments()
-        if store is not None:
+        service = None if store is None else AnnotationService(store, library)
+        signature = None
+        if service is not None:
             try:
-                attachments = attach(library, store.annotations(), store.tag_sets())
+                signature = service.signature()  # first: a change after it is seen
+                attachments = service.attachments()
             except StoreError as error:
                 problem = str(error)
         if not worker.is_cancelled:
-            self.post_message(StoreOpened(library, store, attachments, problem))
+            self.post_message(StoreOpened(library, service, attachments, problem, signature))
 
     @work(thread=True, exclusive=True, group="index", description="indexing for search")
     def index(self, library: Library | None, attachments: Attachments) -> None:
@@ -147,6 +162,32 @@ class LibraryLoader(Vertical):
             Text(f"No notes found in {sanitize_line(str(self.root))}", "bold")
         )
         self.query_one("#loading-bar", ProgressBar).display = False
+
+    @work(thread=True, exclusive=True, group="store-watch", description="watching the store")
+    def watch_store(self, service: AnnotationService, seen: Callable[[], object]) -> None:
+        """Post `StoreChanged` when the store's files change: the CLI or a second
+        window wrote to it. Two stats a poll; `seen()` is the signature the reader
+        last read (its own writes read the store again already)."""
+        from notetui.core.annotations.errors import StoreError
+
+        worker = get_current_worker()
+        failing = False
+        while not self._stop_watching.wait(_STORE_POLL) and not worker.is_cancelled:
+            try:
+                now = service.signature()
+                if now == seen():
+                    continue
+                attachments = service.attachments()
+            except StoreError as error:
+                if not failing:  # said once, until the store reads again
+                    failing = True
+                    self.app.call_from_thread(
+                        self.notify, str(error), severity="error", timeout=8, markup=False
+                    )
+                continue
+            failing = False
+            if not worker.is_cancelled:
+                self.post_message(StoreChanged(service, attachments, now))
 
     @work(thread=True, exclusive=True, group="watch", description="watching the notes")
     def watch_folder(self) -> None:
