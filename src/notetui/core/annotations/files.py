@@ -101,6 +101,49 @@ def _target_of(path: Path) -> Path:
         raise StoreUnreadable(f"{describe(path)} cannot be opened ({_reason(error)})") from None
 
 
+def _read_main(path: Path, file: Path) -> tuple[int | None, os.stat_result | None, bytearray]:
+    """The main file's bytes, its stat and its open fd (None, None, empty if none)."""
+    try:
+        fd = os.open(file, os.O_RDONLY | _O_BINARY)
+    except FileNotFoundError:
+        return None, None, bytearray()
+    except OSError as error:
+        raise StoreUnreadable(
+            f"{describe(path)} cannot be read ({_reason(error)}); it was left untouched"
+        ) from None
+    try:
+        found = os.fstat(fd)
+        if stat.S_ISDIR(found.st_mode):
+            raise StoreUnreadable(
+                f"{describe(path)} is a folder, not a file; it was left untouched"
+            )
+        raw = bytearray()
+        while chunk := os.read(fd, _READ_CHUNK):
+            raw += chunk
+    except OSError as error:
+        os.close(fd)
+        raise StoreUnreadable(
+            f"{describe(path)} cannot be read ({_reason(error)}); it was left untouched"
+        ) from None
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, found, raw  # parse_store empties it once decoded
+
+
+def _check_records(
+    entries: Sequence[Entry], changes: Sequence[Change], file: Path, journal: Path
+) -> None:
+    """Check the journal's records as a full read would (BadStore naming the line),
+    so that a store that would refuse to open never takes a line unread."""
+    check = StoreData.build({}, file)
+    with paused_gc():
+        for entry in entries:
+            check.replay(entry, journal)
+        for change in changes:
+            check.apply(change)
+
+
 class StoreFiles:
     """The main file and the journal at `path`, and the tables they hold (`data`).
 
@@ -190,7 +233,7 @@ class StoreFiles:
         the main file first, so a journal newer than the main file read is noticed."""
         self._forget()
         for _ in range(_LOAD_ATTEMPTS):
-            fd, found, raw = self._read_base()
+            fd, found, raw = _read_main(self.path, self.file)
             try:
                 entries = self.journal.read_all()
                 same = self._stat_base() == (None if found is None else _base_stat(found))
@@ -238,34 +281,6 @@ class StoreFiles:
         except RecursionError:
             raise StoreUnreadable(f"{name} is nested too deeply; it was left untouched") from None
         return data, schema
-
-    def _read_base(self) -> tuple[int | None, os.stat_result | None, bytearray]:
-        try:
-            fd = os.open(self.file, os.O_RDONLY | _O_BINARY)
-        except FileNotFoundError:
-            return None, None, bytearray()
-        except OSError as error:
-            raise StoreUnreadable(
-                f"{describe(self.path)} cannot be read ({_reason(error)}); it was left untouched"
-            ) from None
-        try:
-            found = os.fstat(fd)
-            if stat.S_ISDIR(found.st_mode):
-                raise StoreUnreadable(
-                    f"{describe(self.path)} is a folder, not a file; it was left untouched"
-                )
-            raw = bytearray()
-            while chunk := os.read(fd, _READ_CHUNK):
-                raw += chunk
-        except OSError as error:
-            os.close(fd)
-            raise StoreUnreadable(
-                f"{describe(self.path)} cannot be read ({_reason(error)}); it was left untouched"
-            ) from None
-        except BaseException:
-            os.close(fd)
-            raise
-        return fd, found, raw  # parse_store empties it once decoded
 
     def _forget(self) -> None:
         """Drop what is in memory: the next call reads the files again."""
@@ -439,15 +454,8 @@ class StoreFiles:
         ):
             self.journal.forget()
             return False
-        # The journal's own lines are checked as a full read would, so that a store
-        # that would refuse to open never takes a line (the next open would refuse it).
-        check = StoreData.build({}, self.file)
         try:
-            with paused_gc():
-                for entry in entries:
-                    check.replay(entry, self.journal.path)
-                for change in changes:
-                    check.apply(change)
+            _check_records(entries, changes, self.file, self.journal.path)
         except BadStore as error:
             self.journal.forget()
             raise StoreUnreadable(f"{error}; it was left untouched") from None
