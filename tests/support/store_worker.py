@@ -1,6 +1,7 @@
 """A notetui process that adds annotations to a store, for the crash and two-writer tests.
 
-    python store_worker.py STORE [--count N] [--tag NAME] [--wait-go] [--journal | --rewrite]
+    python store_worker.py STORE [--count N] [--tag NAME] [--wait-go]
+                           [--journal | --rewrite | --unread]
 
 Prints `saved <uid>` (flushed) after each `add_annotation` returns, so the test knows
 exactly which annotations the store promised to keep. With --wait-go it prints
@@ -10,7 +11,9 @@ every save goes to the store's journal, compacted every ~64 KB, however small th
 store is (see `journal_mode`). With --rewrite every save rewrites the main file,
 however big the store grows (see `rewrite_mode`): without it a store that passes
 REWRITE_BELOW (~1,000 of these annotations) switches to the journal, so which way
-a run saves would depend on how fast the disk syncs.
+a run saves would depend on how fast the disk syncs. --unread is --journal with the
+store opened as `notetui annotate` opens it (`Store(path, load=False)`): adds append
+to the journal without reading the main file, and a compaction reads it then.
 """
 
 from __future__ import annotations
@@ -44,14 +47,15 @@ def main() -> int:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--journal", action="store_true")
     mode.add_argument("--rewrite", action="store_true")
+    mode.add_argument("--unread", action="store_true")
     args = parser.parse_args()
-    if args.journal:
+    if args.journal or args.unread:
         journal_mode()
     if args.rewrite:
         rewrite_mode()
 
     try:
-        store = Store(args.store)
+        store = Store(args.store, load=not args.unread)
         if args.wait_go:
             print("ready", flush=True)
             sys.stdin.readline()

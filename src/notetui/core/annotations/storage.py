@@ -61,9 +61,11 @@ def paused_gc() -> Iterator[None]:
         # What was built lives on. Left in the youngest generation, the next collection
         # would scan all of it, and the one after that again (0.15 s at 100,000): moved
         # straight to the oldest (freeze then unfreeze, both O(1)), only a full
-        # collection looks at it, as at any long-lived data.
-        gc.freeze()
-        gc.unfreeze()
+        # collection looks at it, as at any long-lived data. Not when something is
+        # frozen already (the reader freezes its library): unfreezing would thaw it.
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
         if enabled:
             gc.enable()
 
