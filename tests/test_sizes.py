@@ -8,6 +8,7 @@ also fails once one of them is back under the limit, so the list only shrinks.
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 
 import notetui
@@ -23,6 +24,7 @@ OVER: dict[str, int] = {
 }
 
 
+@cache
 def _sizes() -> dict[str, int]:
     """Every module's lines, and every class's (as "module.py::Class"), in src/notetui."""
     sizes: dict[str, int] = {}

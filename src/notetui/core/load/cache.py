@@ -13,9 +13,11 @@ Merging is most of a full load (it is global: one new note can regroup events), 
 caching only the split notes is not enough for a fast warm start; see
 benchmarks/bench.py.
 
-Layout: a magic line, the key line, then the lengths and CRC-32s of two pickles: the
-merged library first (all a warm start reads), then the entries, which refer to the
-first pickle's notes and problems by index and are decoded only after a change.
+Layout: a magic line, the key line, then the lengths and CRC-32s of three pickles:
+the outline (`core.load.outline`: event and talk titles, enough to draw the tree,
+read on its own without the rest), the merged library (all a warm start reads),
+then the entries, which refer to the merged library's notes and problems by index
+and are decoded only after a change.
 Model objects are pickled as calls to their class, several times faster to load than
 a frozen dataclass's `__setstate__`, and loaded with the garbage collector paused.
 
@@ -46,6 +48,7 @@ Correctness rules:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gc
 import hashlib
 import importlib
@@ -63,6 +66,7 @@ from typing import IO, Any, NamedTuple, TypeGuard
 
 from notetui.core import models
 from notetui.core.atomic import atomic_write
+from notetui.core.load.outline import outline_rows
 from notetui.core.locations import cache_dir
 from notetui.core.models import Event, Note, Problem, Speaker
 
@@ -70,7 +74,7 @@ from notetui.core.models import Event, Note, Problem, Speaker
 # same file (new fields, new heuristics, changed thresholds).
 PARSER_VERSION = 1
 
-FORMAT_VERSION = 1  # the layout of the cache file itself
+FORMAT_VERSION = 2  # the layout of the cache file itself (2: the outline first)
 MAGIC = b"notetui note cache\n"
 # Notes changed this close (in ns) to the scan that cached them are read again next
 # time: an edit in the same timestamp tick would keep their stamp. File systems that
@@ -179,7 +183,7 @@ class Cached:
             data, self._data = self._data, b""
             layout = self._layout
             try:
-                _check_crc(data, layout.middle, layout.end, layout.second_crc)
+                _check_crc(data, layout.middle, layout.end, layout.entries_crc)
                 entries = _decode(data, layout.middle, lambda f: _EntryUnpickler(f, self.merged))
             except CacheError as error:
                 log.info("not using the cached notes: %s", error)
@@ -214,7 +218,13 @@ class NoteCache:
             resolved = str(root.absolute())
         name = hashlib.sha1(resolved.encode("utf-8", "surrogatepass"), usedforsecurity=False)
         self.path = self.folder / (name.hexdigest()[:24] + _SUFFIX)
-        self.key = _fingerprint(resolved)
+        self._resolved = resolved
+
+    @functools.cached_property
+    def key(self) -> str:
+        """What the cached results depend on (computed only when needed: reading the
+        outline does without it)."""
+        return _fingerprint(self._resolved)
 
     def load(self) -> Cached:
         """The cache file's content. Raises CacheError (with the reason) if it is unusable."""
@@ -225,7 +235,7 @@ class NoteCache:
         except OSError as error:
             raise CacheError(f"cannot read {self.path}: {error}") from None
         layout = _check_header(data, self.key)
-        _check_crc(data, layout.start, layout.middle, layout.first_crc)
+        _check_crc(data, layout.start, layout.middle, layout.merged_crc)
         merged = _decode(data, layout.start, _Unpickler)
         if not _is_merged(merged):
             raise CacheError("unexpected content")
@@ -233,11 +243,14 @@ class NoteCache:
 
     def save(self, merged: Merged, entries: dict[str, Entry]) -> None:
         """Write the cache atomically. Raises OSError if the cache folder is unusable."""
+        outline = pickle.dumps(outline_rows(merged.events, merged.problems), _PROTOCOL)
         first = io.BytesIO()
         _Pickler(first).dump(merged)
         second = io.BytesIO()
         _EntryPickler(second, merged).dump(entries)
         sizes = _SIZES % (
+            len(outline),
+            zlib.crc32(outline),
             first.tell(),
             zlib.crc32(first.getbuffer()),
             second.tell(),
@@ -249,11 +262,34 @@ class NoteCache:
         # catch a torn one. Private (0o600): it holds the text of the user's notes.
         atomic_write(
             self.path,
-            (header, first.getvalue(), second.getvalue()),  # getvalue() shares, not copies
+            (header, outline, first.getvalue(), second.getvalue()),  # getvalue() shares
             mode=0o600,
             durable=False,
         )
         self._prune()
+
+    def outline_rows(self) -> object | None:
+        """The stored outline, as plain tuples (`core.load.outline` reads them), from
+        the header and the outline alone; None if the file has no usable one. The
+        key is not checked: the outline is a first picture, which the full load
+        replaces (see `core.load.outline`)."""
+        try:
+            with self.path.open("rb") as file:
+                head = file.read(len(MAGIC) + _MAX_KEY + _SIZES_LENGTH)
+                layout = _check_header(head, None, size=os.fstat(file.fileno()).st_size)
+                file.seek(layout.outline)
+                data = file.read(layout.start - layout.outline)
+        except FileNotFoundError:
+            return None
+        except (OSError, CacheError) as error:
+            log.info("no outline in %s: %s", self.path, error)
+            return None
+        try:
+            _check_crc(data, 0, len(data), layout.outline_crc)
+            return _decode(data, 0, _NoGlobalsUnpickler)
+        except CacheError as error:
+            log.info("no outline in %s: %s", self.path, error)
+            return None
 
     def _prune(self) -> None:
         """Drop temporary files of killed writers and the least recently saved caches."""
@@ -279,39 +315,49 @@ class NoteCache:
             log.info("could not prune the cache folder %s: %s", self.folder, error)
 
 
-# The lengths and CRC-32s of the two pickles, after the magic and the key line.
-_SIZES = b"%016x %08x %016x %08x\n"
-_SIZES_LENGTH = len(_SIZES % (0, 0, 0, 0))
+# The lengths and CRC-32s of the three pickles, after the magic and the key line.
+_SIZES = b"%016x %08x %016x %08x %016x %08x\n"
+_SIZES_LENGTH = len(_SIZES % (0, 0, 0, 0, 0, 0))
+_MAX_KEY = 100  # the key line is a hex digest and its newline
+_PROTOCOL = pickle.HIGHEST_PROTOCOL
 
 
 class _Layout(NamedTuple):
+    outline: int  # where the outline's pickle starts
     start: int  # of the merged library's pickle
     middle: int  # where the entries' pickle starts
     end: int
-    first_crc: int
-    second_crc: int
+    outline_crc: int
+    merged_crc: int
+    entries_crc: int
 
 
-def _check_header(data: bytes, key: str) -> _Layout:
-    """Where the two pickles are, after checking the magic, the key and the lengths."""
+def _check_header(data: bytes, key: str | None, *, size: int | None = None) -> _Layout:
+    """Where the three pickles are, after checking the magic, the key (unless None)
+    and the lengths against the file's size (by default `len(data)`)."""
     if not data.startswith(MAGIC):
         raise CacheError("not a notetui cache file")
     start = len(MAGIC)
-    line_end = data.find(b"\n", start, start + 100)
-    if line_end < 0 or data[start:line_end] != key.encode("ascii"):
+    line_end = data.find(b"\n", start, start + _MAX_KEY)
+    if line_end < 0 or (key is not None and data[start:line_end] != key.encode("ascii")):
         raise CacheError("written by another version of the parser")
     header_end = line_end + 1 + _SIZES_LENGTH
     sizes = data[line_end + 1 : header_end]
     if len(sizes) != _SIZES_LENGTH or not sizes.endswith(b"\n"):
-        raise CacheError("truncated header")
+        raise CacheError("truncated header, or an older format")
     try:
-        first, first_crc, second, second_crc = (int(part, 16) for part in sizes.split())
+        parts = [int(part, 16) for part in sizes.split()]
     except ValueError:
         raise CacheError("corrupt header") from None
-    end = header_end + first + second
-    if len(data) != end:
-        raise CacheError(f"truncated ({len(data)} bytes, not {end})")
-    return _Layout(header_end, header_end + first, end, first_crc, second_crc)
+    if len(parts) != 6:
+        raise CacheError("corrupt header")
+    outline, outline_crc, first, first_crc, second, second_crc = parts
+    start = header_end + outline
+    end = start + first + second
+    actual = len(data) if size is None else size
+    if actual != end:
+        raise CacheError(f"truncated ({actual} bytes, not {end})")
+    return _Layout(header_end, start, start + first, end, outline_crc, first_crc, second_crc)
 
 
 def _check_crc(data: bytes, start: int, end: int, expected: int) -> None:
@@ -418,6 +464,13 @@ class _Unpickler(pickle.Unpickler):
             return _ALLOWED[module, name]
         except KeyError:
             raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache") from None
+
+
+class _NoGlobalsUnpickler(pickle.Unpickler):
+    """For the outline: plain tuples, text and numbers, and nothing that names a global."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in an outline")
 
 
 class _EntryUnpickler(_Unpickler):
