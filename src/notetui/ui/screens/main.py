@@ -22,6 +22,7 @@ from textual.widget import Widget
 
 from notetui.core.locations import database_path
 from notetui.core.models import Event, Library, Source, Talk
+from notetui.core.state import load_state, save_state
 from notetui.ui import messages
 from notetui.ui.browser import LinkOpener
 from notetui.ui.keys import READER_BINDINGS
@@ -50,6 +51,8 @@ _PREVIEW_DELAY = 0.08  # seconds the tree cursor rests before the pane follows i
 # first search, so the reader is not slowed down for it before (10,000 notes take
 # most of a minute of a core to index).
 _EAGER_INDEX_NOTES = 2_000
+_TREE_MIN = 20  # columns: the narrowest tree, whatever the keys or the mouse ask
+_PANE_MIN = 30  # columns the reading pane keeps beside the widest tree
 
 
 def _settle_in(_library: Library) -> None:
@@ -93,6 +96,7 @@ class MainScreen(Screen[None]):
         self.exporter = Exporter(self)
         self._preview: Timer | None = None
         self._links: LinkOpener | None = None
+        self._tree_width: int | None = None  # as last set by a key or the mouse
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -104,10 +108,47 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(LibraryTree).focus()
+        width = load_state(self._state_path).get("tree_width") if self._state_path else None
+        if isinstance(width, int) and not isinstance(width, bool) and width > 0:
+            tree = self.query_one(LibraryTree)
+            tree.styles.width = width  # the stylesheet keeps it under 85% of the screen
+            tree.styles.min_width = _TREE_MIN
         loader = self.pane.loader
         loader.load()
         if self.watch_notes:
             loader.watch_folder()
+
+    # ------------------------------------------------------------ the tree's width
+
+    @property
+    def _state_path(self) -> Path | None:
+        path = getattr(self.app, "state_path", None)
+        return path if isinstance(path, Path) else None
+
+    def action_tree_width(self, step: int) -> None:
+        """`<` and `>`: the tree narrower or wider, remembered for the next run."""
+        # From the width asked last: several keys in one frame come before the layout.
+        now = self._tree_width or self.query_one(LibraryTree).outer_size.width
+        self.set_tree_width(now + step)
+
+    @on(LibraryTree.DividerDragged)
+    def _drag_tree_edge(self, message: LibraryTree.DividerDragged) -> None:
+        self.set_tree_width(message.width, save=message.done)
+
+    def set_tree_width(self, width: int, *, save: bool = True) -> None:
+        most = max(_TREE_MIN, self.size.width - _PANE_MIN)
+        width = max(_TREE_MIN, min(width, most))
+        self._tree_width = width
+        tree = self.query_one(LibraryTree)
+        tree.styles.width = width
+        tree.styles.min_width = _TREE_MIN
+        if save and self._state_path is not None:
+            state = load_state(self._state_path)
+            state["tree_width"] = width
+            try:
+                save_state(self._state_path, state)
+            except OSError as error:
+                self.notify(f"Cannot remember the width: {error}", severity="warning")
 
     # ----------------------------------------------------------------- loading
 
