@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
+from notetui.core.merge import talks as within
 from notetui.core.models import (
     Event,
     Note,
@@ -146,6 +147,7 @@ class NoteDigest:
     talk_grams: list[set[str]] = field(default_factory=list)
     terms: list[Counter[str]] = field(default_factory=list)  # per group, see _set_vectors
     vectors: list[dict[str, float]] = field(default_factory=list)  # per group, see _vectors
+    traits: list[within.Traits] = field(default_factory=list)  # per group, see cluster_talks
 
 
 def digest(position: int, note: Note) -> NoteDigest:
@@ -392,14 +394,20 @@ def _aligned_scores(a: NoteDigest, b: NoteDigest, settings: MergeSettings) -> li
 
 
 def cluster_talks(group: Sequence[NoteDigest], settings: MergeSettings) -> list[_Cluster]:
-    """The group's talks merged across notes, in event order."""
+    """The group's talks merged across notes, in event order.
+
+    Each note's talks are aligned with the clusters so far. A note gives one talk to
+    a cluster, unless it notes one talk twice (a keynote in full, then as "Matz
+    Keynote" in a list): `within.note_units` makes those one row."""
     ordered = sorted(group, key=lambda d: (-len(d.talks), d.note.path))
     _set_vectors(group)
+    for d in group:
+        d.traits = [within.traits(t) for t in d.talks]
     clusters: list[_Cluster] = []
     for d in ordered:
         if not d.talks:
             continue
-        rows = [(d, i) for i in range(len(d.talks))]
+        rows = [[(d, i) for i in unit] for unit in within.note_units(d.traits)]
         matrix = _score_matrix(rows, [c.members for c in clusters], with_bodies=True)
         pairs = _align(matrix, settings) if clusters else []
         matched = {i: j for i, j in pairs}
@@ -414,16 +422,46 @@ def cluster_talks(group: Sequence[NoteDigest], settings: MergeSettings) -> list[
             if best[0] >= settings.talk_reorder:
                 matched[i] = best[1]
                 used.add(best[1])
+        _fill_anchored(matched, rows, clusters, matrix)
         for i, j in matched.items():
-            clusters[j].members.append(rows[i])
+            clusters[j].members.extend(rows[i])
         clusters = _insert_unmatched(clusters, rows, matched)
     for d in group:  # only this group's clustering needed them
-        d.terms, d.vectors = [], []
+        d.terms, d.vectors, d.traits = [], [], []
     return clusters
 
 
+def _fill_anchored(
+    matched: dict[int, int],
+    rows: list[list[tuple[NoteDigest, int]]],
+    clusters: list[_Cluster],
+    matrix: list[list[float]],
+) -> None:
+    """Pair a keynote titled only "基調講演" with the keynote in the same place of the
+    other notes: between the same two paired talks, or at the same end of both lists.
+    Only talks of a lone role, one of them a placeholder, are paired this way: in the
+    same gap of a conference with tracks, two notes may well have seen two talks."""
+    used = set(matched.values())
+    for i in range(len(rows)):
+        if i in matched:
+            continue
+        for j in range(len(clusters)):
+            if j in used or matrix[i][j] < within.ROLE_PAIR:
+                continue
+            if not within.anchored(matched, i, j, len(rows), len(clusters)):
+                continue
+            if any(
+                within.alone_pair(d.traits[k], m.traits[n])
+                for d, k in rows[i]
+                for m, n in clusters[j].members
+            ):
+                matched[i] = j
+                used.add(j)
+                break
+
+
 def _insert_unmatched(
-    clusters: list[_Cluster], rows: list[tuple[NoteDigest, int]], matched: dict[int, int]
+    clusters: list[_Cluster], rows: list[list[tuple[NoteDigest, int]]], matched: dict[int, int]
 ) -> list[_Cluster]:
     """Put a note's new talks right after the cluster its previous talk joined."""
     result = list(clusters)
@@ -434,19 +472,22 @@ def _insert_unmatched(
             last = next(k for k, cluster in enumerate(result) if cluster is target)
             continue
         last += 1
-        result.insert(last, _Cluster([row]))
+        result.insert(last, _Cluster(list(row)))
     return result
 
 
 def _score_matrix(
-    rows: list[tuple[NoteDigest, int]],
+    rows: list[list[tuple[NoteDigest, int]]],
     columns: list[list[tuple[NoteDigest, int]]],
     *,
     with_bodies: bool,
 ) -> list[list[float]]:
     return [
-        [max(talk_score(r, m, with_bodies=with_bodies) for m in members) for members in columns]
-        for r in rows
+        [
+            max(talk_score(r, m, with_bodies=with_bodies) for r in row for m in members)
+            for members in columns
+        ]
+        for row in rows
     ]
 
 
@@ -456,14 +497,20 @@ def talk_score(
     """0-100+: how likely two notes' talks are the same talk.
 
     Deciding whether two notes are one event uses titles, speakers and slots only;
-    merging within an event also weighs the terms the two notes share.
+    merging within an event also weighs the terms the two notes share, the talks'
+    roles, and people written differently (`within`).
     """
     da, ia = a
     db, ib = b
     ta, tb = da.talks[ia], db.talks[ib]
     score = title_similarity(da.talk_keys[ia], db.talk_keys[ib])
     score -= _clash(da.talk_marks[ia], db.talk_marks[ib])
-    if _same_speaker(ta.speakers, tb.speakers):
+    traits = with_bodies and bool(da.traits) and bool(db.traits)
+    if traits:
+        score = within.within_event(score, da.traits[ia], db.traits[ib])
+    if _same_speaker(ta.speakers, tb.speakers) or (
+        traits and within.same_people(da.traits[ia], db.traits[ib])
+    ):
         score = max(score, 55.0) + 25.0
     if ta.time and tb.time:
         score += 8.0 if ta.time == tb.time else -12.0
