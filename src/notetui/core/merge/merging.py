@@ -762,9 +762,11 @@ def _talk(cluster: _Cluster, event_id: str, event_keys: dict[int, str]) -> Talk:
         occurrence = sum(1 for k in d.talk_keys[:index] if k == d.talk_keys[index])
         key = "t" + _hash(event_keys[d.position], d.talk_keys[index], str(occurrence))[:11]
         sources.append(_source(d, section, key))
+    # The title most notes give; a real one before a placeholder ("Matz Keynote").
     titles = Counter(title_key(s.title) for s in sources)
-    top = max(titles.values())
-    title = next(s.title for s in sources if titles[title_key(s.title)] == top)
+    placeholder = {s.key: within.is_placeholder(s.section) for s in sources}
+    best = max(sources, key=lambda s: (not placeholder[s.key], titles[title_key(s.title)]))
+    title = best.title
     return Talk(
         id=min(s.key for s in sources),
         event_id=event_id,

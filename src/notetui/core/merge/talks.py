@@ -76,6 +76,11 @@ def traits(section: Section) -> Traits:
     )
 
 
+def is_placeholder(section: Section) -> bool:
+    """Whether the section's title names only its role and speakers ("Matz Keynote")."""
+    return _placeholder(section.title, section.speakers)[0]
+
+
 def within_event(score: float, a: Traits, b: Traits) -> float:
     """The title score of two talks of one event, with what their roles, people and
     texts add to it."""
@@ -119,12 +124,11 @@ def note_units(items: Sequence[Traits]) -> list[list[int]]:
 def alone_pair(a: Traits, b: Traits) -> bool:
     """Two talks of the same lone role, one titled only by it: the same talk when
     they sit in the same place of their notes."""
-    return (
-        a.role is not None
-        and a.role == b.role
-        and a.role in _ALONE
-        and (a.placeholder or b.placeholder)
-    )
+    if a.role is None or a.role != b.role or a.role not in _ALONE:
+        return False
+    if a.people and b.people and not same_people(a, b):
+        return False  # each names its speaker, and they differ: two keynotes
+    return a.placeholder or b.placeholder
 
 
 def anchored(pairs: dict[int, int], row: int, column: int, rows: int, columns: int) -> bool:
