@@ -402,7 +402,7 @@ def cluster_talks(group: Sequence[NoteDigest], settings: MergeSettings) -> list[
     ordered = sorted(group, key=lambda d: (-len(d.talks), d.note.path))
     _set_vectors(group)
     for d in group:
-        d.traits = [within.traits(t) for t in d.talks]
+        d.traits = [within.traits(t, k) for t, k in zip(d.talks, d.talk_keys, strict=True)]
     clusters: list[_Cluster] = []
     for d in ordered:
         if not d.talks:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz import fuzz
 
@@ -41,7 +41,8 @@ ROLE_PAIR = 45.0  # a placeholder title and another talk of the same lone role
 MENTIONED = 15.0  # ...and a speaker of one is named in the other's text
 QUOTED = 62.0  # one note's title quoted at the head of the other's body
 ROLE_CLASH = 20.0  # a keynote is not a lightning talk
-_HEAD_CHARS = 1200  # how much of a body is searched for names and quoted titles
+_HEAD_CHARS = 1200  # how much of a body is searched for names
+_QUOTE_CHARS = 400  # ...and for a quoted title, which comes first if at all
 _QUOTED_MIN = 16  # characters of a title key, for its quotation to count
 _QUOTED_RATIO = 90.0
 _NAME_PARTS = re.compile(r"[\s_.\-]+")
@@ -58,21 +59,26 @@ class Traits:
     placeholder: bool  # the title names only the role and the speakers
     people: tuple[Person, ...]  # the speakers, as keys to compare and find
     title: str  # title_key
-    text: str  # folded title and head of body, to find names in
-    body: str  # match_key of the head of the body, to find quoted titles in
+    section: Section  # its title and the head of its body may name the speaker
+    body: str  # title_key of the head of the body, to find quoted titles in
+    pieces: tuple[str, ...]  # of a title long enough to be found quoted
 
 
-def traits(section: Section) -> Traits:
+def traits(section: Section, key: str) -> Traits:
+    """The talk's traits; `key` is its title_key, which merging has already."""
     placeholder, title_role = _placeholder(section.title, section.speakers)
     role = next((r for r in map(_role_of, section.labels) if r), None) or title_role
-    head = section.body[:_HEAD_CHARS]
+    # A quotation close enough leaves one of these pieces of the title as written:
+    # looking for them first is much cheaper than the fuzzy match.
+    pieces = tuple(key[k : k + 4] for k in range(0, len(key) - 3, 4))
     return Traits(
         role=role,
         placeholder=placeholder,
         people=tuple(_person(s) for s in section.speakers),
-        title=title_key(section.title),
-        text=fold(f"{section.title}\n{head}"),
-        body=match_key(head),
+        title=key,
+        section=section,
+        body=title_key(section.body[:_QUOTE_CHARS]),
+        pieces=pieces if len(key) >= _QUOTED_MIN else (),
     )
 
 
@@ -145,29 +151,34 @@ def anchored(pairs: dict[int, int], row: int, column: int, rows: int, columns: i
 
 
 @cache
-def _role_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    return tuple((role, vocabulary.pattern(f"role_{role}")) for role in ROLES)
+def _role_words() -> tuple[dict[str, str], re.Pattern[str]]:
+    """Every role word (folded) with its role, and one pattern finding any of them."""
+    roles: dict[str, str] = {}
+    for role in ROLES:
+        for word in vocabulary.words(f"role_{role}"):
+            roles.setdefault(word, role)
+    parts = []
+    for word in sorted(roles, key=lambda w: (-len(w), w)):  # the longest word wins
+        head = r"(?<![0-9a-z])" if _LATIN.match(word[0]) else ""
+        tail = r"(?![0-9a-z])" if _LATIN.match(word[-1]) else ""
+        parts.append(head + re.escape(word) + tail)
+    return roles, re.compile("|".join(parts))
 
 
 def _role_of(text: str) -> str | None:
     """The role a label or title names; of two ("Sponsor LT"), the longer word's."""
-    folded = fold(text)
-    best: tuple[int, str] | None = None
-    for role, pattern in _role_patterns():
-        for match in pattern.finditer(folded):
-            if best is None or len(match.group(0)) > best[0]:
-                best = (len(match.group(0)), role)
-    return best[1] if best else None
+    roles, pattern = _role_words()
+    found = [m.group(0) for m in pattern.finditer(fold(text))]
+    return roles[max(found, key=len)] if found else None
 
 
-def _placeholder(title: str, speakers: Sequence[Speaker]) -> tuple[bool, str | None]:
+@lru_cache(maxsize=4096)
+def _placeholder(title: str, speakers: tuple[Speaker, ...]) -> tuple[bool, str | None]:
     """Whether the title is only a role and the speakers' names, and that role."""
     role = _role_of(title)
     if role is None:
         return False, None
-    rest = fold(title)
-    for _, pattern in _role_patterns():
-        rest = pattern.sub(" ", rest)
+    rest = _role_words()[1].sub(" ", fold(title))
     rest = vocabulary.pattern("talk_labels").sub(" ", rest)
     rest = vocabulary.pattern("honorifics").sub(" ", rest)
     for speaker in speakers:
@@ -189,6 +200,7 @@ class Person:
     handle: str | None
 
 
+@lru_cache(maxsize=4096)
 def _person(speaker: Speaker) -> Person:
     whole = {match_key(speaker.name)}
     parts = {p for p in _NAME_PARTS.split(fold(speaker.name)) if _long_enough(p)}
@@ -229,19 +241,33 @@ def _starts(short: str, full: str) -> bool:
 
 def _mentions(a: Traits, b: Traits) -> bool:
     """A speaker of `a` is named in `b`'s title or the head of its body."""
+    text = _named_text(b.section.title, b.section.body)
     for person in a.people:
         for key in person.whole | person.parts:
             if _LATIN.match(key) and len(key) >= 3:
-                if re.search(rf"(?<![0-9a-z]){re.escape(key)}(?![0-9a-z])", b.text):
+                if re.search(rf"(?<![0-9a-z]){re.escape(key)}(?![0-9a-z])", text):
                     return True
-            elif _CJK.match(key) and len(key) >= 3 and key in b.text:
+            elif _CJK.match(key) and len(key) >= 3 and key in text:
                 return True
     return False
+
+
+@lru_cache(maxsize=256)
+def _named_text(title: str, body: str) -> str:
+    """Where a note names a talk's speaker: its title and the head of its body, folded.
+    Only a talk of a lone role needs it, so it is made when asked for."""
+    return fold(f"{title}\n{body[:_HEAD_CHARS]}")
 
 
 def _quotes(a: Traits, b: Traits) -> bool:
     """`a`'s title quoted at the head of `b`'s body: "型の話" under a link card that
     spells out the talk's full title."""
-    if len(a.title) < _QUOTED_MIN or len(b.body) < len(a.title) or a.title in b.title:
+    if not a.pieces or len(b.body) < len(a.title) or a.title in b.title:
+        return False
+    body = b.body
+    for piece in a.pieces:
+        if piece in body:
+            break
+    else:
         return False
     return fuzz.partial_ratio(a.title, b.body, score_cutoff=_QUOTED_RATIO) >= _QUOTED_RATIO
