@@ -462,7 +462,14 @@ def test_a_note_that_notes_its_keynote_twice_gives_one_talk(tmp_path: Path) -> N
     ]
 
 
-def test_a_nickname_title_merges_with_the_full_title_its_body_quotes(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("speaker", "merged"),
+    [("", True), ("### 森 一郎(@ichiro_mori)", False)],
+    ids=["no-speaker-named", "another-speaker-named"],
+)
+def test_a_nickname_title_merges_with_the_full_title_its_body_quotes(
+    tmp_path: Path, speaker: str, merged: bool
+) -> None:
     official = conf_note(
         "aoki",
         """\
@@ -477,8 +484,9 @@ def test_a_nickname_title_merges_with_the_full_title_its_body_quotes(tmp_path: P
     )
     nickname = conf_note(
         "ueda",
-        """\
+        f"""\
         ## プロファイラの話
+        {speaker}
         [**sample/profiler** *An experimental sample profiler for understanding Ruby
         programs*](https://example.com/sample/profiler)
 
@@ -492,8 +500,34 @@ def test_a_nickname_title_merges_with_the_full_title_its_body_quotes(tmp_path: P
     profiler = talk_from(library, "nickname.md", "プロファイラの話")
     assert titles_by_note(profiler) == [
         ("nickname.md", "プロファイラの話"),
-        ("official.md", "A Sample Profiler for Understanding Ruby Programs"),
+        *([("official.md", "A Sample Profiler for Understanding Ruby Programs")] if merged else []),
     ]
+
+
+def test_a_talk_with_a_title_of_its_own_that_quotes_another_stays_apart(tmp_path: Path) -> None:
+    official = conf_note(
+        "aoki",
+        """\
+        ## A Sample Profiler for Understanding Ruby Programs
+        ### 林 花子(@hana_hayashi)
+        * 型を推測して表示する
+        """,
+    )
+    follow_up = conf_note(
+        "ueda",
+        """\
+        ## プロファイラの結果を可視化するダッシュボードを作った
+        A Sample Profiler for Understanding Ruby Programs の結果を使う話。
+
+        * グラフで見る
+
+        ## 巨大モノリスの分割
+        * データの持ち主で切る
+        """,
+    )
+    library = load(tmp_path, {"official.md": official, "follow_up.md": follow_up})
+    assert all(len(t.sources) == 1 for t in library.talks)
+    assert len(library.talks) == 3
 
 
 @pytest.mark.parametrize(

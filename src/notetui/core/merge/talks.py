@@ -67,7 +67,9 @@ class Traits:
 def traits(section: Section, key: str) -> Traits:
     """The talk's traits; `key` is its title_key, which merging has already."""
     placeholder, title_role = _placeholder(section.title, section.speakers)
-    role = next((r for r in map(_role_of, section.labels) if r), None) or title_role
+    # A title names the role only when that is all it says: "Keynoteの作り方" is no keynote.
+    labelled = next((r for r in map(_role_of, section.labels) if r), None)
+    role = labelled or (title_role if placeholder else None)
     # A quotation close enough leaves one of these pieces of the title as written:
     # looking for them first is much cheaper than the fuzzy match.
     pieces = tuple(key[k : k + 4] for k in range(0, len(key) - 3, 4))
@@ -96,7 +98,7 @@ def within_event(score: float, a: Traits, b: Traits) -> float:
         score = max(score, ROLE_PAIR)
         if _mentions(a, b) or _mentions(b, a):
             score += MENTIONED
-    if score < QUOTED and (_quotes(a, b) or _quotes(b, a)):
+    if score < QUOTED and not _other_people(a, b) and (_quotes(a, b) or _quotes(b, a)):
         score = QUOTED
     return score
 
@@ -104,6 +106,11 @@ def within_event(score: float, a: Traits, b: Traits) -> float:
 def same_people(a: Traits, b: Traits) -> bool:
     """A speaker of one talk is a speaker of the other, however each note writes them."""
     return any(_same_person(x, y) for x in a.people for y in b.people)
+
+
+def _other_people(a: Traits, b: Traits) -> bool:
+    """Both name their speakers, and no one is in both."""
+    return bool(a.people and b.people) and not same_people(a, b)
 
 
 def note_units(items: Sequence[Traits]) -> list[list[int]]:
@@ -132,7 +139,7 @@ def alone_pair(a: Traits, b: Traits) -> bool:
     they sit in the same place of their notes."""
     if a.role is None or a.role != b.role or a.role not in _ALONE:
         return False
-    if a.people and b.people and not same_people(a, b):
+    if _other_people(a, b):
         return False  # each names its speaker, and they differ: two keynotes
     return a.placeholder or b.placeholder
 
@@ -262,7 +269,9 @@ def _named_text(title: str, body: str) -> str:
 def _quotes(a: Traits, b: Traits) -> bool:
     """`a`'s title quoted at the head of `b`'s body: "型の話" under a link card that
     spells out the talk's full title."""
-    if not a.pieces or len(b.body) < len(a.title) or a.title in b.title:
+    # A nickname is shorter than the title it stands for; a talk with a title of its
+    # own that quotes another's is a talk about that one, not the same talk.
+    if not a.pieces or len(b.title) * 2 > len(a.title) or len(b.body) < len(a.title):
         return False
     body = b.body
     for piece in a.pieces:
