@@ -10,7 +10,9 @@ recognised. Notes with different explicit dates are never joined.
 Talks. Within an event, each note's talks are aligned with the talks gathered so
 far by an order-aware alignment (every note gives its talks in time order), scoring
 title similarity, shared speakers, the same time slot and shared terms in the notes
-themselves. A note never contributes two talks to one merged talk.
+themselves; talks.py adds what helps when titles say little (a keynote titled only
+"基調講演", a speaker written by a part of their handle, a nickname under a quoted
+title). A note gives two talks to one merged talk only when it notes one talk twice.
 
 Ids. Every source gets a key from what it says (its event's name and date, its
 title), never from its file path, so renaming a note keeps every id. A talk's id
