@@ -6,7 +6,9 @@ words and numbers, their days, or the talks they share) and dates it.
 Talks. Within an event, each note's talks are aligned with the talks gathered so
 far by an order-aware alignment (every note gives its talks in time order), scoring
 title similarity, shared speakers, the same time slot and shared terms in the notes
-themselves. A note never contributes two talks to one merged talk.
+themselves; talks.py adds what helps when titles say little (a keynote titled only
+"基調講演", a speaker written by a part of their handle, a nickname under a quoted
+title). A note gives two talks to one merged talk only when it notes one talk twice.
 
 Ids. Every source gets a key from what it says (its event's name and date, its
 title), never from its file path, so renaming a note keeps every id. A talk's id
@@ -28,6 +30,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 from notetui.core.merge import event_groups
+from notetui.core.merge import talks as within
 from notetui.core.merge.event_groups import trigrams
 from notetui.core.models import (
     Event,
@@ -125,6 +128,7 @@ class NoteDigest:
     talk_grams: list[set[str]] = field(default_factory=list)
     terms: list[Counter[str]] = field(default_factory=list)  # per group, see _set_vectors
     vectors: list[dict[str, float]] = field(default_factory=list)  # per group, see _vectors
+    traits: list[within.Traits] = field(default_factory=list)  # per group, see cluster_talks
 
 
 def digest(position: int, note: Note) -> NoteDigest:
@@ -204,14 +208,20 @@ def _aligned_scores(a: NoteDigest, b: NoteDigest, settings: MergeSettings) -> li
 
 
 def cluster_talks(group: Sequence[NoteDigest], settings: MergeSettings) -> list[_Cluster]:
-    """The group's talks merged across notes, in event order."""
+    """The group's talks merged across notes, in event order.
+
+    Each note's talks are aligned with the clusters so far. A note gives one talk to
+    a cluster, unless it notes one talk twice (a keynote in full, then as "Matz
+    Keynote" in a list): `within.note_units` makes those one row."""
     ordered = sorted(group, key=lambda d: (-len(d.talks), d.note.path))
     _set_vectors(group)
+    for d in group:
+        d.traits = [within.traits(t, k) for t, k in zip(d.talks, d.talk_keys, strict=True)]
     clusters: list[_Cluster] = []
     for d in ordered:
         if not d.talks:
             continue
-        rows = [(d, i) for i in range(len(d.talks))]
+        rows = [[(d, i) for i in unit] for unit in within.note_units(d.traits)]
         matrix = _score_matrix(rows, [c.members for c in clusters], with_bodies=True)
         pairs = _align(matrix, settings) if clusters else []
         matched = {i: j for i, j in pairs}
@@ -226,16 +236,46 @@ def cluster_talks(group: Sequence[NoteDigest], settings: MergeSettings) -> list[
             if best[0] >= settings.talk_reorder:
                 matched[i] = best[1]
                 used.add(best[1])
+        _fill_anchored(matched, rows, clusters, matrix)
         for i, j in matched.items():
-            clusters[j].members.append(rows[i])
+            clusters[j].members.extend(rows[i])
         clusters = _insert_unmatched(clusters, rows, matched)
     for d in group:  # only this group's clustering needed them
-        d.terms, d.vectors = [], []
+        d.terms, d.vectors, d.traits = [], [], []
     return clusters
 
 
+def _fill_anchored(
+    matched: dict[int, int],
+    rows: list[list[tuple[NoteDigest, int]]],
+    clusters: list[_Cluster],
+    matrix: list[list[float]],
+) -> None:
+    """Pair a keynote titled only "基調講演" with the keynote in the same place of the
+    other notes: between the same two paired talks, or at the same end of both lists.
+    Only talks of a lone role, one of them a placeholder, are paired this way: in the
+    same gap of a conference with tracks, two notes may well have seen two talks."""
+    used = set(matched.values())
+    for i in range(len(rows)):
+        if i in matched:
+            continue
+        for j in range(len(clusters)):
+            if j in used or matrix[i][j] < within.ROLE_PAIR:
+                continue
+            if not within.anchored(matched, i, j, len(rows), len(clusters)):
+                continue
+            if any(
+                within.alone_pair(d.traits[k], m.traits[n])
+                for d, k in rows[i]
+                for m, n in clusters[j].members
+            ):
+                matched[i] = j
+                used.add(j)
+                break
+
+
 def _insert_unmatched(
-    clusters: list[_Cluster], rows: list[tuple[NoteDigest, int]], matched: dict[int, int]
+    clusters: list[_Cluster], rows: list[list[tuple[NoteDigest, int]]], matched: dict[int, int]
 ) -> list[_Cluster]:
     """Put a note's new talks right after the cluster its previous talk joined."""
     result = list(clusters)
@@ -246,19 +286,22 @@ def _insert_unmatched(
             last = next(k for k, cluster in enumerate(result) if cluster is target)
             continue
         last += 1
-        result.insert(last, _Cluster([row]))
+        result.insert(last, _Cluster(list(row)))
     return result
 
 
 def _score_matrix(
-    rows: list[tuple[NoteDigest, int]],
+    rows: list[list[tuple[NoteDigest, int]]],
     columns: list[list[tuple[NoteDigest, int]]],
     *,
     with_bodies: bool,
 ) -> list[list[float]]:
     return [
-        [max(talk_score(r, m, with_bodies=with_bodies) for m in members) for members in columns]
-        for r in rows
+        [
+            max(talk_score(r, m, with_bodies=with_bodies) for r in row for m in members)
+            for members in columns
+        ]
+        for row in rows
     ]
 
 
@@ -268,14 +311,20 @@ def talk_score(
     """0-100+: how likely two notes' talks are the same talk.
 
     Deciding whether two notes are one event uses titles, speakers and slots only;
-    merging within an event also weighs the terms the two notes share.
+    merging within an event also weighs the terms the two notes share, the talks'
+    roles, and people written differently (`within`).
     """
     da, ia = a
     db, ib = b
     ta, tb = da.talks[ia], db.talks[ib]
     score = title_similarity(da.talk_keys[ia], db.talk_keys[ib])
     score -= _clash(da.talk_marks[ia], db.talk_marks[ib])
-    if _same_speaker(ta.speakers, tb.speakers):
+    traits = with_bodies and bool(da.traits) and bool(db.traits)
+    if traits:
+        score = within.within_event(score, da.traits[ia], db.traits[ib])
+    if _same_speaker(ta.speakers, tb.speakers) or (
+        traits and within.same_people(da.traits[ia], db.traits[ib])
+    ):
         score = max(score, 55.0) + 25.0
     if ta.time and tb.time:
         score += 8.0 if ta.time == tb.time else -12.0
@@ -493,9 +542,11 @@ def _talk(cluster: _Cluster, event_id: str, event_keys: dict[int, str]) -> Talk:
         occurrence = sum(1 for k in d.talk_keys[:index] if k == d.talk_keys[index])
         key = "t" + _hash(event_keys[d.position], d.talk_keys[index], str(occurrence))[:11]
         sources.append(_source(d, section, key))
+    # The title most notes give; a real one before a placeholder ("Matz Keynote").
     titles = Counter(title_key(s.title) for s in sources)
-    top = max(titles.values())
-    title = next(s.title for s in sources if titles[title_key(s.title)] == top)
+    placeholder = {s.key: within.is_placeholder(s.section) for s in sources}
+    best = max(sources, key=lambda s: (not placeholder[s.key], titles[title_key(s.title)]))
+    title = best.title
     return Talk(
         id=min(s.key for s in sources),
         event_id=event_id,

@@ -262,6 +262,7 @@ def _talk(ctx: d.Context, head: Candidate, stop: int, body_line: int) -> Section
         time=parts.time or head.cleaned.time,
         speakers=speakers if kind is SectionKind.TALK else (),
         slides=slides if kind is SectionKind.TALK else (),
+        labels=fields.labels if kind is SectionKind.TALK else (),
     )
 
 
@@ -286,6 +287,7 @@ def _extend(raw: list[str], section: Section, stop: int, body_line: int) -> Sect
         time=section.time,
         speakers=section.speakers,
         slides=section.slides,
+        labels=section.labels,
     )
 
 
@@ -341,6 +343,7 @@ def _trailing_non_talk(ctx: d.Context, sections: list[Section], body_line: int) 
         time=last.time,
         speakers=last.speakers,
         slides=last.slides,
+        labels=last.labels,
     )
     out = [*sections[:-1], cut]
     for position, index in enumerate(boundaries):
