@@ -31,13 +31,6 @@ _PROSE_LATIN = re.compile(
     rf"\b(?:given|presented|delivered|talk|session|keynote|presentation)\s+by\s+"
     rf"(?P<name>{_LATIN_WORD}(?:\s{_LATIN_WORD}){{1,2}})"
 )
-# "matz(まつもとゆきひろ)の…振り返り": a nickname with the person's name in brackets, then
-# what they gave. Katakana in the brackets is a reading ("Go(ゴー)"), not a name.
-_PROSE_NICK_NAME = re.compile(
-    r"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z0-9_]{1,20}"
-    r"[(（](?P<name>[\u3040-\u309f\u3400-\u9fff々 　]{3,12})[)）]"
-    r"(?=の[^。]{0,40}?(?:発表|講演|セッション|トーク|キーノート|基調講演|振り返り|話))"
-)
 _ORG_BEFORE = re.compile(
     r"(?:^|[、。\s「（(])(?P<org>[A-Za-z][\w.&\-]*(?:\s[A-Za-z][\w.&\-]*){0,3}"
     r"|[^\s、。「」（）()の]{2,30}?)"
@@ -67,8 +60,6 @@ def speakers_in_prose(sentence: str) -> tuple[Speaker, ...]:
         if len(name) >= 2:
             before = sentence[: match.start()] + match.group("name")[: -len(name)]
             return (Speaker(name, None, _org_before(before)),)
-    if nick := _PROSE_NICK_NAME.search(sentence):
-        return (Speaker(nick.group("name").strip(), None, None),)
     latin = _PROSE_LATIN.search(sentence)
     return (Speaker(latin.group("name"), None, None),) if latin else ()
 
