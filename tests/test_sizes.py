@@ -20,7 +20,6 @@ MAX_CLASS_LINES = 400
 # Over the limit on main today, in files other areas own (issue 14): to be split
 # there. Each may shrink, never grow.
 OVER: dict[str, int] = {
-    "core/merge/merging.py": 709,
     "core/search/index.py": 764,
 }
 

@@ -227,9 +227,25 @@ async def test_merged_view_lists_shared_points_with_their_authors(
             assert info.startswith(f"Noted by {len(marks)} authors: "), info
             for source in marks:
                 assert f"{'ABC'[source]} {labels[source]}" in info, (labels[source], info)
-            # a point only one author noted has a dot in the gutter
+            # a point only one author noted has that author's letter, and only it
             single = next(i for i, row in enumerate(merged.rows) if len(row.marks) == 1)
-            assert first_line_of_row(merged, single).startswith("·")
+            only = merged.rows[single].marks[0]
+            assert first_line_of_row(merged, single).startswith("ABC"[only] + " ")
+            merged.cursor = single
+            await pilot.pause()
+            info = plain(pane.query_one("#point-info", Static))
+            assert info.startswith(f"Only {'ABC'[only]} {labels[only]} noted this"), info
+            # each point sits (indented) under a parent from one of its own authors
+            for index, row in enumerate(merged.rows):
+                if row.outline:
+                    parent = max(
+                        i for i in range(index) if merged.rows[i].outline == row.outline - 1
+                    )
+                    assert set(row.marks) & set(merged.rows[parent].marks), (
+                        row.text,
+                        merged.rows[parent].text,
+                    )
+            assert any(row.outline for row in merged.rows)  # the outline nests
         await pilot.press("m")  # back to the columns
         await pilot.pause()
         assert pane.query_one("#columns").region.area and not merged.region.area

@@ -20,6 +20,10 @@ import pytest
 from helpers import NARROW, WIDE, loaded, new_app, settle, wait_for
 from textual.pilot import Pilot
 
+from notetui.core.annotations import store as store_module
+from notetui.core.annotations.service import AnnotationService
+from notetui.core.annotations.store import Store
+from notetui.core.load.library import load_library
 from notetui.ui.screens.help import HelpScreen
 
 TALK = "K8S上のGoサービスでGOMAXPROCSとGOMEMLIMITを見直した話"  # 3 authors, 4 shared points
@@ -87,3 +91,36 @@ def test_event_wide(snap_compare: Compare, app: Any) -> None:
 
 def test_event_narrow(snap_compare: Compare, app: Any) -> None:
     assert snap_compare(app, terminal_size=NARROW, run_before=_open_event)
+
+
+@pytest.fixture
+def annotated_app(notes_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The talk with a tag, an annotation of its own and one on a passage, and the
+    library filtered by the tag."""
+    monkeypatch.setattr(store_module, "now_iso", lambda: "2025-07-01T09:00:00Z")
+    with Store(tmp_path / "db.json") as store:
+        service = AnnotationService(store, load_library(notes_dir))
+        talk = next(t for t in service.library.talks if t.title == TALK)
+        target = service.target(talk.id)
+        assert target is not None
+        service.change_tags(target, add=["k8s"])
+        service.annotate(target, "Worth trying on our batch cluster")
+        anchor = service.passage(target, "automaxprocs")
+        service.annotate(target, "We set GOMAXPROCS by hand: automaxprocs does it", anchor=anchor)
+    return new_app(notes_dir, tmp_path, theme="tokyo-night")
+
+
+async def _annotated(pilot: Pilot[Any]) -> None:
+    screen = await loaded(pilot)
+    screen.filter_tree(("k8s",))
+    await open_talk()(pilot)
+
+
+def test_annotated_talk_wide(snap_compare: Compare, annotated_app: Any) -> None:
+    """A passage annotation's text under its point; the filter above the tree and in
+    the footer; the talk's own annotation under the header."""
+    assert snap_compare(annotated_app, terminal_size=WIDE, run_before=_annotated)
+
+
+def test_annotated_talk_narrow(snap_compare: Compare, annotated_app: Any) -> None:
+    assert snap_compare(annotated_app, terminal_size=NARROW, run_before=_annotated)

@@ -76,6 +76,12 @@ COMMANDS: tuple[Lazy, ...] = (
         "export_command",
         "Export talks and events as Markdown files with YAML front matter.",
     ),
+    Lazy(
+        "explain",
+        "notetui.cli.explain",
+        "explain_command",
+        "Show how a note's talks were found: each candidate, its features and score.",
+    ),
 )
 
 BY_NAME: dict[str, Lazy] = {entry.name: entry for entry in COMMANDS}

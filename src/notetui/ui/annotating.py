@@ -64,19 +64,26 @@ class AnnotationAction:
 def passage_rows(
     rows: Sequence[Row], placements: Sequence[Placement], source: Source
 ) -> dict[int, list[Placement]]:
-    """Which rows of a source's column carry which passage annotations."""
+    """Which rows showing `source` carry which passage annotations: each on the row
+    whose point starts nearest above its line (rows of other notes aside, for the
+    merged list, which mixes notes in outline order)."""
     section = source.section
     found: dict[int, list[Placement]] = {}
-    lines = [(i, r.line) for i, r in enumerate(rows) if r.line is not None]
+    lines = [
+        (r.line, i)
+        for i, r in enumerate(rows)
+        if r.line is not None
+        and (r.note is None or r.note == source.note)
+        and section.line <= r.line <= section.end_line
+    ]
     for placement in placements:
         if placement.note != source.note or placement.line is None:
             continue
         if not section.line <= placement.line <= section.end_line:
             continue
-        row = max(
-            (i for i, line in lines if line is not None and line <= placement.line), default=None
-        )
-        if row is not None:
+        above = [(line, -i) for line, i in lines if line <= placement.line]
+        if above:
+            row = -max(above)[1]
             found.setdefault(row, []).append(placement)
     return found
 
@@ -109,7 +116,7 @@ def personal_text(placements: Sequence[Placement], tags: Sequence[str], *, limit
         if extra > 0:
             parts.append(f"{extra} more")
         if passages:
-            parts.append(f"{passages} on passages (✎ in the margin)")
+            parts.append(f"{passages} on passages (✎, under their points)")
         text.append(" · ".join(parts), Style(dim=True))
     return text
 

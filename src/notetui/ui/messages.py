@@ -14,7 +14,9 @@ from textual.message import Message
 
 if TYPE_CHECKING:  # the store, search and export stay unimported until first used
     from notetui.core.annotations.anchoring import Attachments
-    from notetui.core.annotations.store import Store
+    from notetui.core.annotations.files import StoreSignature
+    from notetui.core.annotations.records import Annotation
+    from notetui.core.annotations.service import AnnotationService
     from notetui.core.models import Library
     from notetui.core.search.index import SearchIndex
     from notetui.ui.exporting import ExportJob
@@ -31,12 +33,23 @@ class LibraryLoaded(Message):
 @dataclass
 class StoreOpened(Message):
     """The annotation store is open (or not: `error` says why) and attached to the
-    library that was loaded with it."""
+    library that was loaded with it, through the service for that library's folder."""
 
     library: Library
-    store: Store | None
+    service: AnnotationService | None
     attachments: Attachments
     error: str | None = None
+    signature: StoreSignature | None = None  # the store's files as they were read
+
+
+@dataclass
+class StoreChanged(Message):
+    """Another process (the CLI, a second window) changed the store: what it holds
+    now for the library shown."""
+
+    service: AnnotationService
+    attachments: Attachments
+    signature: StoreSignature
 
 
 @dataclass
@@ -60,6 +73,10 @@ class StoreWritten(Message):
     error: str | None = None
     uid: str | None = None
     attachments: Attachments | None = None  # the store as read after the write
+    call: object | None = None  # the call that was run (a dialog waits for its own)
+    conflict: Annotation | None = None  # an edit met a change made elsewhere: the stored one
+    gone: bool = False  # the annotation edited was deleted meanwhile
+    signature: StoreSignature | None = None  # the store's files after the write
 
 
 @dataclass

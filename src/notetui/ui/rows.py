@@ -13,10 +13,11 @@ from notetui.core.models import Event, Source, Talk
 from notetui.core.points.points import (
     DEFAULT_POINT_THRESHOLD,
     Alignment,
+    Point,
     PointKind,
     PointRef,
     align_points,
-    merged_points,
+    merged_outline,
     parse_points,
 )
 
@@ -34,6 +35,10 @@ class Row:
     level: int = 0  # heading level
     annotations: int = 0
     note: str | None = None  # the note it comes from (the merged view mixes notes)
+    # The merged view: how deep in the merged outline (each point under a parent of
+    # its own author), drawn as indentation; `depth` is then the list nesting alone.
+    outline: int = 0
+    remarks: tuple[str, ...] = ()  # the text of passage annotations on it, newest first
 
 
 @dataclass(frozen=True)
@@ -82,25 +87,37 @@ def talk_rows(talk: Talk, threshold: float = DEFAULT_POINT_THRESHOLD) -> TalkRow
                 )
             )
         columns.append(SourceRows(source_label(source), source_detail(source), source.note, rows))
-    merged = []
-    for item in merged_points(alignment):
-        lead = item.refs[0]
-        source = talk.sources[lead.source]
-        point = points[lead.source][lead.point]
-        matchable = point.matchable
-        merged.append(
+    merged = merged_rows(alignment, talk, points)
+    return TalkRows(columns, merged, alignment)
+
+
+def merged_rows(alignment: Alignment, talk: Talk, points: Sequence[Sequence[Point]]) -> list[Row]:
+    """The merged outline as rows: every point once, marked with every author who
+    made it (one letter for a point only one author made), nested as the outline
+    nests it, so a point stays under a parent from its own author."""
+    outline = merged_outline(alignment)
+    nesting: list[int] = []  # per outline point: list items above it below a heading
+    rows = []
+    for item in outline:
+        parent = outline[item.parent] if item.parent is not None else None
+        above = nesting[item.parent] if item.parent is not None else -1
+        depth = above + 1 if parent is not None and parent.kind is PointKind.BULLET else 0
+        nesting.append(depth)
+        point = points[item.lead.source][item.lead.point]
+        rows.append(
             Row(
                 item.kind,
                 item.text,
-                item.depth,
-                item.sources if matchable else (),
+                depth,
+                item.sources,
                 point.line,
-                point.ordered,
-                point.level,
-                note=source.note,
+                item.ordered,
+                item.level,
+                note=talk.sources[item.lead.source].note,
+                outline=item.depth,
             )
         )
-    return TalkRows(columns, merged, alignment)
+    return rows
 
 
 def event_rows(event: Event) -> list[SourceRows]:

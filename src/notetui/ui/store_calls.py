@@ -1,21 +1,28 @@
-"""Every change the reader makes to the annotation store, as one typed call each.
+"""Every change the reader makes to annotations and tags, as one typed call each.
 
 A call is built on the UI thread (`AddAnnotation(...)`) and run in a store worker
-(`call.run(store)`), which reports the `Written` it returns. This is the one place
-the reader touches the store's write API: wiring it to a core annotation service
-means changing these classes' `run` and nothing else.
+(`perform`), which reports how it went in a `StoreWritten`. Each call is a thin use
+of the core's annotation service (`core/annotations/service.py`), the one the CLI
+calls too, so the two fronts cannot disagree. A call names its talk or event by id:
+the service finds it in the library it was made with.
+
+A call that fails keeps everything it was given: the dialog that sent it still has
+the user's text, and can send the same call again (or, after a conflict, one that
+starts from the stored revision).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from notetui.core.models import Library
 from notetui.ui.messages import StoreWritten
 
 if TYPE_CHECKING:
-    from notetui.core.annotations.store import Anchor, Store
+    from notetui.core.annotations.records import Anchor
+    from notetui.core.annotations.service import AnnotationService
+    from notetui.core.annotations.targets import Target
 
 
 @dataclass(frozen=True)
@@ -27,60 +34,41 @@ class Written:
 
 
 class StoreCall(Protocol):
-    def run(self, store: Store) -> Written: ...
+    def run(self, service: AnnotationService) -> Written: ...
 
 
-@dataclass(frozen=True)
-class Target:
-    """A talk or event, with the titles an annotation remembers it by (so it can
-    be found again, or listed as an orphan, when the notes change)."""
+def _target(service: AnnotationService, target_id: str) -> Target:
+    from notetui.core.annotations.service import AnnotationRefused
 
-    kind: str  # "talk" | "event"
-    id: str
-    title: str
-    titles: tuple[str, ...]
-    event_title: str
-    event_date: str | None
-
-    @classmethod
-    def of(cls, library: Library, target_id: str) -> Target:
-        talk = library.talk(target_id)
-        if talk is not None:
-            event = library.event_of(talk)
-            return cls("talk", talk.id, talk.title, talk.aliases, event.title, event.date)
-        found = library.event(target_id)
-        if found is None:
-            return cls("event", target_id, "", (), "", None)
-        return cls("event", found.id, found.title, found.aliases, found.title, found.date)
+    target = service.target(target_id)
+    if target is None:
+        raise AnnotationRefused("that talk or event is no longer in the notes")
+    return target
 
 
 @dataclass(frozen=True)
 class AddAnnotation:
-    target: Target
+    target_id: str
     text: str
     anchor: Anchor | None = None  # a passage; None annotates the talk or event itself
 
-    def run(self, store: Store) -> Written:
-        added = store.add_annotation(
-            target="passage" if self.anchor is not None else self.target.kind,
-            target_id=self.target.id,
-            text=self.text,
-            title=self.target.title,
-            titles=list(self.target.titles),
-            event_title=self.target.event_title,
-            event_date=self.target.event_date,
-            anchor=self.anchor,
-        )
+    def run(self, service: AnnotationService) -> Written:
+        added = service.annotate(_target(service, self.target_id), self.text, anchor=self.anchor)
         return Written("Annotation saved", added.uid)
 
 
 @dataclass(frozen=True)
 class UpdateAnnotation:
+    """A new text for an annotation. `started_from`: the revision the edit began with
+    (a change made elsewhere since is a conflict, not overwritten); None saves over
+    whatever is stored: the user chose to."""
+
     uid: str
     text: str
+    started_from: int | None
 
-    def run(self, store: Store) -> Written:
-        store.update_annotation(self.uid, self.text)
+    def run(self, service: AnnotationService) -> Written:
+        service.edit(self.uid, self.text, started_from=self.started_from)
         return Written("Annotation updated", self.uid)
 
 
@@ -88,33 +76,31 @@ class UpdateAnnotation:
 class DeleteAnnotation:
     uid: str
 
-    def run(self, store: Store) -> Written:
-        store.delete_annotation(self.uid)
+    def run(self, service: AnnotationService) -> Written:
+        service.delete(self.uid)
         return Written("Annotation deleted (ctrl+z to undo)")
 
 
 @dataclass(frozen=True)
 class UndoDelete:
-    def run(self, store: Store) -> Written:
-        restored = store.undo_delete()
+    def run(self, service: AnnotationService) -> Written:
+        restored = service.undo_delete()
         if restored is None:
             return Written("Nothing to undo")
         return Written("Annotation restored", restored.uid)
 
 
 @dataclass(frozen=True)
-class SetTags:
-    target: Target
-    tags: tuple[str, ...]
+class EditTags:
+    """What the tag dialog showed and what the user left in it: saved as additions and
+    removals against the stored set, so a tag added elsewhere meanwhile stays."""
 
-    def run(self, store: Store) -> Written:
-        store.set_tags(
-            target=self.target.kind,
-            target_id=self.target.id,
-            tags=list(self.tags),
-            title=self.target.title,
-            event_title=self.target.event_title,
-        )
+    target_id: str
+    shown: tuple[str, ...]
+    chosen: tuple[str, ...]
+
+    def run(self, service: AnnotationService) -> Written:
+        service.edit_tags(_target(service, self.target_id), self.shown, self.chosen)
         return Written("Tags saved")
 
 
@@ -123,36 +109,54 @@ class AttachAnnotation:
     """Move an annotation (an orphan, usually) onto another talk or event."""
 
     uid: str
-    target: Target
+    target_id: str
 
-    def run(self, store: Store) -> Written:
-        store.retarget_annotation(
-            self.uid,
-            target=self.target.kind,
-            target_id=self.target.id,
-            title=self.target.title,
-            titles=self.target.titles,
-            event_title=self.target.event_title,
-            event_date=self.target.event_date,
-        )
+    def run(self, service: AnnotationService) -> Written:
+        service.attach(self.uid, _target(service, self.target_id))
         return Written("Annotation attached", self.uid)
 
 
-def perform(call: StoreCall, library: Library, store: Store) -> StoreWritten:
-    """Run `call` (in a worker thread), then read the store again for `library`."""
-    from notetui.core.annotations.anchoring import attach
-    from notetui.core.annotations.store import StoreError
+def perform(call: StoreCall, service: AnnotationService) -> StoreWritten:
+    """Run `call` (in a worker thread), then read the store again for the library.
+
+    Nothing the store does can escape as an exception: a fault is the message's
+    `error`, and an edit that met a change made elsewhere carries the stored one."""
+    from notetui.core.annotations.errors import AnnotationGone, EditConflict, StoreError
 
     done = error = uid = None
+    conflict = None
+    gone = False
     try:
-        written = call.run(store)
+        written = call.run(service)
         done, uid = written.done, written.uid
-    except StoreError as failure:
+    except EditConflict as clash:
+        error, conflict = str(clash), clash.stored
+    except AnnotationGone as missing:
+        error, gone = str(missing), True
+    except (StoreError, ValueError) as failure:  # AnnotationRefused is a ValueError
         error = str(failure)
-    except KeyError:  # deleted meanwhile, by the CLI or another notetui
-        error = "That annotation no longer exists."
+    except OSError as failure:  # the store promises StoreError; a reader never crashes
+        error = f"Not saved: {failure.strerror or failure}"
+    attachments = signature = None
     try:
-        attachments = attach(library, store.annotations(), store.tag_sets())
+        attachments = service.attachments()
+        signature = service.signature()
     except StoreError as failure:
-        attachments, error = None, error or str(failure)
-    return StoreWritten(done, error, uid, attachments)
+        error = error or str(failure)
+    return StoreWritten(
+        done,
+        error,
+        uid,
+        attachments,
+        call=call,
+        conflict=conflict,
+        gone=gone,
+        signature=signature,
+    )
+
+
+def tag_changes(shown: Sequence[str], chosen: Sequence[str]) -> bool:
+    """Whether the dialog's answer changes anything (by tag, normalised)."""
+    from notetui.core.annotations.records import normalize_tag
+
+    return {normalize_tag(t) for t in shown} != {normalize_tag(t) for t in chosen}

@@ -91,7 +91,7 @@ _SUFFIX = ".notecache"
 # one, so a new parser module or word list cannot be missed).
 _PARSER_PACKAGES = ("load", "parse", "merge")
 _PARSER_MODULES = ("models.py", "text.py", "markdown.py")
-_PARSER_SUFFIXES = (".py", ".txt")
+_PARSER_SUFFIXES = (".py", ".txt", ".json")  # code, word lists, scorer weights
 # Libraries whose behaviour shapes the result (charset-normalizer is only a last resort).
 _DEPENDENCIES = ("markdown_it", "frontmatter", "yaml", "rapidfuzz")
 # Model classes pickled by their constructor (much faster to load than __setstate__).

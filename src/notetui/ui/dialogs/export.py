@@ -6,6 +6,8 @@ The dialog only asks; the screen runs `core.export.export_library` with the answ
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -28,10 +30,22 @@ SPLIT_LABELS: dict[Split, str] = {
 }
 
 
+@dataclass(frozen=True)
+class ExportScope:
+    """One thing `x` can export: the talk shown, its event, what the tag filter shows."""
+
+    key: str  # "talk" | "event" | "filter"
+    description: str  # one line, may hold note text
+    talks: int
+
+
 class ExportDialog(ModalScreen[ExportRequest | None]):
     """Shows what will be exported (`description`, one line, may hold note text) and
     asks for the folder (prefilled with `folder`), the split (only when more than
-    one talk goes) and whether to write the merged point list."""
+    one talk goes) and whether to write the merged point list.
+
+    With several `scopes`, the user chooses what to export among them (the first is
+    chosen at the start); `scope` is the one chosen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "export", "Export", priority=True, id="export.confirm"),
@@ -46,11 +60,14 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         *,
         split: Split = "event",
         merged: bool = False,
+        scopes: Sequence[ExportScope] = (),
     ) -> None:
         super().__init__()
-        self.description = description
+        self.scopes = tuple(scopes) or (ExportScope("given", description, talks),)
+        self.scope = self.scopes[0]
+        self.description = self.scope.description
         self.folder = folder
-        self.talks = talks
+        self.talks = max(scope.talks for scope in self.scopes)
         self.split: Split = split
         self.merged = merged
 
@@ -58,11 +75,22 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     def asks_split(self) -> bool:
         return self.talks > 1
 
+    def _what(self) -> Text:
+        what = Text("Export ", Style(dim=True))
+        what.append(sanitize_line(self.scope.description))
+        return what
+
     def compose(self) -> ComposeResult:
         with Vertical():
-            what = Text("Export ", Style(dim=True))
-            what.append(sanitize_line(self.description))
-            yield Static(what, id="what", markup=False)
+            yield Static(self._what(), id="what", markup=False)
+            if len(self.scopes) > 1:
+                yield Static("What", classes="label", markup=False)
+                with RadioSet(id="scope", compact=True):
+                    for number, scope in enumerate(self.scopes):
+                        shown = Text(sanitize_line(scope.description))
+                        yield RadioButton(
+                            shown, value=number == 0, id=f"scope-{scope.key}", compact=True
+                        )
             yield Static("Folder", classes="label", markup=False)
             yield Input(str(self.folder), placeholder="a folder to write to", id="folder")
             error = Static(id="error", markup=False)
@@ -102,12 +130,18 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         event.stop()
         self.action_cancel()
 
+    @on(RadioSet.Changed, "#scope")
+    def _scope_chosen(self, event: RadioSet.Changed) -> None:
+        event.stop()
+        self.scope = self.scopes[event.index]
+        self.query_one("#what", Static).update(self._what())
+
     @on(Input.Changed, "#folder")
     def _folder_changed(self) -> None:
         self._show_error("")
 
     def _chosen_split(self) -> Split:
-        if not self.asks_split:
+        if not self.asks_split or self.scope.talks <= 1:
             return self.split
         pressed = self.query_one("#split", RadioSet).pressed_button
         for split in SPLIT_LABELS:

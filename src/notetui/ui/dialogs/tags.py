@@ -8,7 +8,7 @@ the input, so `Ｋｕｂｅｒｎｅｔｅｓ Ops` is seen to become `kubernetes
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import ClassVar
 
 from rich.style import Style
@@ -97,9 +97,20 @@ class TagsDialog(ModalScreen[tuple[str, ...] | None]):
         Binding("escape", "cancel", "Cancel", key_display="esc", id="tags.cancel"),
     ]
 
-    def __init__(self, target_label: str, current: tuple[str, ...], known: Sequence[str]) -> None:
+    def __init__(
+        self,
+        target_label: str,
+        current: tuple[str, ...],
+        known: Sequence[str],
+        *,
+        save: Callable[[tuple[str, ...]], None] | None = None,
+    ) -> None:
         super().__init__()
         self.target_label = target_label
+        # Given `save`, the dialog stays open until the save lands (`saved`), or says
+        # why it did not (`failed`) with what was typed still in the field.
+        self.save = save
+        self.saving = False
         # Stored tags are untrusted text: the field and its completions show them
         # sanitised (an escape in a tag would reach the terminal from an Input), and
         # a tag left as it was is saved as it was stored.
@@ -120,6 +131,7 @@ class TagsDialog(ModalScreen[tuple[str, ...] | None]):
                 id="tags",
             )
             yield Static(id="preview", markup=False)
+            yield Static(id="problem", markup=False, classes="-empty")
             known = Static(self._known_text(), id="known", markup=False)
             known.set_class(not self.known, "-empty")
             yield known
@@ -157,7 +169,24 @@ class TagsDialog(ModalScreen[tuple[str, ...] | None]):
         return tuple(dict.fromkeys(self._stored.get(tag, tag) for tag in typed))
 
     def action_save(self) -> None:
+        if self.save is None:
+            self.dismiss(self.tags)
+        elif not self.saving:
+            self.saving = True
+            self.save(self.tags)
+
+    def saved(self) -> None:
+        self.saving = False
         self.dismiss(self.tags)
+
+    def failed(self, reason: str) -> None:
+        self.saving = False
+        problem = Text("Not saved: ", palette().style("problem", bold=True))
+        problem.append(sanitize_line(reason))
+        problem.append(" · enter tries again", Style(dim=True))
+        widget = self.query_one("#problem", Static)
+        widget.update(problem)
+        widget.set_class(False, "-empty")
 
     def action_complete(self) -> None:
         """Take the completion shown after the cursor, and start the next tag."""

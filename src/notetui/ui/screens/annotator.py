@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
 from textual.app import App
@@ -23,23 +23,25 @@ from notetui.ui.store_calls import (
     AddAnnotation,
     AttachAnnotation,
     DeleteAnnotation,
-    SetTags,
+    EditTags,
     StoreCall,
-    Target,
     UndoDelete,
     UpdateAnnotation,
 )
 
 if TYPE_CHECKING:
     from notetui.core.annotations.anchoring import Attachments
-    from notetui.core.annotations.store import Anchor, Store
+    from notetui.core.annotations.records import Anchor, Annotation
+    from notetui.core.annotations.service import AnnotationService
+    from notetui.ui.dialogs.annotate import AnnotateDialog
+    from notetui.ui.dialogs.tags import TagsDialog
 
 
 class Reader(Protocol):
     """What the annotator needs of the reader screen."""
 
     library: Library | None
-    store: Store | None
+    service: AnnotationService | None
     tag_filter: tuple[str, ...]
 
     @property
@@ -54,15 +56,37 @@ class Reader(Protocol):
     def open_event(self, event_id: str) -> None: ...
 
 
+def title_of(library: Library, target_id: str) -> str:
+    talk = library.talk(target_id)
+    if talk is not None:
+        return talk.title
+    event = library.event(target_id)
+    return event.title if event is not None else target_id
+
+
+@dataclass
+class _Save:
+    """A dialog that stays open until its save lands, and how its text becomes a call.
+    After a conflict the edit starts from the stored revision; after the annotation
+    was deleted elsewhere, the text is saved as a new one where it was (`fallback`)."""
+
+    dialog: AnnotateDialog | TagsDialog
+    make: Callable[[str], StoreCall]
+    fallback: Callable[[str], StoreCall] | None = None
+    call: StoreCall | None = None  # the call in flight
+    started_from: int | None = None
+
+
 class Annotator:
     def __init__(self, reader: Reader) -> None:
         self.reader = reader
         self._reopen: ListState | None = None  # the list to show again after a write
+        self._saving: _Save | None = None
 
     # -------------------------------------------------------------- writing
 
     def _writable(self) -> bool:
-        if self.reader.store is None:
+        if self.reader.service is None:
             self.reader.app.notify(
                 "The annotation store could not be opened; run `notetui db check`.",
                 severity="error",
@@ -71,8 +95,38 @@ class Annotator:
             return False
         return True
 
-    def written(self, message: StoreWritten) -> None:
-        """A write landed: show the annotations list again if it was open."""
+    def _send(self, save: _Save, text: str) -> None:
+        save.call = save.make(text)
+        self._saving = save
+        self.reader.write(save.call)
+
+    def written(self, message: StoreWritten) -> bool:
+        """A write landed. If a dialog is waiting for it, the dialog closes, or says
+        what went wrong and keeps the text: True then (nothing else to say)."""
+        save = self._saving
+        if save is None or message.call is not save.call:
+            return False
+        self._saving = None
+        dialog = save.dialog
+        if not dialog.is_attached:
+            return False  # closed meanwhile: the toast says how it went
+        if not message.error:
+            dialog.saved()
+            return False  # and the toast says it was saved
+        from notetui.ui.dialogs.annotate import AnnotateDialog
+
+        if isinstance(dialog, AnnotateDialog) and message.conflict is not None:
+            save.started_from = message.conflict.rev  # ctrl+s now saves over theirs
+            dialog.conflict(message.conflict.text, message.error)
+        elif message.gone and save.fallback is not None:
+            save.make, save.fallback = save.fallback, None
+            dialog.failed(message.error + "; ctrl+s saves your text as a new annotation")
+        else:
+            dialog.failed(message.error)
+        return True
+
+    def reopen_list(self, message: StoreWritten) -> None:
+        """After a write from the annotations list: show the list again."""
         reopen, self._reopen = self._reopen, None
         if reopen is not None:
             if message.uid is not None and not message.error:
@@ -87,37 +141,53 @@ class Annotator:
         self._reopen = state
         self.reader.write(call)
 
-    def _target(self) -> Target | None:
-        library, target = self.reader.library, self.reader.current_target()
-        if library is None or target is None:
-            return None
-        return Target.of(library, target)
+    def _editor(
+        self,
+        heading: str,
+        *,
+        context: str = "",
+        existing: Annotation | None = None,
+        add: Callable[[str], StoreCall] | None = None,
+        closed: Callable[[str | None], None] | None = None,
+    ) -> None:
+        """The annotation dialog: a new annotation (`add`), or an edit of `existing`
+        (which becomes `add` if it was deleted meanwhile). It stays open until saved."""
+        from notetui.ui.dialogs.annotate import AnnotateDialog
+
+        save: _Save
+
+        def send(text: str) -> None:
+            self._send(save, text)
+
+        initial = existing.text if existing is not None else ""
+        dialog = AnnotateDialog(heading, context=context, initial=initial, save=send)
+        if existing is not None:
+            uid = existing.uid
+
+            def update(text: str) -> StoreCall:
+                return UpdateAnnotation(uid, text, save.started_from)
+
+            save = _Save(dialog, update, fallback=add, started_from=existing.rev)
+        else:
+            assert add is not None
+            save = _Save(dialog, add)
+        self.reader.app.push_screen(dialog, closed)
 
     # ---------------------------------------------------------- annotating
 
     def annotate_target(self) -> None:
         """`a`: a new annotation on the talk or event shown."""
-        from notetui.ui.dialogs.annotate import AnnotateDialog
-
-        target = self._target()
-        if target is None or not self._writable():
+        library, target = self.reader.library, self.reader.current_target()
+        if library is None or target is None or not self._writable():
             return
-        self.reader.app.push_screen(
-            AnnotateDialog(sanitize_line(target.title)), self._adder(target, None)
+        self._editor(
+            sanitize_line(title_of(library, target)),
+            add=lambda text: AddAnnotation(target, text),
         )
-
-    def _adder(self, target: Target, anchor: Anchor | None) -> Callable[[str | None], None]:
-        def saved(text: str | None) -> None:
-            if text:
-                self.reader.write(AddAnnotation(target, text, anchor))
-
-        return saved
 
     def annotate_passage(self) -> None:
         """`A`: annotate the point under the cursor, or edit its annotation."""
-        from notetui.ui.dialogs.annotate import AnnotateDialog
-
-        point, target = self.reader.current_point(), self._target()
+        point, target = self.reader.current_point(), self.reader.current_target()
         if point is None or target is None:
             self.reader.app.notify("Move to a point in a column first (tab, then j/k)", timeout=3)
             return
@@ -131,28 +201,18 @@ class Annotator:
         heading = f"Passage in {sanitize_line(source.note)}, line {row.line}"
         existing = [
             p
-            for p in self.reader.attachments_now().for_target(target.id)
+            for p in self.reader.attachments_now().for_target(target)
             if p.note == source.note
             and p.annotation.anchor is not None
             and p.line is not None
             and p.line == row.line
         ]
-        if not existing:
-            dialog = AnnotateDialog(heading, context=anchor.quote)
-            self.reader.app.push_screen(dialog, self._adder(target, anchor))
-            return
-        current = existing[0].annotation
-
-        def edited(text: str | None) -> None:
-            if text is None:
-                return
-            if text.strip():
-                self.reader.write(UpdateAnnotation(current.uid, text))
-            else:
-                self.reader.write(DeleteAnnotation(current.uid))
-
-        dialog = AnnotateDialog(heading, context=anchor.quote, initial=current.text)
-        self.reader.app.push_screen(dialog, edited)
+        self._editor(
+            heading,
+            context=anchor.quote,
+            existing=existing[0].annotation if existing else None,
+            add=_adder(target, anchor),
+        )
 
     def undo_delete(self) -> None:
         if self._writable():
@@ -172,21 +232,25 @@ class Annotator:
         return dict(counts)
 
     def edit_tags(self) -> None:
-        """`t`: the tags of the talk or event shown."""
+        """`t`: the tags of the talk or event shown, saved as the changes made to what
+        the dialog showed (a tag added elsewhere meanwhile stays)."""
         from notetui.ui.dialogs.tags import TagsDialog
 
-        target = self._target()
-        if target is None or not self._writable():
+        library, target = self.reader.library, self.reader.current_target()
+        if library is None or target is None or not self._writable():
             return
-
-        def saved(tags: tuple[str, ...] | None) -> None:
-            if tags is not None:
-                self.reader.write(SetTags(target, tags))
-
-        current = self.reader.attachments_now().tags.get(target.id, ())
+        current = self.reader.attachments_now().tags.get(target, ())
         known = sorted(self.tag_counts())
-        dialog = TagsDialog(sanitize_line(target.title), current, known)
-        self.reader.app.push_screen(dialog, saved)
+        save: _Save
+
+        def send(tags: tuple[str, ...]) -> None:
+            save.call = EditTags(target, current, tags)
+            self._saving = save
+            self.reader.write(save.call)
+
+        dialog = TagsDialog(sanitize_line(title_of(library, target)), current, known, save=send)
+        save = _Save(dialog, lambda _text: EditTags(target, current, current))
+        self.reader.app.push_screen(dialog)
 
     def filter_tags(self) -> None:
         """`f`: show only the talks carrying the tags chosen."""
@@ -209,7 +273,7 @@ class Annotator:
         from notetui.ui.screens.annotations import AnnotationsScreen
 
         library = self.reader.library
-        if self.reader.store is None or library is None:
+        if self.reader.service is None or library is None:
             return
         rows = annotation_rows(library, self.reader.attachments_now())
         self.reader.app.push_screen(AnnotationsScreen(rows, state), self._chosen_in_list)
@@ -242,23 +306,21 @@ class Annotator:
             self.reader.open_event(target_id)
 
     def _edit(self, uid: str, state: ListState) -> None:
-        from notetui.ui.dialogs.annotate import AnnotateDialog
-
         placements = self.reader.attachments_now().placements
-        annotation = next((p.annotation for p in placements if p.annotation.uid == uid), None)
-        if annotation is None:
+        placement = next((p for p in placements if p.annotation.uid == uid), None)
+        if placement is None:
             return
+        annotation = placement.annotation
+        target = placement.target_id
+        add = None if target is None else _adder(target, annotation.anchor)
 
-        def edited(text: str | None) -> None:
-            if text is None:
-                self.list_annotations(state)
-            else:
-                self._write_then_list(UpdateAnnotation(uid, text), state)
+        def closed(_text: str | None) -> None:
+            # Saved or not, the list comes back as it was; by now it shows the save.
+            self.list_annotations(replace(state, uid=uid))
 
         quote = annotation.anchor.quote if annotation.anchor else ""
         heading = sanitize_line(annotation.title or "Annotation")
-        dialog = AnnotateDialog(heading, context=quote, initial=annotation.text)
-        self.reader.app.push_screen(dialog, edited)
+        self._editor(heading, context=quote, existing=annotation, add=add, closed=closed)
 
     def _attach(self, uid: str, state: ListState) -> None:
         from notetui.ui.dialogs.pick import TalkPicker
@@ -273,10 +335,16 @@ class Annotator:
 
         def picked(talk_id: str | None) -> None:
             if talk_id and self.reader.library is not None:
-                target = Target.of(self.reader.library, talk_id)
-                self._write_then_list(AttachAnnotation(uid, target), state)
+                self._write_then_list(AttachAnnotation(uid, talk_id), state)
             else:
                 self.list_annotations(state)
 
         picker = TalkPicker(choices, "Attach the annotation to which talk?")
         self.reader.app.push_screen(picker, picked)
+
+
+def _adder(target_id: str, anchor: Anchor | None) -> Callable[[str], StoreCall]:
+    def add(text: str) -> StoreCall:
+        return AddAnnotation(target_id, text, anchor)
+
+    return add

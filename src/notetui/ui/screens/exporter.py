@@ -1,7 +1,7 @@
 """`x`: ask where to export what is shown, export in a worker, ask before overwriting.
 
-What is exported: the filtered talks when the tree has focus and a tag filter is on,
-else the talk or event shown.
+What is exported is chosen in the dialog, whatever has focus: the talk shown (the
+first choice), its event, or the talks the tag filter shows when one is on.
 """
 
 from __future__ import annotations
@@ -46,37 +46,52 @@ class Exporter:
     def __init__(self, reader: Reader) -> None:
         self.reader = reader
 
-    def _selection(self) -> Selection | None:
+    def _selections(self) -> list[tuple[str, Selection]]:
+        """What can be exported now, the talk or event shown first."""
         from notetui.core.export.markdown import Selection
 
         reader = self.reader
-        if reader.tree_focused() and reader.tag_filter:
-            return Selection(tags=reader.tag_filter)
+        found: list[tuple[str, Selection]] = []
         if (talk := reader.current_talk()) is not None:
-            return Selection(talks=(talk.id,))
+            found.append(("talk", Selection(talks=(talk.id,))))
         if (event := reader.current_event()) is not None:
-            return Selection(events=(event.id,))
-        return None
+            found.append(("event", Selection(events=(event.id,))))
+        if reader.tag_filter:
+            found.append(("filter", Selection(tags=reader.tag_filter)))
+        return found
 
     def start(self) -> None:
         from notetui.core.export.markdown import describe, select
         from notetui.core.locations import export_dir
-        from notetui.ui.dialogs.export import ExportDialog
+        from notetui.ui.dialogs.export import ExportDialog, ExportScope
 
-        library, selection = self.reader.library, self._selection()
-        if library is None or selection is None:
+        library = self.reader.library
+        if library is None:
             return
-        chosen = select(library, self.reader.attachments_now(), selection)
-        if not chosen:
+        attachments = self.reader.attachments_now()
+        scopes: list[ExportScope] = []
+        selections: dict[str, Selection] = {}
+        for key, selection in self._selections():
+            chosen = select(library, attachments, selection)
+            if chosen:
+                description = describe(chosen)
+                if key == "filter":
+                    tags = " ".join(f"#{tag}" for tag in self.reader.tag_filter)
+                    description = f"what the filter {tags} shows: {description}"
+                talks = sum(len(c.talks) for c in chosen)
+                scopes.append(ExportScope(key, description, talks))
+                selections[key] = selection
+        if not scopes:
             self.reader.app.notify("Nothing to export", severity="warning", timeout=3)
             return
+        dialog = ExportDialog(scopes[0].description, export_dir(), scopes[0].talks, scopes=scopes)
 
         def go(request: ExportRequest | None) -> None:
             if request is not None:
+                selection = selections[dialog.scope.key]
                 self._run(ExportJob(selection, request.out, request.split, request.merged))
 
-        talks = sum(len(c.talks) for c in chosen)
-        self.reader.app.push_screen(ExportDialog(describe(chosen), export_dir(), talks), go)
+        self.reader.app.push_screen(dialog, go)
 
     def _run(self, job: ExportJob, *, force: bool = False) -> None:
         work = partial(self._export, job, force)

@@ -22,7 +22,9 @@ from textual.widget import Widget
 
 from notetui.core.locations import database_path
 from notetui.core.models import Event, Library, Source, Talk
+from notetui.core.state import load_state, save_state
 from notetui.ui import messages
+from notetui.ui.browser import LinkOpener
 from notetui.ui.keys import READER_BINDINGS
 from notetui.ui.rows import Row
 from notetui.ui.screens.annotator import Annotator
@@ -34,11 +36,13 @@ from notetui.ui.widgets.footer import KeyFooter
 from notetui.ui.widgets.library_tree import LibraryTree, NodeRef, ref_exists, talk_after
 from notetui.ui.widgets.point_view import PointView
 from notetui.ui.widgets.reading_pane import ReadingPane
+from notetui.ui.widgets.talk_header import SlideLink
 from notetui.ui.widgets.talk_view import TalkView
 
 if TYPE_CHECKING:
     from notetui.core.annotations.anchoring import Attachments
-    from notetui.core.annotations.store import Store
+    from notetui.core.annotations.files import StoreSignature
+    from notetui.core.annotations.service import AnnotationService
     from notetui.core.merge.merging import MergeSettings
     from notetui.core.search.index import SearchHit, SearchIndex
 
@@ -47,6 +51,8 @@ _PREVIEW_DELAY = 0.08  # seconds the tree cursor rests before the pane follows i
 # first search, so the reader is not slowed down for it before (10,000 notes take
 # most of a minute of a core to index).
 _EAGER_INDEX_NOTES = 2_000
+_TREE_MIN = 20  # columns: the narrowest tree, whatever the keys or the mouse ask
+_PANE_MIN = 30  # columns the reading pane keeps beside the widest tree
 
 
 def _settle_in(_library: Library) -> None:
@@ -79,7 +85,8 @@ class MainScreen(Screen[None]):
         self.db_path = database_path(db_path)
         self.watch_notes = watch
         self.library: Library | None = None
-        self.store: Store | None = None
+        self.service: AnnotationService | None = None  # the store, for this library's folder
+        self._seen: StoreSignature | None = None  # the store's files as last read
         self.attachments: Attachments | None = None  # None until the store has opened
         self.search_index: SearchIndex | None = None
         self.tag_filter: tuple[str, ...] = ()
@@ -88,6 +95,8 @@ class MainScreen(Screen[None]):
         self.annotator = Annotator(self)
         self.exporter = Exporter(self)
         self._preview: Timer | None = None
+        self._links: LinkOpener | None = None
+        self._tree_width: int | None = None  # as last set by a key or the mouse
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -99,10 +108,47 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(LibraryTree).focus()
+        width = load_state(self._state_path).get("tree_width") if self._state_path else None
+        if isinstance(width, int) and not isinstance(width, bool) and width > 0:
+            tree = self.query_one(LibraryTree)
+            tree.styles.width = width  # the stylesheet keeps it under 85% of the screen
+            tree.styles.min_width = _TREE_MIN
         loader = self.pane.loader
         loader.load()
         if self.watch_notes:
             loader.watch_folder()
+
+    # ------------------------------------------------------------ the tree's width
+
+    @property
+    def _state_path(self) -> Path | None:
+        path = getattr(self.app, "state_path", None)
+        return path if isinstance(path, Path) else None
+
+    def action_tree_width(self, step: int) -> None:
+        """`<` and `>`: the tree narrower or wider, remembered for the next run."""
+        # From the width asked last: several keys in one frame come before the layout.
+        now = self._tree_width or self.query_one(LibraryTree).outer_size.width
+        self.set_tree_width(now + step)
+
+    @on(LibraryTree.DividerDragged)
+    def _drag_tree_edge(self, message: LibraryTree.DividerDragged) -> None:
+        self.set_tree_width(message.width, save=message.done)
+
+    def set_tree_width(self, width: int, *, save: bool = True) -> None:
+        most = max(_TREE_MIN, self.size.width - _PANE_MIN)
+        width = max(_TREE_MIN, min(width, most))
+        self._tree_width = width
+        tree = self.query_one(LibraryTree)
+        tree.styles.width = width
+        tree.styles.min_width = _TREE_MIN
+        if save and self._state_path is not None:
+            state = load_state(self._state_path)
+            state["tree_width"] = width
+            try:
+                save_state(self._state_path, state)
+            except OSError as error:
+                self.notify(f"Cannot remember the width: {error}", severity="warning")
 
     # ----------------------------------------------------------------- loading
 
@@ -141,7 +187,18 @@ class MainScreen(Screen[None]):
                 timeout=12,
                 markup=False,
             )
-        self.store = message.store or self.store
+        if message.service is not None:
+            self.service = message.service
+            self._seen = message.signature
+            self.pane.loader.watch_store(message.service, lambda: self._seen)
+        self._attached(message.attachments)
+
+    @on(messages.StoreChanged)
+    def _show_changes_made_elsewhere(self, message: messages.StoreChanged) -> None:
+        """The CLI or another window wrote to the store: show what it holds now."""
+        if message.service is not self.service:
+            return  # read for a library no longer shown
+        self._seen = message.signature
         self._attached(message.attachments)
 
     def _attached(self, attachments: Attachments) -> None:
@@ -159,6 +216,7 @@ class MainScreen(Screen[None]):
         if self.library is not None:
             tree = self.query_one(LibraryTree)
             tree.show_filtered(self.library, self.attachments, self.tag_filter, keep=keep)
+            self.query_one(KeyFooter).show_filter(tree.filter_summary)
 
     def _restore(self, ref: NodeRef) -> None:
         """Show the same talk again after a reload, columns where they were."""
@@ -172,7 +230,8 @@ class MainScreen(Screen[None]):
         self.action_reload()
 
     def action_reload(self) -> None:
-        self.pane.loader.load(reload=True, store=self.store)
+        store = self.service.store if self.service is not None else None
+        self.pane.loader.load(reload=True, store=store)
 
     # ----------------------------------------------------------------- showing
 
@@ -277,18 +336,22 @@ class MainScreen(Screen[None]):
     @work(thread=True, group="store", description="a store write")
     def write(self, call: StoreCall) -> None:
         """Run one store change off the UI thread; `StoreWritten` says how it went."""
-        if self.library is not None and self.store is not None:
-            self.post_message(perform(call, self.library, self.store))
+        if self.service is not None:
+            self.post_message(perform(call, self.service))
 
     @on(messages.StoreWritten)
     def _show_store_change(self, message: messages.StoreWritten) -> None:
-        if message.error:
-            self.notify(message.error, severity="error", timeout=8, markup=False)
-        elif message.done:
-            self.notify(message.done, timeout=2, markup=False)
+        if message.signature is not None:
+            self._seen = message.signature
+        # A dialog waiting for its save says what went wrong itself, text in hand.
+        if not self.annotator.written(message):
+            if message.error:
+                self.notify(message.error, severity="error", timeout=8, markup=False)
+            elif message.done:
+                self.notify(message.done, timeout=2, markup=False)
         if message.attachments is not None:
             self._attached(message.attachments)
-        self.annotator.written(message)
+        self.annotator.reopen_list(message)
 
     def attachments_now(self) -> Attachments:
         """What the store holds for the library, as last read (empty before it opened)."""
@@ -350,7 +413,19 @@ class MainScreen(Screen[None]):
         self.notify(f"Synced scrolling {'on' if synced else 'off'}", timeout=2)
 
     def action_open_slides(self) -> None:
-        self.pane.open_slides(self.current_talk(), self.current_event())
+        link = self.pane.slides_link(self.current_talk(), self.current_event())
+        if link is not None:
+            self.links.open(*link)
+
+    @on(SlideLink.Open)
+    def _open_clicked_link(self, message: SlideLink.Open) -> None:
+        self.links.open(message.url)
+
+    @property
+    def links(self) -> LinkOpener:
+        if self._links is None:
+            self._links = LinkOpener(self.app)
+        return self._links
 
     def action_next_column(self) -> None:
         sources = self.pane.sources

@@ -119,14 +119,13 @@ class SourcesPane(Vertical):
                     _header(index, spec, shared[index] if alignment else None), spec.rows, marks
                 )
         self.query_one(ColumnTabs).show([_tab_label(i, spec) for i, spec in enumerate(specs)])
-        header = Text(f"Merged: {len(merged_rows)} points", Style(bold=True))
-        several = sum(1 for row in merged_rows if len(row.marks) > 1)
-        header.append(f", {several} noted by several authors", Style(dim=True))
-        self.query_one("#merged-header", Static).update(header, layout=False)
-        self.query_one("#merged-points", PointView).show(merged_rows, sources=count, own=None)
+        self.query_one("#merged-header", Static).update(
+            _merged_header(specs, merged_rows), layout=False
+        )
+        self.merged_view.show(merged_rows, sources=count, own=None)
         self.set_reactive(SourcesPane.active, 0)
         self._mark_active()
-        self._describe(0 if specs else None, specs[0].rows[0] if specs and specs[0].rows else None)
+        self.describe_current()
 
     def _shared_counts(self) -> list[int]:
         return [sum(1 for row in spec.rows if len(row.marks) > 1) for spec in self.specs]
@@ -143,6 +142,10 @@ class SourcesPane(Vertical):
     def point_views(self) -> list[PointView]:
         return [column.points for column in self.columns()]
 
+    @property
+    def merged_view(self) -> PointView:
+        return self.query_one("#merged-points", PointView)
+
     def focus_column(self, index: int) -> None:
         if not self.specs:
             return
@@ -157,6 +160,13 @@ class SourcesPane(Vertical):
 
     def watch_active(self) -> None:
         self._mark_active()
+        self.describe_current()
+
+    def describe_current(self) -> None:
+        """The status line for the point under the cursor of the column read (or of
+        the merged list): after `[`, `]`, a click on a tab, `m`, a new talk."""
+        column, row = self.current_row()
+        self._describe(column, row)
 
     def _mark_active(self) -> None:
         for column in self._columns:
@@ -179,6 +189,7 @@ class SourcesPane(Vertical):
 
     def watch_merged(self, merged: bool) -> None:
         self.set_class(merged, "-merged")
+        self.describe_current()
 
     # ----------------------------------------------------------- the cursor
 
@@ -246,23 +257,26 @@ class SourcesPane(Vertical):
             if row.note:
                 where += f" of {sanitize_line(row.note)}"
             info.append(where, Style(dim=True))
+        if row is not None and row.remarks:
+            # The point's annotation leads: the rest is cut first on a narrow screen.
+            remark = Text("✎ ", palette().style("note", bold=True))
+            remark.append(sanitize_line(row.remarks[0].strip()))
+            if len(row.remarks) > 1:
+                remark.append(f" (+{len(row.remarks) - 1} more)", Style(dim=True))
+            if info:
+                remark.append("   ")
+            info = Text.assemble(remark, info)
         if self.synced:
             info.append("  [synced]", palette().style("tag"))
         self.query_one("#point-info", Static).update(info, layout=False)
         self.post_message(self.PointChanged(column, row))
 
     def watch_synced(self) -> None:
-        views = self.point_views()
-        current = next((v for v in views if v.has_focus), views[0] if views else None)
-        self._describe(
-            self.active if current is not None else None,
-            current.current if current is not None else None,
-        )
+        self.describe_current()
 
     def current_row(self) -> tuple[int | None, Row | None]:
         if self.merged:
-            view = self.query_one("#merged-points", PointView)
-            return None, view.current
+            return None, self.merged_view.current
         column = self.column(self.active)
         if column is None:
             return None, None
@@ -275,6 +289,18 @@ def _tab_label(index: int, spec: SourceRows) -> Text:
     name.truncate(_TAB_LABEL, overflow="ellipsis")
     label.append_text(name)
     return label
+
+
+def _merged_header(specs: list[SourceRows], rows: list[Row]) -> Text:
+    """ "Merged: 37 points, 2 by several authors   A name · B name": who each letter is."""
+    header = Text(f"Merged: {len(rows)} points", Style(bold=True))
+    several = sum(1 for row in rows if len(row.marks) > 1)
+    header.append(f", {several} noted by several authors", Style(dim=True))
+    for index, spec in enumerate(specs):
+        header.append("   " if index == 0 else " · ", Style(dim=True))
+        header.append(source_letter(index), Style(color=source_colour(index), bold=True))
+        header.append(f" {sanitize_line(spec.label)}")
+    return header
 
 
 def _header(index: int, spec: SourceRows, shared: int | None) -> Text:

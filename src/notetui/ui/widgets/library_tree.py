@@ -11,9 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rich.cells import cell_len
+from rich.cells import cell_len, get_character_cell_size
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Tree
@@ -53,10 +54,15 @@ def talk_label(talk: Talk, annotations: int = 0) -> Text:
     return label
 
 
-def event_label(event: Event, annotations: int = 0) -> Text:
+def event_label(event: Event, annotations: int = 0, *, short: bool = False) -> Text:
+    """ "2025-06-12 Title aka Other  3 notes ✎1"; `short`: the date, title and ✎ only."""
     label = Text()
     label.append(f"{event.date or '—':<10} ", _DIM)
     label.append(sanitize_line(event.title), Style(bold=True))
+    if short:
+        if annotations:
+            label.append(f" ✎{annotations}", palette().style("note", bold=True))
+        return label
     if event.aliases:
         hint = sanitize_line(event.aliases[0])
         if len(hint) > 24:
@@ -68,6 +74,33 @@ def event_label(event: Event, annotations: int = 0) -> Text:
     if annotations:
         label.append(f" ✎{annotations}", palette().style("note", bold=True))
     return label
+
+
+def truncate_middle(text: Text, width: int, *, keep: int = 0) -> Text:
+    """`text` cut to `width` cells in the middle ("K8S上のGoサ…を見直した話"), so sibling
+    titles that start alike stay apart by how they end. The first `keep` cells (a
+    talk's time and counts) stay whole when there is room for some title after them."""
+    if text.cell_len <= width or width < 3:
+        return text
+    if keep and width - keep < 8:
+        keep = 0  # too narrow for both: cut the label as a whole
+    room = width - 1 - keep  # the "…"
+    head_cells = keep + (room * 11 + 19) // 20  # a little over half for the start
+    tail_cells = room + keep - head_cells
+    plain = text.plain
+    head = used = 0
+    while head < len(plain) and used + get_character_cell_size(plain[head]) <= head_cells:
+        used += get_character_cell_size(plain[head])
+        head += 1
+    tail = len(plain)
+    used = 0
+    while tail > head and used + get_character_cell_size(plain[tail - 1]) <= tail_cells:
+        used += get_character_cell_size(plain[tail - 1])
+        tail -= 1
+    cut = text[:head]
+    cut.append("…", _DIM)
+    cut.append_text(text[tail:])
+    return cut
 
 
 def ref_exists(library: Library, ref: NodeRef) -> bool:
@@ -90,11 +123,27 @@ def talk_after(library: Library, talk: Talk | None, event: Event | None, step: i
     return talks[(position + step) % len(talks)]
 
 
+def filter_summary(
+    library: Library, tags: tuple[str, ...], visible: set[str] | None
+) -> Text | None:
+    """ "#k8s · 2 of 14 talks": the tag filter on, and how much of the library it shows."""
+    if not tags or visible is None:
+        return None
+    text = Text(" ".join(f"#{sanitize_line(t)}" for t in tags), palette().style("tag", bold=True))
+    shown = sum(1 for talk in library.talks if talk.id in visible)
+    total = len(library.talks)
+    text.append(f" · {shown} of {total} talk{'s' if total != 1 else ''}")
+    return text
+
+
 class LibraryTree(Tree[NodeRef]):
     """Events, talks, event notes and problems. Posts what the user moves to."""
 
     DEFAULT_CSS = """
     LibraryTree { scrollbar-size-vertical: 1; }
+    LibraryTree.-filtered {
+        border-top: solid $accent; border-title-align: left; border-title-color: $text;
+    }
     """
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, id="tree.down"),
@@ -119,6 +168,15 @@ class LibraryTree(Tree[NodeRef]):
             super().__init__()
             self.ref = ref
 
+    class DividerDragged(Message):
+        """The tree's right edge was dragged to make it `width` columns wide; `done`
+        when the button was let go."""
+
+        def __init__(self, width: int, *, done: bool) -> None:
+            super().__init__()
+            self.width = width
+            self.done = done
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(Text("Library", style="bold"), id=id)
         self.show_root = False
@@ -130,6 +188,8 @@ class LibraryTree(Tree[NodeRef]):
         self._events: dict[str, Event] = {}
         self._event_of_talk: dict[str, str] = {}
         self._unfilled: dict[str, list[Talk]] = {}  # event id: talks not added yet
+        self.filter_summary: Text | None = None  # "#k8s · 2 of 14 talks" while filtered
+        self._dragging = False  # the right edge (the divider) is being dragged
 
     def show_library(
         self, library: Library, *, keep: NodeRef | None = None, visible: set[str] | None = None
@@ -183,13 +243,14 @@ class LibraryTree(Tree[NodeRef]):
         keep: NodeRef | None,
     ) -> None:
         """Fill the tree with the talks and events carrying every one of `tags` (all
-        of them when there are none), and say so in the title."""
+        of them when there are none), and say so in the title (`filter_summary`)."""
         visible = None
-        if tags and attachments is not None:
-            visible = visible_ids(library, attachments, tags)
+        if tags:
+            visible = visible_ids(library, attachments, tags) if attachments else set()
         self.show_library(library, keep=keep, visible=visible)
-        shown = " ".join(f"#{sanitize_line(t)}" for t in tags)
-        self.border_title = f"filter: {shown}" if tags else None
+        self.filter_summary = filter_summary(library, tags, visible)
+        self.border_title = self.filter_summary  # a Text: a tag is never markup
+        self.set_class(bool(tags), "-filtered")
 
     def _fill(self, event_node: TreeNode[NodeRef]) -> None:
         """Add an event's talks and its notes node, once."""
@@ -223,7 +284,64 @@ class LibraryTree(Tree[NodeRef]):
         half a second on each n into a folded event."""
         icon = cell_len(self.ICON_NODE) if node.allow_expand else 0
         label = node.label
-        return icon + cell_len(label.plain if isinstance(label, Text) else label)
+        full = icon + cell_len(label.plain if isinstance(label, Text) else label)
+        room = self._label_room(node)
+        return full if room is None else min(full, room)
+
+    def _label_room(self, node: TreeNode[NodeRef]) -> int | None:
+        """The cells a node's label has before the edge (None before the first layout)."""
+        width = self.scrollable_content_region.width
+        if width <= 0:
+            return None
+        depth = 0
+        parent = node.parent
+        while parent is not None and parent is not self.root:
+            depth += 1
+            parent = parent.parent
+        return max(4, width - self.guide_depth * depth)
+
+    def render_label(self, node: TreeNode[NodeRef], base_style: Style, style: Style) -> Text:
+        """A label too long for the tree is cut in the middle, not at its end (the
+        header above the columns shows the whole title)."""
+        label = super().render_label(node, base_style, style)
+        room = self._label_room(node)
+        if room is None:
+            return label
+        if label.cell_len <= room:
+            return label
+        ref = node.data
+        keep = 0
+        if ref is not None and ref.kind == "talk" and (talk := self._talks.get(ref.id)):
+            keep = label.cell_len - cell_len(sanitize_line(talk.title))  # time and counts
+        elif ref is not None and ref.kind == "event" and (event := self._events.get(ref.id)):
+            # Too long: the date and title only, the date kept whole.
+            short = event_label(event, self._annotation_counts.get(event.id, 0), short=True)
+            short.stylize(style)
+            icon = label.cell_len - cell_len(
+                node.label.plain if isinstance(node.label, Text) else str(node.label)
+            )
+            label = Text.assemble(label[:icon], short)
+            keep = icon + 11
+        return truncate_middle(label, room, keep=max(0, keep))
+
+    # -------------------------------------------- the divider: the right edge
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        if event.x >= self.outer_size.width - 1:  # on the right border
+            self._dragging = True
+            self.capture_mouse()
+            event.stop()
+            event.prevent_default()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if self._dragging:
+            self.post_message(self.DividerDragged(event.screen_x + 1, done=False))
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._dragging:
+            self._dragging = False
+            self.release_mouse()
+            self.post_message(self.DividerDragged(event.screen_x + 1, done=True))
 
     def on_mount(self) -> None:
         # Labels are Text in the theme's colours: built again when the theme changes.

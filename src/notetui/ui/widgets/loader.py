@@ -23,20 +23,33 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import ProgressBar, Static
 from textual.worker import get_current_worker
 
 from notetui.core.text import sanitize_line
-from notetui.ui.messages import IndexBuilt, LibraryLoaded, LoadFailed, NotesChanged, StoreOpened
+from notetui.ui.messages import (
+    IndexBuilt,
+    LibraryLoaded,
+    LoadFailed,
+    NotesChanged,
+    StoreChanged,
+    StoreOpened,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from notetui.core.annotations.anchoring import Attachments
+    from notetui.core.annotations.files import StoreSignature
+    from notetui.core.annotations.service import AnnotationService
     from notetui.core.annotations.store import Store
     from notetui.core.merge.merging import MergeSettings
     from notetui.core.models import Library
 
 _PROGRESS_EVERY = 0.1  # seconds between progress updates
 _WATCH_DEBOUNCE_MS = 300  # live reload: a changed note shows within a second
+_STORE_POLL = 0.25  # seconds between two looks at the store's files (two stats)
 
 
 @dataclass
@@ -61,6 +74,8 @@ class LibraryLoader(Vertical):
         self.db_path = db_path
         self.settings = settings
         self._stop_watching = threading.Event()
+        self._store_timer: Timer | None = None
+        self._store_reading: object = None  # the store signature being read now
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -76,7 +91,8 @@ class LibraryLoader(Vertical):
     @work(thread=True, exclusive=True, group="load", description="loading the library")
     def load(self, *, reload: bool = False, store: Store | None = None) -> None:
         """Read the library, then open the store (unless `store` is already open)."""
-        from notetui.core.annotations.anchoring import Attachments, attach
+        from notetui.core.annotations.anchoring import Attachments
+        from notetui.core.annotations.service import AnnotationService
         from notetui.core.annotations.store import Store, StoreError
         from notetui.core.load.library import LibraryError, LoadCancelled, load_library
 
@@ -111,13 +127,16 @@ class LibraryLoader(Vertical):
             except StoreError as error:
                 problem = str(error)
         attachments = Attachments()
-        if store is not None:
+        service = None if store is None else AnnotationService(store, library)
+        signature = None
+        if service is not None:
             try:
-                attachments = attach(library, store.annotations(), store.tag_sets())
+                signature = service.signature()  # first: a change after it is seen
+                attachments = service.attachments()
             except StoreError as error:
                 problem = str(error)
         if not worker.is_cancelled:
-            self.post_message(StoreOpened(library, store, attachments, problem))
+            self.post_message(StoreOpened(library, service, attachments, problem, signature))
 
     @work(thread=True, exclusive=True, group="index", description="indexing for search")
     def index(self, library: Library | None, attachments: Attachments) -> None:
@@ -147,6 +166,47 @@ class LibraryLoader(Vertical):
             Text(f"No notes found in {sanitize_line(str(self.root))}", "bold")
         )
         self.query_one("#loading-bar", ProgressBar).display = False
+
+    def watch_store(self, service: AnnotationService, seen: Callable[[], object]) -> None:
+        """Post `StoreChanged` when the store's files change: the CLI or a second
+        window wrote to it. Each look is two stats, on a timer (a worker that never
+        ended would keep "every worker done" from ever being true); the store is read
+        again in a worker only when they changed. `seen()` is the signature the reader
+        last read: its own writes read the store again already."""
+        from notetui.core.annotations.errors import StoreError
+
+        if self._store_timer is not None:
+            self._store_timer.stop()
+        failing = [False]
+
+        def look() -> None:
+            try:
+                now = service.signature()
+            except StoreError as error:
+                if not failing[0]:  # said once, until the store can be read again
+                    failing[0] = True
+                    self.notify(str(error), severity="error", timeout=8, markup=False)
+                return
+            failing[0] = False
+            if now != seen() and now != self._store_reading:
+                self._store_reading = now
+                self._read_store(service, now)
+
+        self._store_timer = self.set_interval(_STORE_POLL, look, name="store watch")
+
+    @work(thread=True, exclusive=True, group="store-read", description="reading the store")
+    def _read_store(self, service: AnnotationService, signature: StoreSignature) -> None:
+        from notetui.core.annotations.errors import StoreError
+
+        try:
+            attachments = service.attachments()
+        except StoreError as error:
+            self.app.call_from_thread(
+                self.notify, str(error), severity="error", timeout=8, markup=False
+            )
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(StoreChanged(service, attachments, signature))
 
     @work(thread=True, exclusive=True, group="watch", description="watching the notes")
     def watch_folder(self) -> None:

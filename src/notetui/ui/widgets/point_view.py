@@ -1,13 +1,15 @@
 """A scrollable list of points (bullets, lines, headings) with a cursor and a gutter.
 
 The gutter marks what the other authors noted too: a letter per author who noted the
-point, in that author's colour, or a dim dot for a point only this author noted.
+point, in that author's colour, or a dim dot for a point only this author noted (in
+the merged list, where there is no "this author", that author's letter). The user's
+passage annotations show under their point, dim and wrapped, after a ✎.
 Rendering goes through the line API, so a long note costs only the lines on screen.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.cells import cell_len
 from rich.console import Console
@@ -23,6 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from notetui.core.points.points import PointKind
+from notetui.core.text import sanitize
 from notetui.ui.palette import palette
 from notetui.ui.rendering import block, code_style, inline_markdown, table_lines, wrap
 from notetui.ui.rows import Row
@@ -64,12 +67,14 @@ class PointView(ScrollView, can_focus=True):
     PointView > .point-view--heading { color: $text-accent; text-style: bold; }
     PointView > .point-view--unique { color: $text-muted; }
     PointView > .point-view--match { background: $warning 25%; }
+    PointView > .point-view--remark { color: $text-muted; text-style: italic; }
     """
     COMPONENT_CLASSES = {
         "point-view--cursor",
         "point-view--heading",
         "point-view--unique",
         "point-view--match",
+        "point-view--remark",
     }
     BINDINGS = [
         Binding("j,down", "cursor_down", "Next point", show=False, id="point.next"),
@@ -125,22 +130,13 @@ class PointView(ScrollView, can_focus=True):
             self.scroll_to(0, 0, animate=False, immediate=True)
         self._relayout()
 
-    def set_annotations(self, counts: dict[int, int]) -> None:
-        """Annotation counts per row, shown as ✎ in the gutter."""
-        if all(counts.get(i, 0) == row.annotations for i, row in enumerate(self.rows)):
+    def set_annotations(self, remarks: dict[int, tuple[str, ...]]) -> None:
+        """The passage annotations' texts per row: ✎ in the gutter, and each text
+        under its point."""
+        if all(remarks.get(i, ()) == row.remarks for i, row in enumerate(self.rows)):
             return  # nothing changed: no new layout
         self.rows = [
-            Row(
-                r.kind,
-                r.text,
-                r.depth,
-                r.marks,
-                r.line,
-                r.ordered,
-                r.level,
-                counts.get(i, 0),
-                r.note,
-            )
+            replace(r, annotations=len(remarks.get(i, ())), remarks=remarks.get(i, ()))
             for i, r in enumerate(self.rows)
         ]
         self._layout_width = 0
@@ -170,6 +166,7 @@ class PointView(ScrollView, can_focus=True):
             self.rich_style,
             self.get_component_rich_style("point-view--heading"),
             self.get_component_rich_style("point-view--unique"),
+            self.get_component_rich_style("point-view--remark"),
         )
 
     def _gutter_width(self) -> int:
@@ -209,12 +206,32 @@ class PointView(ScrollView, can_focus=True):
                 lines.append((index, None))
             tops.append(len(lines))
             gutter = self._gutter(row, gutter_width)
-            for number, body in enumerate(self._wrap(row, content_width, console)):
+            indent = "  " * min(row.outline, 8)
+            body_width = max(8, content_width - len(indent))
+            for number, body in enumerate(self._wrap(row, body_width, console)):
                 left = gutter if number == 0 else Text(" " * gutter_width)
-                line = Text.assemble(left, body)
+                line = Text.assemble(left, indent, body)
+                line.truncate(width, pad=True)
+                lines.append((index, line))
+            for body in self._remark_lines(row, body_width):
+                line = Text.assemble(" " * gutter_width, indent, body)
                 line.truncate(width, pad=True)
                 lines.append((index, line))
         return _Layout(self.rows, lines, tops, {})
+
+    def _remark_lines(self, row: Row, width: int) -> list[Text]:
+        """The user's annotations on the point, under it: dim, wrapped, after a ✎."""
+        out: list[Text] = []
+        note = palette().style("note")
+        muted = self.get_component_rich_style("point-view--remark")
+        for remark in row.remarks:
+            first = True
+            for line in sanitize(remark).strip().split("\n"):
+                body = Text(line.rstrip().expandtabs(4), muted)
+                for piece in wrap(body, max(4, width - 4)):
+                    out.append(Text.assemble(Text("  ✎ " if first else "    ", note), piece))
+                    first = False
+        return out
 
     def _strip(self, index: int) -> Strip:
         strip = self._layout.strips.get(index)
@@ -240,6 +257,8 @@ class PointView(ScrollView, can_focus=True):
                     )
             elif len(marks) > 4:
                 text.append(f"+{len(marks)}", Style(bold=True))
+            elif self.own is None:  # the merged list: whose point it is
+                text.append(source_letter(marks[0]), Style(color=source_colour(marks[0])))
             else:
                 text.append("·", self.get_component_rich_style("point-view--unique"))
         text.truncate(width - 1, pad=True)
@@ -264,11 +283,13 @@ class PointView(ScrollView, can_focus=True):
             body.stylize(self.get_component_rich_style("point-view--heading"))
         elif kind is PointKind.BULLET:
             marker = row.ordered or _BULLETS[min(row.depth, len(_BULLETS) - 1)]
-            prefix = "  " * min(row.depth, 8) + marker + " "
+            # In the merged list the outline's indentation says the nesting already.
+            nest = "" if row.outline else "  " * min(row.depth, 8)
+            prefix = nest + marker + " "
         elif kind is PointKind.QUOTE:
             prefix = "▎ "
             body.stylize(Style(italic=True))
-        if self.sources > 1 and row.marks and len(row.marks) == 1:
+        if self.sources > 1 and len(row.marks) == 1 and self.own is not None:
             body.stylize(self.get_component_rich_style("point-view--unique"))
         indent = cell_len(prefix)
         wrapped = wrap(body, max(4, width - indent))

@@ -15,7 +15,6 @@ from textual.widgets import ContentSwitcher, OptionList
 from textual.worker import get_current_worker
 
 from notetui.core.models import Event, Library, Problem, Source, Talk
-from notetui.core.text import sanitize_line
 from notetui.ui.annotating import passage_rows, personal_text, talk_markdown
 from notetui.ui.rows import Row, RowsCache, event_rows
 from notetui.ui.widgets.columns import SourcesPane
@@ -26,10 +25,16 @@ from notetui.ui.widgets.problems_view import ProblemsView
 from notetui.ui.widgets.talk_view import TalkView
 
 if TYPE_CHECKING:
-    from notetui.core.annotations.anchoring import Attachments
+    from notetui.core.annotations.anchoring import Attachments, Placement
     from notetui.core.merge.merging import MergeSettings
 
 _PREFETCH = 2  # talks on either side whose rows are computed ahead
+
+
+def remarks(placements: list[Placement]) -> tuple[str, ...]:
+    """The annotations' texts, newest first, as a point shows them."""
+    newest = sorted(placements, key=lambda p: p.annotation.updated, reverse=True)
+    return tuple(p.annotation.text for p in newest)
 
 
 @dataclass(frozen=True)
@@ -123,7 +128,8 @@ class ReadingPane(ContentSwitcher):
             self.show_passage_marks(talk, attachments)
 
     def show_passage_marks(self, talk: Talk, attachments: Attachments) -> None:
-        """✎ in the gutter of each point that carries a passage annotation."""
+        """Each passage annotation under its point (✎ in the gutter, its text below),
+        in the columns and in the merged list."""
         view = self.talk_view
         if view.pending:
             return  # the columns still show the talk before: marked once filled
@@ -131,7 +137,14 @@ class ReadingPane(ContentSwitcher):
         for index, column in enumerate(view.sources.point_views()):
             if index < len(talk.sources):
                 marks = passage_rows(column.rows, placements, talk.sources[index])
-                column.set_annotations({row: len(found) for row, found in marks.items()})
+                column.set_annotations({row: remarks(found) for row, found in marks.items()})
+        merged = view.sources.merged_view
+        found_in_merged: dict[int, list[Placement]] = {}
+        for source in talk.sources:
+            for row, found in passage_rows(merged.rows, placements, source).items():
+                found_in_merged.setdefault(row, []).extend(found)
+        merged.set_annotations({row: remarks(found) for row, found in found_in_merged.items()})
+        view.sources.describe_current()  # the status line shows the annotation too
 
     def copy(
         self, point: tuple[Source, Row] | None, talk: Talk | None, event: Event | None
@@ -146,16 +159,18 @@ class ReadingPane(ContentSwitcher):
         self.app.copy_to_clipboard(text)
         self.notify(f"Copied the {what} as Markdown", timeout=2)
 
-    def open_slides(self, talk: Talk | None, event: Event | None) -> None:
-        """`o`: the talk's first slides link, or else the event's page, in a browser."""
-        urls = talk.slides if talk else ()
-        if not urls and event is not None and event.url:
-            urls = (event.url,)
-        if not urls:
-            self.notify("No slides for this talk", severity="warning", timeout=2)
-            return
-        self.app.open_url(sanitize_line(urls[0]))
-        self.notify(f"Opening {sanitize_line(urls[0])}", timeout=3, markup=False)
+    def slides_link(self, talk: Talk | None, event: Event | None) -> tuple[str, str] | None:
+        """`o`: the talk's first slides link, or else the event's page, and what it is;
+        None (having said so) when there is neither."""
+        if talk is not None and talk.slides:
+            return talk.slides[0], "slides"
+        if event is not None and event.url:
+            if talk is not None:
+                return event.url, "event page (this talk has no slides link)"
+            return event.url, "event page"
+        what = "this talk" if talk is not None else "this event"
+        self.notify(f"No slides or event page for {what}", severity="warning", timeout=3)
+        return None
 
     def place(self) -> Place:
         sources = self.sources

@@ -6,6 +6,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Link, Static
 
 from notetui.core.models import Event, Speaker, Talk
@@ -24,6 +25,20 @@ def speaker_text(speakers: tuple[Speaker, ...]) -> Text:
         if speaker.affiliation:
             text.append(f" ({sanitize_line(speaker.affiliation)})", Style(dim=True))
     return text
+
+
+class SlideLink(Link):
+    """A slide link that asks the reader to open it (a graphical browser, or a copy):
+    Textual's own would let `webbrowser` run w3m inside the reader's terminal."""
+
+    class Open(Message):
+        def __init__(self, url: str) -> None:
+            super().__init__()
+            self.url = url
+
+    def action_open_link(self) -> None:
+        if self.url:
+            self.post_message(self.Open(self.url))
 
 
 _WRAPPING = ("#title", "#personal")  # the lines that may take more than one row
@@ -48,7 +63,7 @@ class TalkHeader(Vertical):
     def __init__(self) -> None:
         super().__init__()
         self._links_label = Static(markup=False)
-        self._links: list[Link] = []
+        self._links: list[SlideLink] = []
 
     def compose(self) -> ComposeResult:
         yield Static(id="title", markup=False)
@@ -114,7 +129,7 @@ class TalkHeader(Vertical):
         box = self.query_one("#slides", Horizontal)
         self._links_label.update(Text(f"{label} ", Style(dim=True)), layout=False)
         while len(self._links) < len(urls):
-            link = Link("", tooltip="Open with o")
+            link = SlideLink("", tooltip="Open with o")
             self._links.append(link)
             box.mount(link)
         for index, link in enumerate(self._links):
