@@ -8,7 +8,9 @@ Seeds a store in a temp folder with annotations on the sample notes' talks (a th
 of them on passages), then times, in this process:
 - at --small (10,000): `add_annotation` and `update_annotation` on an open store
   (lock, catching up with the files, one durable save), and `annotations()` after one;
-- at --large (100,000): opening the store, `add_annotation`, `annotations()`;
+- at --large (100,000): opening the store, `add_annotation`, `annotations()`, and an
+  add by a process that opens the store only to add (`Store(path, load=False)`, as
+  `notetui annotate` does; skipped on versions without it);
 and, as a user runs them, the console script (`python -m notetui`) in a fresh process:
 `annotate` and `annotations --json`, with their wall time and peak RSS.
 
@@ -200,6 +202,20 @@ def small(folder: Path, count: int, runs: int, targets: list[dict[str, Any]]) ->
     print(_figures("annotations() after a save", reads))
 
 
+def _add_unread(path: Path, talk_id: str) -> None:
+    """Open the store as `notetui annotate` does and add one annotation."""
+    try:
+        store = Store(path, load=False)  # type: ignore[call-arg,unused-ignore]
+    except TypeError:  # a version that always reads the store on open
+        raise _NoUnread from None
+    with store:
+        store.add_annotation(target="talk", target_id=talk_id, text=TEXT)
+
+
+class _NoUnread(Exception):
+    pass
+
+
 def large(folder: Path, count: int, runs: int, targets: list[dict[str, Any]]) -> None:
     path = folder / f"large-{count}.json"
     seed(path, count, targets)
@@ -217,6 +233,10 @@ def large(folder: Path, count: int, runs: int, targets: list[dict[str, Any]]) ->
     adds = _time(lambda: store.add_annotation(target="talk", target_id=talk.id, text=TEXT), runs)
     listed = _time(store.annotations, 3)
     store.close()
+    try:
+        unread = _time(lambda: _add_unread(path, talk.id), runs)
+    except _NoUnread:
+        unread = []
 
     notes = folder / "notes"
     if not notes.exists():
@@ -236,6 +256,8 @@ def large(folder: Path, count: int, runs: int, targets: list[dict[str, Any]]) ->
     print(f"{'first save (schema 1 -> current)':<34} {first:8.1f} ms")
     print(_figures("add_annotation (save)", adds))
     print(_figures("annotations()", listed))
+    if unread:
+        print(_figures("open unread + add (annotate)", unread))
     for label, (wall, cpu, rss, _) in (
         ("CLI annotate", annotate),
         ("CLI annotations --json", listing),

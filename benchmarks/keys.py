@@ -309,6 +309,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=1, help="runs, interleaved with the bare app")
     parser.add_argument("--size", default="200x50", help="terminal COLUMNSxLINES")
     args = parser.parse_args(argv)
+    sys.path.insert(0, str(HERE))
+    from bench import compile_sources
+
+    compile_sources()
     columns, lines = (int(part) for part in args.size.lower().split("x"))
     root = library_root(args.notes)
     cache = OUT / "cache" / ("keys-samples" if args.notes is None else f"keys-n{args.notes}")

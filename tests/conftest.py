@@ -22,7 +22,12 @@ import pytest
 
 # First: the environment must be isolated before any other module reads it.
 from support.home_guard import pytest_sessionfinish  # noqa: F401 - a hook, and first
+
+# isort: split
+from support.bytecode import keep_bytecode
 from support.paths import CORPUS, NOTES, SCORER, SHARED, TEST_DATA
+
+keep_bytecode()  # before the test modules are collected, and before any subprocess
 
 NOTES_EXPECTED = TEST_DATA / "notes_expected.json"
 

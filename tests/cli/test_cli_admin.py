@@ -310,6 +310,14 @@ def test_config_edit_editor_failure(cli: Cli, tmp_path: Path) -> None:
     assert "exited with code 1" in done.stderr
 
 
+def test_config_edit_with_an_editor_command_that_cannot_be_read(cli: Cli) -> None:
+    done = cli.run("config", "--edit", env={"VISUAL": 'vim "unclosed', "EDITOR": "false"})
+    assert done.returncode == 2
+    [line] = done.stderr.splitlines()
+    assert line.startswith("notetui: cannot read the editor command 'vim \"unclosed'")
+    assert not cli.config.exists()  # nothing written for an editor that cannot run
+
+
 def test_config_check(cli: Cli) -> None:
     assert cli.ok("config", "--check").stdout.startswith("ok: ")
     cli.config.parent.mkdir(parents=True)

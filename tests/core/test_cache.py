@@ -323,15 +323,18 @@ class _Sneaky:
 
 
 def _sneaky_pickle_behind_a_valid_header(data: bytes, key: bytes) -> bytes:
+    outline = pickle.dumps(((), 0))
     first = pickle.dumps(_Sneaky())
     second = pickle.dumps({})
-    sizes = b"%016x %08x %016x %08x\n" % (
+    sizes = b"%016x %08x %016x %08x %016x %08x\n" % (
+        len(outline),
+        zlib.crc32(outline),
         len(first),
         zlib.crc32(first),
         len(second),
         zlib.crc32(second),
     )
-    return MAGIC + key + b"\n" + sizes + first + second
+    return MAGIC + key + b"\n" + sizes + outline + first + second
 
 
 def _flipped_payload_bytes(data: bytes, key: bytes) -> bytes:

@@ -1,7 +1,7 @@
 """Export: Markdown a user keeps as it is, that reads back as notes, and that no note
 text can break.
 
-Golden files are regenerated with `NOTETUI_REGEN_GOLDEN=1 pytest tests/test_export.py`;
+Golden files are regenerated with `REGEN_GOLDEN=1 pytest tests/core/test_export.py`;
 read the diff line by line before committing one.
 """
 
@@ -40,7 +40,7 @@ from notetui.core.models import Event, Library, Source, Talk
 from support.paths import TEST_DATA
 
 GOLDEN = TEST_DATA / "golden"
-REGENERATE = os.environ.get("NOTETUI_REGEN_GOLDEN") == "1"
+REGENERATE = os.environ.get("REGEN_GOLDEN") == "1"
 MD = MarkdownIt("commonmark").enable("table")
 
 GOROUTINE = "Goのgoroutineリークをpprofで追いかけた話"

@@ -299,3 +299,268 @@ def test_alignment_keeps_order_when_a_note_skips_a_talk(tmp_path: Path) -> None:
         "データ基盤のコスト半減",
         "データ基盤チームの採用について",
     ]
+
+
+# A conference noted by three people who title its keynotes differently. Our own words.
+CONF = """\
+    ---
+    title: "Sample Ruby Conf 2031"
+    date: 2031-05-15
+    author: {author}
+    ---
+    """
+
+
+def conf_note(author: str, body: str) -> str:
+    return textwrap.dedent(CONF.format(author=author)) + textwrap.dedent(body)
+
+
+FULL = conf_note(
+    "aoki",
+    """\
+    ## 基調講演：ブロック構文のこれから
+    ### 佐藤 健(@ken_sato)
+    * 構文の歴史を振り返る
+
+    ## 型チェッカーを社内に入れた一年
+    ### 林 花子(@hana_hayashi)
+    * 導入は段階的に
+
+    ## 巨大なモノリスを分割した話
+    ### 木村 次郎(@jiro_kimura)
+    * 境界はデータから決めた
+
+    ## ガベージコレクタの改善
+    ### 森 一郎(@ichiro_mori)
+    * 世代別GCの調整
+
+    ## Closing Keynote: コミュニティの三十年
+    ### 井上 三郎(@saburo_inoue)
+    * 最初のカンファレンスの写真
+    """,
+)
+
+
+def titles_by_note(talk: Talk) -> list[tuple[str, str]]:
+    return sorted((s.note, s.title) for s in talk.sources)
+
+
+def test_a_keynote_titled_by_its_speaker_and_role_merges_with_its_full_title(
+    tmp_path: Path,
+) -> None:
+    short = conf_note(
+        "ueda",
+        """\
+        ## Sato Keynote
+        * 構文の移り変わりが面白かった
+
+        ## 型チェッカー導入の一年
+        * まずはCIで警告だけ
+        """,
+    )
+    library = load(tmp_path, {"full.md": FULL, "short.md": short})
+    keynote = talk_from(library, "short.md", "Sato Keynote")
+    assert titles_by_note(keynote) == [
+        ("full.md", "ブロック構文のこれから"),
+        ("short.md", "Sato Keynote"),
+    ]
+    # The talk is shown by its real title, not by the placeholder.
+    assert keynote.title == "ブロック構文のこれから"
+
+
+def test_a_keynote_titled_only_by_its_role_merges_when_its_text_names_the_speaker(
+    tmp_path: Path,
+) -> None:
+    short = conf_note(
+        "ueda",
+        """\
+        ## 基調講演
+        初日の基調講演は佐藤健さん。構文の歴史の話でした。
+
+        ## 会場のWi-Fiを支える仕組み
+        * スポンサーブースで聞いた
+        """,
+    )
+    library = load(tmp_path, {"full.md": FULL, "short.md": short})
+    keynote = talk_from(library, "short.md", "基調講演")
+    assert titles_by_note(keynote) == [
+        ("full.md", "ブロック構文のこれから"),
+        ("short.md", "基調講演"),
+    ]
+    # The closing keynote, by someone else, stays a talk of its own.
+    closing = talk_from(library, "full.md", "コミュニティの三十年")
+    assert [s.note for s in closing.sources] == ["full.md"]
+
+
+def test_a_keynote_titled_only_by_its_role_merges_with_the_keynote_in_its_place(
+    tmp_path: Path,
+) -> None:
+    # The second day only: its last talk is the closing keynote, after two talks
+    # both notes give. Nothing else says which keynote it is.
+    day_two = conf_note(
+        "ueda",
+        """\
+        ## 巨大モノリスの分割
+        * データの持ち主で切る
+
+        ## ガベージコレクタ改善の話
+        * 世代別GC
+
+        ## 基調講演
+        * 三十年分の写真が良かった
+        """,
+    )
+    library = load(tmp_path, {"full.md": FULL, "day2.md": day_two})
+    keynote = talk_from(library, "day2.md", "基調講演")
+    assert titles_by_note(keynote) == [("day2.md", "基調講演"), ("full.md", "コミュニティの三十年")]
+    opening = talk_from(library, "full.md", "ブロック構文のこれから")
+    assert [s.note for s in opening.sources] == ["full.md"]
+
+
+def test_keynotes_of_two_named_speakers_in_the_same_place_stay_apart(tmp_path: Path) -> None:
+    other = conf_note(
+        "ueda",
+        """\
+        ## 巨大モノリスの分割
+        * データの持ち主で切る
+
+        ## ガベージコレクタ改善の話
+        * 世代別GC
+
+        ## Keynote
+        ### 山田 太郎(@taro_yamada)
+        * 別の登壇者
+        """,
+    )
+    library = load(tmp_path, {"full.md": FULL, "other.md": other})
+    keynote = talk_from(library, "other.md", "Keynote")
+    assert [s.note for s in keynote.sources] == ["other.md"]
+    gc = talk_from(library, "other.md", "ガベージコレクタ改善の話")
+    assert sorted(s.note for s in gc.sources) == ["full.md", "other.md"]
+
+
+def test_a_note_that_notes_its_keynote_twice_gives_one_talk(tmp_path: Path) -> None:
+    twice = conf_note(
+        "ueda",
+        """\
+        ## ブロック構文のこれから (Keynote) @ken_sato
+        * 構文の歴史を振り返る
+
+        ## 小さなgemの育て方
+        ### 佐藤 健(@ken_sato)
+        * 同じ人のもう一つの発表
+
+        ## Sato Keynote
+        * 二回目のメモ: 質疑応答
+        """,
+    )
+    library = load(tmp_path, {"twice.md": twice})
+    [event] = library.events
+    assert [titles_by_note(t) for t in event.talks] == [
+        [("twice.md", "Sato Keynote"), ("twice.md", "ブロック構文のこれから")],
+        [("twice.md", "小さなgemの育て方")],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("speaker", "merged"),
+    [("", True), ("### 森 一郎(@ichiro_mori)", False)],
+    ids=["no-speaker-named", "another-speaker-named"],
+)
+def test_a_nickname_title_merges_with_the_full_title_its_body_quotes(
+    tmp_path: Path, speaker: str, merged: bool
+) -> None:
+    official = conf_note(
+        "aoki",
+        """\
+        ## A Sample Profiler for Understanding Ruby Programs
+        ### 林 花子(@hana_hayashi)
+        * 型を推測して表示する
+
+        ## 巨大なモノリスを分割した話
+        ### 木村 次郎(@jiro_kimura)
+        * 境界はデータから決めた
+        """,
+    )
+    nickname = conf_note(
+        "ueda",
+        f"""\
+        ## プロファイラの話
+        {speaker}
+        [**sample/profiler** *An experimental sample profiler for understanding Ruby
+        programs*](https://example.com/sample/profiler)
+
+        (あとで書く)
+
+        ## モノリス分割の話
+        * 境界の決め方
+        """,
+    )
+    library = load(tmp_path, {"official.md": official, "nickname.md": nickname})
+    profiler = talk_from(library, "nickname.md", "プロファイラの話")
+    assert titles_by_note(profiler) == [
+        ("nickname.md", "プロファイラの話"),
+        *([("official.md", "A Sample Profiler for Understanding Ruby Programs")] if merged else []),
+    ]
+
+
+def test_a_talk_with_a_title_of_its_own_that_quotes_another_stays_apart(tmp_path: Path) -> None:
+    official = conf_note(
+        "aoki",
+        """\
+        ## A Sample Profiler for Understanding Ruby Programs
+        ### 林 花子(@hana_hayashi)
+        * 型を推測して表示する
+        """,
+    )
+    follow_up = conf_note(
+        "ueda",
+        """\
+        ## プロファイラの結果を可視化するダッシュボードを作った
+        A Sample Profiler for Understanding Ruby Programs の結果を使う話。
+
+        * グラフで見る
+
+        ## 巨大モノリスの分割
+        * データの持ち主で切る
+        """,
+    )
+    library = load(tmp_path, {"official.md": official, "follow_up.md": follow_up})
+    assert all(len(t.sources) == 1 for t in library.talks)
+    assert len(library.talks) == 3
+
+
+@pytest.mark.parametrize(
+    ("name", "merged"),
+    [("Sato", True), ("佐藤", False), ("Jun Sato", False)],
+    ids=["part-of-handle", "other-script-not-guessed", "same-family-name"],
+)
+def test_a_speaker_written_by_a_part_of_their_handle_is_the_same_person(
+    tmp_path: Path, name: str, merged: bool
+) -> None:
+    handle = conf_note(
+        "aoki",
+        """\
+        ## 描画ループの設計
+        ### @ken_sato
+        * フレームごとの処理
+
+        ## 型チェッカーを社内に入れた一年
+        ### 林 花子(@hana_hayashi)
+        * 導入は段階的に
+        """,
+    )
+    written = conf_note(
+        "ueda",
+        f"""\
+        ## Rubyでゲームを作る
+        登壇者: {name}
+        * 60fpsを目指す
+
+        ## 型チェッカー導入の一年
+        * まずはCIで警告だけ
+        """,
+    )
+    library = load(tmp_path, {"handle.md": handle, "written.md": written})
+    game = talk_from(library, "written.md", "Rubyでゲームを作る")
+    assert len(game.sources) == (2 if merged else 1)

@@ -518,6 +518,14 @@ CORRUPT = {
         b'{"meta": {"1": {"schema": 1}}, "annotations": []}',
         '"annotations" is an array',
     ),
+    "one uid in the store and the trash": (  # a deletion undone by hand, half-way
+        b'{"meta": {"1": {"schema": 1}}, "annotations": {"4": {"uid": "u1", '
+        b'"target": "talk", "target_id": "t1", "text": "kept", "created": "2026-01-01T00:00:00Z", '
+        b'"updated": "2026-01-01T00:00:00Z"}}, "trash": {"9": {"uid": "u1", "target": "talk", '
+        b'"target_id": "t1", "text": "gone", "created": "2026-01-01T00:00:00Z", '
+        b'"updated": "2026-01-01T00:00:00Z", "deleted": "2026-01-02T00:00:00Z"}}}',
+        'record 9 in "trash" has the same uid as record 4 in "annotations" (u1)',
+    ),
 }
 
 

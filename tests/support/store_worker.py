@@ -1,13 +1,19 @@
 """A notetui process that adds annotations to a store, for the crash and two-writer tests.
 
-    python store_worker.py STORE [--count N] [--tag NAME] [--wait-go] [--journal]
+    python store_worker.py STORE [--count N] [--tag NAME] [--wait-go]
+                           [--journal | --rewrite | --unread]
 
 Prints `saved <uid>` (flushed) after each `add_annotation` returns, so the test knows
 exactly which annotations the store promised to keep. With --wait-go it prints
 `ready` and waits for a line on stdin first, so two workers can start together.
 Runs until killed unless --count is given; prints `done` at the end. With --journal
 every save goes to the store's journal, compacted every ~64 KB, however small the
-store is (see `journal_mode`).
+store is (see `journal_mode`). With --rewrite every save rewrites the main file,
+however big the store grows (see `rewrite_mode`): without it a store that passes
+REWRITE_BELOW (~1,000 of these annotations) switches to the journal, so which way
+a run saves would depend on how fast the disk syncs. --unread is --journal with the
+store opened as `notetui annotate` opens it (`Store(path, load=False)`): adds append
+to the journal without reading the main file, and a compaction reads it then.
 """
 
 from __future__ import annotations
@@ -27,19 +33,29 @@ def journal_mode() -> None:
     files.COMPACT_BYTES = (64 * 1024, 64 * 1024)
 
 
+def rewrite_mode() -> None:
+    """Make a big store behave like a small one: every save a whole-file rewrite."""
+    files.REWRITE_BELOW = 1 << 62
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("store", type=Path)
     parser.add_argument("--count", type=int, default=None)
     parser.add_argument("--tag", default="w")
     parser.add_argument("--wait-go", action="store_true")
-    parser.add_argument("--journal", action="store_true")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--journal", action="store_true")
+    mode.add_argument("--rewrite", action="store_true")
+    mode.add_argument("--unread", action="store_true")
     args = parser.parse_args()
-    if args.journal:
+    if args.journal or args.unread:
         journal_mode()
+    if args.rewrite:
+        rewrite_mode()
 
     try:
-        store = Store(args.store)
+        store = Store(args.store, load=not args.unread)
         if args.wait_go:
             print("ready", flush=True)
             sys.stdin.readline()

@@ -4,13 +4,19 @@ and the config file (`config --path`, `config --edit`, `config --check`)."""
 from __future__ import annotations
 
 import os
-import shlex
-import subprocess
 from pathlib import Path
 
 import click
 
-from notetui.cli.common import PATH, db_option, echo_json, fail, notes_option
+from notetui.cli.common import (
+    PATH,
+    db_option,
+    echo_json,
+    editor_command,
+    fail,
+    notes_option,
+    run_editor,
+)
 from notetui.core.config import Config, create_config, load_config
 from notetui.core.locations import (
     Locations,
@@ -180,26 +186,13 @@ def config_command(
 
 
 def _edit(path: Path) -> None:
-    editor = os.environ.get("VISUAL", "").strip() or os.environ.get("EDITOR", "").strip()
-    if not editor:
-        fail(f"no editor: set $VISUAL or $EDITOR (the config file is {path})")
-    try:
-        command = shlex.split(editor)
-    except ValueError as error:
-        fail(f"cannot read the editor command {editor!r} ({error})")
-    if not command:
-        fail(f"no editor: set $VISUAL or $EDITOR (the config file is {path})")
+    command = editor_command(f" (the config file is {path})")
     try:
         if create_config(path):
             click.echo(sanitize_line(f"wrote a commented template to {path}"), err=True)
     except OSError as error:
         fail(f"cannot write {path} ({error.strerror or error})", 1)
-    try:
-        done = subprocess.run([*command, str(path)], check=False)
-    except OSError as error:
-        fail(f"cannot run the editor {command[0]!r} ({error.strerror or error})")
-    if done.returncode != 0:
-        fail(f"the editor {command[0]!r} exited with code {done.returncode}", 1)
+    run_editor(command, path)
     _, problems = load_config(path)
     for problem in problems:
         click.echo(f"notetui: config: {sanitize_line(problem)}", err=True)

@@ -102,6 +102,7 @@ class AnnotationRows:
     def __init__(self, library: Library) -> None:
         self.library = library
         self._targets: dict[tuple[object, ...], str] = {}
+        self._stored_parts: dict[tuple[object, ...], str] = {}
 
     def row(self, annotation: Annotation, placement: Placement | None) -> dict[str, Any]:
         """One row as a dict; `placement` None for another folder's annotation."""
@@ -139,27 +140,59 @@ class AnnotationRows:
         return known
 
     def line(self, annotation: Annotation, placement: Placement | None) -> str:
-        """One row as compact JSON text (see the module docstring)."""
+        """One row as compact JSON text, terminal-safe (see the module docstring)."""
+        e = encode_basestring  # each string escaped in C; None is the only other value
         anchor = annotation.anchor
         orphan = placement is not None and placement.orphan
         how = None if placement is None or orphan else placement.how
-        return (
-            f'{{"uid": {_s(annotation.uid)}, "target": {_s(annotation.target)}, '
-            f'"text": {_s(annotation.text)}, "created": {_s(annotation.created)}, '
-            f'"updated": {_s(annotation.updated)}, "rev": {_i(annotation.rev)}, '
-            f'"folder": {_s(annotation.root)}, '
-            f'"here": {"true" if placement is not None else "false"}, '
-            f'"orphan": {"true" if orphan else "false"}, "attached_by": {_s(how)}, '
+        if anchor is None:
+            quote = "null"
+            stored_anchor = '"note": null, "line": null, "prefix": null, "suffix": null'
+        else:
+            quote = e(anchor.quote)
+            stored_anchor = (
+                f'"note": {e(anchor.note)}, "line": {int(anchor.line)}, '
+                f'"prefix": {e(anchor.prefix)}, "suffix": {e(anchor.suffix)}'
+            )
+        if placement is None:
+            here = '"here": false, "orphan": false, "attached_by": null'
+            found = '"note": null, "line": null'
+        else:
+            here = (
+                f'"here": true, "orphan": {"true" if orphan else "false"}, '
+                f'"attached_by": {"null" if how is None else e(how)}'
+            )
+            found = f'"note": {_s(placement.note)}, "line": {_i(placement.line)}'
+        row = (
+            f'{{"uid": {e(annotation.uid)}, "target": {e(annotation.target)}, '
+            f'"text": {e(annotation.text)}, "created": {e(annotation.created)}, '
+            f'"updated": {e(annotation.updated)}, "rev": {int(annotation.rev)}, '
+            f'"folder": {_s(annotation.root)}, {here}, '
             f"{self._target(annotation, placement)}, "
-            f'"quote": {_s(anchor.quote if anchor is not None else None)}, '
-            f'"note": {_s(placement.note if placement is not None else None)}, '
-            f'"line": {_i(placement.line if placement is not None else None)}, '
-            f'"stored": {{"target_id": {_s(annotation.target_id)}, '
-            f'"title": {_s(annotation.title)}, "titles": {_list(annotation.titles)}, '
-            f'"event_title": {_s(annotation.event_title)}, '
-            f'"event_date": {_s(annotation.event_date)}, '
-            f'"note": {_s(anchor.note if anchor is not None else None)}, '
-            f'"line": {_i(anchor.line if anchor is not None else None)}, '
-            f'"prefix": {_s(anchor.prefix if anchor is not None else None)}, '
-            f'"suffix": {_s(anchor.suffix if anchor is not None else None)}}}}}'
+            f'"quote": {quote}, {found}, '
+            f'"stored": {self._stored(annotation)}, {stored_anchor}}}}}'
         )
+        # Unsafe characters are all unprintable, and only ever inside strings; most
+        # rows have none, and `isprintable` says so faster than the search.
+        if not row.isprintable() and _TERMINAL_UNSAFE.search(row):
+            row = _TERMINAL_UNSAFE.sub(_escape, row)
+        return row
+
+    def _stored(self, annotation: Annotation) -> str:
+        """The start of the `stored` object: what annotations on one talk share."""
+        key = (
+            annotation.target_id,
+            annotation.title,
+            annotation.titles,
+            annotation.event_title,
+            annotation.event_date,
+        )
+        known = self._stored_parts.get(key)
+        if known is None:
+            known = self._stored_parts[key] = (
+                f'{{"target_id": {_s(annotation.target_id)}, '
+                f'"title": {_s(annotation.title)}, "titles": {_list(annotation.titles)}, '
+                f'"event_title": {_s(annotation.event_title)}, '
+                f'"event_date": {_s(annotation.event_date)}'
+            )
+        return known

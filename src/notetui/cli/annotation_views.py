@@ -23,8 +23,10 @@ from rich.text import Text
 from notetui.cli.common import fail, open_store
 from notetui.core.annotations.errors import StoreError
 from notetui.core.annotations.service import AnnotationService, clean_text
+from notetui.core.annotations.store import Store
 from notetui.core.annotations.targets import NoSuchTarget, Target
 from notetui.core.annotations.targets import resolve as resolve_query
+from notetui.core.locations import database_path
 from notetui.core.models import Event, Library, Talk
 from notetui.core.text import sanitize_line
 
@@ -36,16 +38,28 @@ _FLEXIBLE = {"title": 2, "talk / event": 2, "text": 2, "where": 1}  # share what
 
 @contextmanager
 def service_for(
-    db: Path | None, library: Library | None = None, *, root: Path | None = None
+    db: Path | None,
+    library: Library | None = None,
+    *,
+    root: Path | None = None,
+    load: bool = True,
 ) -> Iterator[AnnotationService]:
-    """The annotation service on an open store; any store failure is one line, exit 1."""
-    store = open_store(db)
+    """The annotation service on an open store; any store failure is one line, exit 1.
+    `load=False` for a command that only adds: a big store's main file is not read."""
+    store = open_store(db) if load else _unread_store(db)
     try:
         yield AnnotationService(store, library, root=root)
     except StoreError as error:
         fail(str(error), 1)
     finally:
         store.close()
+
+
+def _unread_store(db: Path | None) -> Store:
+    try:
+        return Store(database_path(db), load=False)
+    except StoreError as error:
+        fail(str(error), 1)
 
 
 def resolve(library: Library, query: str, *, event: bool = False) -> Target:

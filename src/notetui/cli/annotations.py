@@ -142,7 +142,7 @@ def annotate_command(
     text = _read_text(text)
     library = open_library(configured_notes(notes))
     target = resolve(library, talk, event=on_event)
-    with service_for(db, library) as service:
+    with service_for(db, library, load=False) as service:  # an add reads no main file
         anchor = None
         if quote is not None:
             try:

@@ -4,18 +4,22 @@ line, and printing text that cannot harm the terminal it lands on."""
 from __future__ import annotations
 
 import io
+import os
+import shlex
+import subprocess
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import NoReturn, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import click
 
-from notetui.core.annotations.store import Store, StoreError
-from notetui.core.load.library import LibraryError, load_library
-from notetui.core.locations import database_path, default_notes
-from notetui.core.models import Library, Problem
+from notetui.core.locations import default_notes
 from notetui.core.text import sanitize_line, to_json
+
+if TYPE_CHECKING:  # imported by the commands that use them: `--help` needs neither
+    from notetui.core.annotations.store import Store
+    from notetui.core.models import Library, Problem
 
 F = TypeVar("F", bound=Callable[..., object])
 PATH = click.Path(path_type=Path)
@@ -55,24 +59,20 @@ def one_folder(path: Path | None, notes: Path | None) -> Path | None:
     return path or notes
 
 
+def _path_option(flag: str, text: str) -> Callable[[F], F]:
+    return click.option(flag, flag.lstrip("-"), type=PATH, default=None, help=text)
+
+
+_DB_HELP = "The annotations store (default: $NOTETUI_DB or the data folder)."
+_NOTES_HELP = "The notes folder (default: $NOTETUI_NOTES, ./notes, or the samples)."
+
+
 def db_option(function: F) -> F:
-    return click.option(
-        "--db",
-        "db",
-        type=PATH,
-        default=None,
-        help="The annotations store (default: $NOTETUI_DB or the data folder).",
-    )(function)
+    return _path_option("--db", _DB_HELP)(function)
 
 
 def notes_option(function: F) -> F:
-    return click.option(
-        "--notes",
-        "notes",
-        type=PATH,
-        default=None,
-        help="The notes folder (default: $NOTETUI_NOTES, ./notes, or the samples).",
-    )(function)
+    return _path_option("--notes", _NOTES_HELP)(function)
 
 
 def configured_notes() -> Path:
@@ -98,6 +98,8 @@ def notes_folder(path: Path | None) -> Path:
 
 
 def open_library(path: Path | None) -> Library:
+    from notetui.core.load.library import LibraryError, load_library
+
     try:
         return load_library(notes_folder(path))
     except LibraryError as error:
@@ -105,7 +107,34 @@ def open_library(path: Path | None) -> Library:
 
 
 def open_store(db: Path | None) -> Store:
+    from notetui.core.annotations.store import Store, StoreError
+    from notetui.core.locations import database_path
+
     try:
         return Store(database_path(db))
     except StoreError as error:
         fail(str(error), 1)
+
+
+def editor_command(missing: str) -> list[str]:
+    """$VISUAL, else $EDITOR, as the words of a command. Fails in one line if neither
+    is set (`missing` ends that line: what else the user can do) or it cannot be read."""
+    editor = os.environ.get("VISUAL", "").strip() or os.environ.get("EDITOR", "").strip()
+    try:
+        command = shlex.split(editor)
+    except ValueError as error:
+        fail(f"cannot read the editor command {editor!r} ({error})")
+    if not command:
+        fail(f"no editor: set $VISUAL or $EDITOR{missing}")
+    return command
+
+
+def run_editor(command: list[str], path: Path, after_failure: str = "") -> None:
+    """Run the editor on `path` and wait; an editor that cannot start or fails is one
+    line (`after_failure` is added to the second, e.g. "; FILE is kept")."""
+    try:
+        done = subprocess.run([*command, str(path)], check=False)
+    except OSError as error:
+        fail(f"cannot run the editor {command[0]!r} ({error.strerror or error})")
+    if done.returncode != 0:
+        fail(f"the editor {command[0]!r} exited with code {done.returncode}{after_failure}", 1)

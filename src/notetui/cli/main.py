@@ -13,7 +13,9 @@ from typing import Any
 import click
 
 from notetui import __version__
+from notetui.cli import registry
 from notetui.cli.common import (
+    db_option,
     echo_json,
     echo_problems,
     fail,
@@ -27,13 +29,29 @@ _PATH = click.Path(path_type=Path)
 
 
 class _DefaultGroup(click.Group):
-    """`notetui [PATH]` opens the reader; `notetui list …` runs a subcommand."""
+    """`notetui [PATH]` opens the reader; `notetui list …` runs a subcommand.
+
+    The subcommands in `registry` are imported when they are run, not before:
+    `notetui --help` lists them from their summaries, so it imports none of the core.
+    """
 
     default_command = "open"
 
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(registry.BY_NAME))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = self.commands.get(cmd_name)
+        if command is None and cmd_name in registry.BY_NAME:
+            command = registry.BY_NAME[cmd_name].load()
+            self.add_command(command, cmd_name)
+        return command
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not args or (
-            args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")
+            args[0] not in self.commands
+            and args[0] not in registry.BY_NAME
+            and args[0] not in ("--help", "-h", "--version")
         ):
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
@@ -43,8 +61,10 @@ class _DefaultGroup(click.Group):
         it to the terminal width with "…" or wrap it."""
         rows = []
         for name in self.list_commands(ctx):
-            command = self.get_command(ctx, name)
-            if command is not None and not command.hidden:
+            command = self.commands.get(name)
+            if command is None:  # not imported: its summary is in the registry
+                rows.append((name, registry.BY_NAME[name].summary))
+            elif not command.hidden:
                 rows.append((name, command.get_short_help_str(limit=1000)))
         if rows:
             width = max(len(name) for name, _ in rows)
@@ -72,12 +92,7 @@ def main() -> None:
 @cli.command("open")
 @click.argument("path", required=False, type=_PATH)
 @notes_option
-@click.option(
-    "--db",
-    type=_PATH,
-    default=None,
-    help="The annotations store (default: $NOTETUI_DB or the data folder).",
-)
+@db_option
 def open_command(path: Path | None, notes: Path | None, db: Path | None) -> None:
     """Open the reader on PATH (the default command)."""
     root = notes_folder(one_folder(path, notes))
@@ -109,14 +124,3 @@ def list_command(path: Path | None, notes: Path | None, as_json: bool) -> None:
     from notetui.cli.table import print_library
 
     print_library(library)
-
-
-# Subcommands that live in notetui.cli, one module per area.
-def _register() -> None:
-    from notetui.cli import registry
-
-    for command in registry.commands():
-        cli.add_command(command)
-
-
-_register()

@@ -42,6 +42,9 @@ class Section:
     time: str | None = None  # "HH:MM"
     speakers: tuple[Speaker, ...] = ()
     slides: tuple[str, ...] = ()
+    # Labels the title was written with and lost ("基調講演", "LT", "rubykaigiA"):
+    # a talk's role, which merging weighs when titles say little.
+    labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

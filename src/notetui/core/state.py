@@ -7,10 +7,10 @@ still written atomically so a crash cannot leave a half-written one.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from notetui.core.atomic import atomic_write
 
 
 def load_state(path: Path) -> dict[str, Any]:
@@ -22,14 +22,8 @@ def load_state(path: Path) -> dict[str, Any]:
 
 
 def save_state(path: Path, state: dict[str, Any]) -> None:
-    """Write atomically; errors are the caller's to report (the app says so once)."""
+    """Write atomically; errors are the caller's to report (the app says so once).
+    Not fsynced: a preference lost to a power cut is not worth a sync per change."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=".state-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(state, handle, ensure_ascii=False, indent=2, sort_keys=True)
-            handle.write("\n")
-        Path(temp).replace(path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    text = json.dumps(state, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    atomic_write(path, text.encode("utf-8"), durable=False)

@@ -70,7 +70,12 @@ def test_a_big_store_appends_one_line_per_change_and_leaves_the_file(
 
     assert path.read_bytes() == before  # the main file was not rewritten
     header, *entries = lines(path)
-    assert header == {"notetui": "annotations journal", "version": 1}
+    st = path.stat()  # the header names the main file the journal goes with
+    assert header == {
+        "base": [st.st_mtime_ns, st.st_size, st.st_ino, st.st_dev],
+        "notetui": "annotations journal",
+        "version": 1,
+    }
     assert [[(c["table"], c["key"]) for c in e["changes"]] for e in entries] == [
         [("annotations", note.uid)],
         [("tags", "t1")],

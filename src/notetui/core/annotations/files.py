@@ -14,6 +14,9 @@ change and makes it durable in one of two ways:
 
 A compaction writes the new main file first and removes the journal after; the
 journal's lines are states, so a crash in between only replays what is already in.
+
+A process that only adds (`notetui annotate`) need not read the main file at all:
+`append_new` appends to a journal whose header names the main file as it is now.
 """
 
 from __future__ import annotations
@@ -96,6 +99,49 @@ def _target_of(path: Path) -> Path:
         raise StoreUnreadable(f"{describe(path)} is a symlink loop") from None
     except OSError as error:
         raise StoreUnreadable(f"{describe(path)} cannot be opened ({_reason(error)})") from None
+
+
+def _read_main(path: Path, file: Path) -> tuple[int | None, os.stat_result | None, bytearray]:
+    """The main file's bytes, its stat and its open fd (None, None, empty if none)."""
+    try:
+        fd = os.open(file, os.O_RDONLY | _O_BINARY)
+    except FileNotFoundError:
+        return None, None, bytearray()
+    except OSError as error:
+        raise StoreUnreadable(
+            f"{describe(path)} cannot be read ({_reason(error)}); it was left untouched"
+        ) from None
+    try:
+        found = os.fstat(fd)
+        if stat.S_ISDIR(found.st_mode):
+            raise StoreUnreadable(
+                f"{describe(path)} is a folder, not a file; it was left untouched"
+            )
+        raw = bytearray()
+        while chunk := os.read(fd, _READ_CHUNK):
+            raw += chunk
+    except OSError as error:
+        os.close(fd)
+        raise StoreUnreadable(
+            f"{describe(path)} cannot be read ({_reason(error)}); it was left untouched"
+        ) from None
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, found, raw  # parse_store empties it once decoded
+
+
+def _check_records(
+    entries: Sequence[Entry], changes: Sequence[Change], file: Path, journal: Path
+) -> None:
+    """Check the journal's records as a full read would (BadStore naming the line),
+    so that a store that would refuse to open never takes a line unread."""
+    check = StoreData.build({}, file)
+    with paused_gc():
+        for entry in entries:
+            check.replay(entry, journal)
+        for change in changes:
+            check.apply(change)
 
 
 class StoreFiles:
@@ -187,7 +233,7 @@ class StoreFiles:
         the main file first, so a journal newer than the main file read is noticed."""
         self._forget()
         for _ in range(_LOAD_ATTEMPTS):
-            fd, found, raw = self._read_base()
+            fd, found, raw = _read_main(self.path, self.file)
             try:
                 entries = self.journal.read_all()
                 same = self._stat_base() == (None if found is None else _base_stat(found))
@@ -235,34 +281,6 @@ class StoreFiles:
         except RecursionError:
             raise StoreUnreadable(f"{name} is nested too deeply; it was left untouched") from None
         return data, schema
-
-    def _read_base(self) -> tuple[int | None, os.stat_result | None, bytearray]:
-        try:
-            fd = os.open(self.file, os.O_RDONLY | _O_BINARY)
-        except FileNotFoundError:
-            return None, None, bytearray()
-        except OSError as error:
-            raise StoreUnreadable(
-                f"{describe(self.path)} cannot be read ({_reason(error)}); it was left untouched"
-            ) from None
-        try:
-            found = os.fstat(fd)
-            if stat.S_ISDIR(found.st_mode):
-                raise StoreUnreadable(
-                    f"{describe(self.path)} is a folder, not a file; it was left untouched"
-                )
-            raw = bytearray()
-            while chunk := os.read(fd, _READ_CHUNK):
-                raw += chunk
-        except OSError as error:
-            os.close(fd)
-            raise StoreUnreadable(
-                f"{describe(self.path)} cannot be read ({_reason(error)}); it was left untouched"
-            ) from None
-        except BaseException:
-            os.close(fd)
-            raise
-        return fd, found, raw  # parse_store empties it once decoded
 
     def _forget(self) -> None:
         """Drop what is in memory: the next call reads the files again."""
@@ -317,6 +335,8 @@ class StoreFiles:
             if self._pending is not None:  # nested: part of the outer one
                 yield self.data
                 return
+            if self._data is None:
+                self.sync()  # a store that cannot be read says so before it is locked
             self._acquire()
             try:
                 self.sync()
@@ -374,18 +394,82 @@ class StoreFiles:
                 raise
             return
         try:
-            self.journal.append([line], self._mode)
+            self.journal.append([line], self._mode, base=self._base)
         except OSError as error:
             self._forget()
             raise SaveFailed(
                 f"could not save {describe(self.path)} ({_reason(error)}); nothing was changed"
             ) from None
+        self._compact_if_due(base_size)
+
+    def _compact_if_due(self, base_size: int) -> None:
         low, high = COMPACT_BYTES
         if self.journal.offset >= min(max(low, base_size // 4), high):
             try:
+                if self._data is None:
+                    self._load()
                 self._rewrite()
             except StoreError as error:  # the change itself is safe in the journal
                 log.warning("not compacted yet: %s", error)
+
+    def append_new(self, changes: Sequence[Change]) -> bool:
+        """Save changes that add new records without reading the main file, when it is
+        still the file the journal was started on (the journal's header says which):
+        one that a notetui read whole and accepted, unchanged since. An add to a big
+        store then costs a read of the journal, not of 50 MB.
+
+        False, with nothing written, when that is not known (no journal yet, one
+        started on another main file, a small store) or the tables are in memory
+        anyway: then save the usual way, with `transaction`.
+        """
+        with self.mutex:
+            if self._data is not None or self._pending is not None:
+                return False
+            if self.signature().journal is None:  # no lock taken for nothing
+                return False
+            self._acquire()
+            try:
+                return self._append_unread(changes)
+            finally:
+                self._lock.release()
+
+    def _append_unread(self, changes: Sequence[Change]) -> bool:
+        try:
+            base = self._stat_base()
+            entries = self.journal.read_all()
+        except BadStore as error:
+            self.journal.forget()
+            raise StoreUnreadable(f"{error}; it was left untouched") from None
+        except OSError as error:
+            self.journal.forget()
+            raise StoreUnreadable(
+                f"{describe(self.path)} cannot be read ({_reason(error)})"
+            ) from None
+        line = encode_entry(changes, datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+        if (
+            base is None
+            or self.journal.identity is None
+            or self.journal.base != base
+            or base[1] + self.journal.offset + len(line) <= REWRITE_BELOW
+        ):
+            self.journal.forget()
+            return False
+        try:
+            _check_records(entries, changes, self.file, self.journal.path)
+        except BadStore as error:
+            self.journal.forget()
+            raise StoreUnreadable(f"{error}; it was left untouched") from None
+        try:
+            self.journal.append([line], None)
+        except OSError as error:
+            self.journal.forget()
+            raise SaveFailed(
+                f"could not save {describe(self.path)} ({_reason(error)}); nothing was changed"
+            ) from None
+        self._compact_if_due(base[1])
+        if self._data is None:
+            self.journal.forget()  # the next read reads both files
+        return True
 
     def compact(self) -> None:
         """Fold the journal into the main file now."""

@@ -4,7 +4,8 @@ Rewriting a 47 MB file to save one annotation is what made saves slow at scale. 
 change is appended to `<store>.journal` (one line, fsynced) and the main file is
 rewritten ("compacted") only now and then, under the lock and atomically.
 
-    {"notetui": "annotations journal", "version": 1}
+    {"base": [<mtime_ns>, <size>, <inode>, <device>], "notetui": "annotations journal",
+     "version": 1}
     {"at": "2026-11-23T09:12:09Z", "changes": [{"key": "<uid>", "record": {...},
      "table": "annotations"}]}          (one line in the file)
 
@@ -18,6 +19,11 @@ A last line without its newline is a write that was cut off (a kill, a power cut
 it was never reported as saved, readers ignore it and the next writer cuts it off.
 Any other line that cannot be read makes the store refuse to open, like a bad main
 file: nothing is ever dropped silently.
+
+The header's `base` is the main file the journal was started on, as stat saw it: a
+file that a notetui had read whole and accepted. While the main file still matches
+it, nothing changed it since, and a new record can be appended without reading it
+(`StoreFiles.append_new`). Older journals have no `base`; readers ignore it.
 """
 
 from __future__ import annotations
@@ -45,6 +51,8 @@ _READ_CHUNK = 1 << 20
 
 # (device, inode, size, mtime_ns) of the journal file, None if there is none.
 JournalStat = tuple[int, int, int, int]
+# (mtime_ns, size, inode, device) of the main file, as `files.BaseStat`.
+BaseStat = tuple[int, int, int, int]
 
 
 def journal_path(store: Path) -> Path:
@@ -100,7 +108,8 @@ def _entry(raw: bytes, number: int, path: Path) -> Entry:
     return Entry(number, tuple(parsed))
 
 
-def _check_header(raw: bytes, path: Path) -> None:
+def _check_header(raw: bytes, path: Path) -> BaseStat | None:
+    """Refuse what is not a journal this notetui reads; the main file it was started on."""
     try:
         header = loads_strict(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
@@ -113,6 +122,14 @@ def _check_header(raw: bytes, path: Path) -> None:
             f"journal {path} has version {version!r}; this notetui understands "
             f"{JOURNAL_VERSION}: upgrade notetui to use it"
         )
+    base = header.get("base")
+    if (
+        isinstance(base, list)
+        and len(base) == 4
+        and all(type(value) is int and value >= 0 for value in base)
+    ):
+        return (base[0], base[1], base[2], base[3])
+    return None  # an older journal: its main file is not known
 
 
 def _pread(fd: int, size: int, offset: int) -> bytes:
@@ -141,6 +158,7 @@ class Journal:
         self.lines = 0  # lines read so far, header included
         self._seen: tuple[int, int] | None = None  # (size, mtime_ns) when last read
         self._fd: int | None = None
+        self.base: BaseStat | None = None  # the main file it was started on (header)
 
     def stat(self) -> JournalStat | None:
         """The file's stat, None if there is none. OSError if it cannot be stat-ed."""
@@ -164,6 +182,7 @@ class Journal:
         self.identity = None
         self.offset = self.lines = 0
         self._seen = None
+        self.base = None
         self._unpin()
 
     def close(self) -> None:
@@ -229,7 +248,7 @@ class Journal:
             raw = data[start:stop]
             number += 1
             if number == 1:
-                _check_header(raw, self.path)
+                self.base = _check_header(raw, self.path)
             elif raw.strip():
                 entries.append(_entry(raw, number, self.path))
             start = stop + 1
@@ -241,10 +260,13 @@ class Journal:
 
     # -- writing (under the store's lock, after a read that reached the end) ----------
 
-    def append(self, lines: Iterable[bytes], mode: int | None) -> None:
+    def append(
+        self, lines: Iterable[bytes], mode: int | None, base: BaseStat | None = None
+    ) -> None:
         """Append whole lines and fsync them; OSError leaves the journal as it was.
 
         A cut-off line left by a killed writer (bytes past `offset`) is cut off first.
+        A new journal's header records `base`, the main file it starts on.
         """
         created = not self.path.exists()
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND | _O_BINARY, 0o666)
@@ -266,7 +288,8 @@ class Journal:
                 os.ftruncate(fd, self.offset)
             payload = b"".join(lines)
             if self.offset == 0:
-                payload = encode_record(_HEADER) + b"\n" + payload
+                header = _HEADER if base is None else {**_HEADER, "base": list(base)}
+                payload = encode_record(header) + b"\n" + payload
             try:
                 view = memoryview(payload)
                 while view:
@@ -286,6 +309,8 @@ class Journal:
             raise
         if self.identity is None:
             self.identity = (st.st_dev, st.st_ino)
+        if self.offset == 0:
+            self.base = base
         self.offset += len(payload)
         self.lines += payload.count(b"\n")
         after = os.fstat(fd)

@@ -91,11 +91,15 @@ class Store:
     raises for anything on disk; TypeError/ValueError mean a caller passed bad values.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, load: bool = True) -> None:
+        """Open the store, reading it (StoreError if it cannot be read). With
+        `load=False` nothing is read until needed, and an add to a big store may not
+        read the main file at all (for a process that only adds, `notetui annotate`)."""
         self.path = Path(path)
         self._files = StoreFiles(self.path)
         self._files.remove_stale_temps()
-        self._files.sync()
+        if load:
+            self._files.sync()
 
     def close(self) -> None:
         self._files.close()
@@ -193,8 +197,11 @@ class Store:
         }
         if check_opt_str(root, "root") is not None:
             record["root"] = root
-        with self._files.transaction():
-            self._stage(ANNOTATIONS, record["uid"], record)
+        uid = record["uid"]
+        change = Change(ANNOTATIONS, uid, plain_copy(record, f"{ANNOTATIONS} record {uid}"))
+        if not self._files.append_new([change]):
+            with self._files.transaction():
+                self._files.stage(change)
         return annotation_from(record)
 
     def _stored(self, data: StoreData, uid: str) -> dict[str, Any]:

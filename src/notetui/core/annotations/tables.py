@@ -64,10 +64,14 @@ class StoreData:
         """Index a (migrated) store. Each record the store would not have written is
         listed in `problems`, one line each, and left out of the indexes."""
         data = cls(tables)
-        owner: dict[str, str] = {}  # uid -> where it was seen first
 
         def problem(table: str, doc_id: str, text: str) -> None:
             data.problems.append(f'{describe(path)}: record {doc_id} in "{table}" {text}')
+
+        def owner(uid: str) -> str:
+            """Where a uid was seen first (only worked out for a problem line)."""
+            table = ANNOTATIONS if uid in data.annotations else TRASH
+            return f'record {data._doc_ids[table][uid]} in "{table}"'
 
         for table, parse, index in (
             (ANNOTATIONS, annotation_from, data.annotations),
@@ -82,10 +86,9 @@ class StoreData:
                     problem(table, doc_id, str(error))
                     continue
                 uid = annotation.uid
-                if uid in owner:
-                    problem(table, doc_id, f"has the same uid as {owner[uid]} ({uid})")
+                if uid in data.annotations or uid in data.trash:
+                    problem(table, doc_id, f"has the same uid as {owner(uid)} ({uid})")
                     continue
-                owner[uid] = f'record {doc_id} in "{table}"'
                 index[uid] = annotation
                 ids[uid] = doc_id
             data._next[table] = _next_id(raw)

@@ -13,9 +13,11 @@ Merging is most of a full load (it is global: one new note can regroup events), 
 caching only the split notes is not enough for a fast warm start; see
 benchmarks/bench.py.
 
-Layout: a magic line, the key line, then the lengths and CRC-32s of two pickles: the
-merged library first (all a warm start reads), then the entries, which refer to the
-first pickle's notes and problems by index and are decoded only after a change.
+Layout: a magic line, the key line, then the lengths and CRC-32s of three pickles:
+the outline (`core.load.outline`: event and talk titles, enough to draw the tree,
+read on its own without the rest), the merged library (all a warm start reads),
+then the entries, which refer to the merged library's notes and problems by index
+and are decoded only after a change.
 Model objects are pickled as calls to their class, several times faster to load than
 a frozen dataclass's `__setstate__`, and loaded with the garbage collector paused.
 
@@ -33,9 +35,9 @@ Correctness rules:
 - A note whose mtime or ctime was within `RACY_FINE_NS` (`RACY_NS` on a file system
   with coarse timestamps) of the scan that cached it is not trusted: an edit in the
   same timestamp tick would keep its stamp.
-- The file is written to a temporary file in the same folder and moved into place
-  with `os.replace`, and read with a single `read_bytes`, so two processes never see
-  half a cache; the last writer wins and both results are complete.
+- The file is written with `core.atomic.atomic_write` (a temporary file in the same
+  folder, renamed into place) and read with a single `read_bytes`, so two processes
+  never see half a cache; the last writer wins and both results are complete.
 - Anything unexpected (missing, truncated, garbage, another program's pickle, an
   older format, a class the cache does not know) means "no cache": the library is
   parsed again and the file rewritten. Unpickling only resolves the model classes.
@@ -46,17 +48,16 @@ Correctness rules:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gc
 import hashlib
 import importlib
-import importlib.util
 import io
 import logging
 import os
 import pickle
 import struct
 import sys
-import tempfile
 import time
 import zlib
 from collections.abc import Callable, Sequence
@@ -64,6 +65,8 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple, TypeGuard
 
 from notetui.core import models
+from notetui.core.atomic import atomic_write
+from notetui.core.load.outline import outline_rows
 from notetui.core.locations import cache_dir
 from notetui.core.models import Event, Note, Problem, Speaker
 
@@ -71,7 +74,7 @@ from notetui.core.models import Event, Note, Problem, Speaker
 # same file (new fields, new heuristics, changed thresholds).
 PARSER_VERSION = 1
 
-FORMAT_VERSION = 1  # the layout of the cache file itself
+FORMAT_VERSION = 2  # the layout of the cache file itself (2: the outline first)
 MAGIC = b"notetui note cache\n"
 # Notes changed this close (in ns) to the scan that cached them are read again next
 # time: an edit in the same timestamp tick would keep their stamp. File systems that
@@ -83,22 +86,12 @@ MAX_CACHES = 16  # library folders that keep a cache file
 _STALE_TEMP_SECONDS = 3600.0  # a temporary file this old was left by a killed writer
 _SUFFIX = ".notecache"
 
-# The modules whose code decides what a note parses into.
-_PARSER_MODULES = (
-    "notetui.core.load.cache",
-    "notetui.core.parse.events",
-    "notetui.core.load.library",
-    "notetui.core.merge.merging",
-    "notetui.core.load.front_matter",
-    "notetui.core.models",
-    "notetui.core.load.files",
-    "notetui.core.parse.sections",
-    "notetui.core.parse.speakers",
-    "notetui.core.parse.markdown",
-    "notetui.core.parse.plain",
-    "notetui.core.parse.note",
-    "notetui.core.text",
-)
+# What decides what a note parses into: every source and vocabulary file of these
+# packages of notetui.core, and these modules beside them (found, not listed one by
+# one, so a new parser module or word list cannot be missed).
+_PARSER_PACKAGES = ("load", "parse", "merge")
+_PARSER_MODULES = ("models.py", "text.py", "markdown.py")
+_PARSER_SUFFIXES = (".py", ".txt", ".json")  # code, word lists, scorer weights
 # Libraries whose behaviour shapes the result (charset-normalizer is only a last resort).
 _DEPENDENCIES = ("markdown_it", "frontmatter", "yaml", "rapidfuzz")
 # Model classes pickled by their constructor (much faster to load than __setstate__).
@@ -190,7 +183,7 @@ class Cached:
             data, self._data = self._data, b""
             layout = self._layout
             try:
-                _check_crc(data, layout.middle, layout.end, layout.second_crc)
+                _check_crc(data, layout.middle, layout.end, layout.entries_crc)
                 entries = _decode(data, layout.middle, lambda f: _EntryUnpickler(f, self.merged))
             except CacheError as error:
                 log.info("not using the cached notes: %s", error)
@@ -225,7 +218,13 @@ class NoteCache:
             resolved = str(root.absolute())
         name = hashlib.sha1(resolved.encode("utf-8", "surrogatepass"), usedforsecurity=False)
         self.path = self.folder / (name.hexdigest()[:24] + _SUFFIX)
-        self.key = _fingerprint(resolved)
+        self._resolved = resolved
+
+    @functools.cached_property
+    def key(self) -> str:
+        """What the cached results depend on (computed only when needed: reading the
+        outline does without it)."""
+        return _fingerprint(self._resolved)
 
     def load(self) -> Cached:
         """The cache file's content. Raises CacheError (with the reason) if it is unusable."""
@@ -236,7 +235,7 @@ class NoteCache:
         except OSError as error:
             raise CacheError(f"cannot read {self.path}: {error}") from None
         layout = _check_header(data, self.key)
-        _check_crc(data, layout.start, layout.middle, layout.first_crc)
+        _check_crc(data, layout.start, layout.middle, layout.merged_crc)
         merged = _decode(data, layout.start, _Unpickler)
         if not _is_merged(merged):
             raise CacheError("unexpected content")
@@ -244,11 +243,14 @@ class NoteCache:
 
     def save(self, merged: Merged, entries: dict[str, Entry]) -> None:
         """Write the cache atomically. Raises OSError if the cache folder is unusable."""
+        outline = pickle.dumps(outline_rows(merged.events, merged.problems), _PROTOCOL)
         first = io.BytesIO()
         _Pickler(first).dump(merged)
         second = io.BytesIO()
         _EntryPickler(second, merged).dump(entries)
         sizes = _SIZES % (
+            len(outline),
+            zlib.crc32(outline),
             first.tell(),
             zlib.crc32(first.getbuffer()),
             second.tell(),
@@ -256,17 +258,38 @@ class NoteCache:
         )
         header = MAGIC + self.key.encode("ascii") + b"\n" + sizes
         self.folder.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=self.folder, prefix=self.path.name + ".", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(header)
-                file.write(first.getbuffer())
-                file.write(second.getbuffer())
-            Path(temp).replace(self.path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        # Not durable (no fsync): a cache lost to a power cut is rebuilt, and the CRCs
+        # catch a torn one. Private (0o600): it holds the text of the user's notes.
+        atomic_write(
+            self.path,
+            (header, outline, first.getvalue(), second.getvalue()),  # getvalue() shares
+            mode=0o600,
+            durable=False,
+        )
         self._prune()
+
+    def outline_rows(self) -> object | None:
+        """The stored outline, as plain tuples (`core.load.outline` reads them), from
+        the header and the outline alone; None if the file has no usable one. The
+        key is not checked: the outline is a first picture, which the full load
+        replaces (see `core.load.outline`)."""
+        try:
+            with self.path.open("rb") as file:
+                head = file.read(len(MAGIC) + _MAX_KEY + _SIZES_LENGTH)
+                layout = _check_header(head, None, size=os.fstat(file.fileno()).st_size)
+                file.seek(layout.outline)
+                data = file.read(layout.start - layout.outline)
+        except FileNotFoundError:
+            return None
+        except (OSError, CacheError) as error:
+            log.info("no outline in %s: %s", self.path, error)
+            return None
+        try:
+            _check_crc(data, 0, len(data), layout.outline_crc)
+            return _decode(data, 0, _NoGlobalsUnpickler)
+        except CacheError as error:
+            log.info("no outline in %s: %s", self.path, error)
+            return None
 
     def _prune(self) -> None:
         """Drop temporary files of killed writers and the least recently saved caches."""
@@ -292,39 +315,49 @@ class NoteCache:
             log.info("could not prune the cache folder %s: %s", self.folder, error)
 
 
-# The lengths and CRC-32s of the two pickles, after the magic and the key line.
-_SIZES = b"%016x %08x %016x %08x\n"
-_SIZES_LENGTH = len(_SIZES % (0, 0, 0, 0))
+# The lengths and CRC-32s of the three pickles, after the magic and the key line.
+_SIZES = b"%016x %08x %016x %08x %016x %08x\n"
+_SIZES_LENGTH = len(_SIZES % (0, 0, 0, 0, 0, 0))
+_MAX_KEY = 100  # the key line is a hex digest and its newline
+_PROTOCOL = pickle.HIGHEST_PROTOCOL
 
 
 class _Layout(NamedTuple):
+    outline: int  # where the outline's pickle starts
     start: int  # of the merged library's pickle
     middle: int  # where the entries' pickle starts
     end: int
-    first_crc: int
-    second_crc: int
+    outline_crc: int
+    merged_crc: int
+    entries_crc: int
 
 
-def _check_header(data: bytes, key: str) -> _Layout:
-    """Where the two pickles are, after checking the magic, the key and the lengths."""
+def _check_header(data: bytes, key: str | None, *, size: int | None = None) -> _Layout:
+    """Where the three pickles are, after checking the magic, the key (unless None)
+    and the lengths against the file's size (by default `len(data)`)."""
     if not data.startswith(MAGIC):
         raise CacheError("not a notetui cache file")
     start = len(MAGIC)
-    line_end = data.find(b"\n", start, start + 100)
-    if line_end < 0 or data[start:line_end] != key.encode("ascii"):
+    line_end = data.find(b"\n", start, start + _MAX_KEY)
+    if line_end < 0 or (key is not None and data[start:line_end] != key.encode("ascii")):
         raise CacheError("written by another version of the parser")
     header_end = line_end + 1 + _SIZES_LENGTH
     sizes = data[line_end + 1 : header_end]
     if len(sizes) != _SIZES_LENGTH or not sizes.endswith(b"\n"):
-        raise CacheError("truncated header")
+        raise CacheError("truncated header, or an older format")
     try:
-        first, first_crc, second, second_crc = (int(part, 16) for part in sizes.split())
+        parts = [int(part, 16) for part in sizes.split()]
     except ValueError:
         raise CacheError("corrupt header") from None
-    end = header_end + first + second
-    if len(data) != end:
-        raise CacheError(f"truncated ({len(data)} bytes, not {end})")
-    return _Layout(header_end, header_end + first, end, first_crc, second_crc)
+    if len(parts) != 6:
+        raise CacheError("corrupt header")
+    outline, outline_crc, first, first_crc, second, second_crc = parts
+    start = header_end + outline
+    end = start + first + second
+    actual = len(data) if size is None else size
+    if actual != end:
+        raise CacheError(f"truncated ({actual} bytes, not {end})")
+    return _Layout(header_end, start, start + first, end, outline_crc, first_crc, second_crc)
 
 
 def _check_crc(data: bytes, start: int, end: int, expected: int) -> None:
@@ -433,6 +466,13 @@ class _Unpickler(pickle.Unpickler):
             raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache") from None
 
 
+class _NoGlobalsUnpickler(pickle.Unpickler):
+    """For the outline: plain tuples, text and numbers, and nothing that names a global."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in an outline")
+
+
 class _EntryUnpickler(_Unpickler):
     def __init__(self, file: IO[bytes], merged: Merged) -> None:
         super().__init__(file)
@@ -470,20 +510,34 @@ def _fingerprint(root: str) -> str:
 _source_digest_memo: list[str] = []
 
 
-def _source_digest() -> str:
-    """A digest of the parser's source files, so editing them invalidates the cache."""
-    if _source_digest_memo:
-        return _source_digest_memo[0]
+def parser_sources(core: Path) -> list[Path]:
+    """The files under `core` (notetui/core) whose content decides a parse result."""
+    found = [core / name for name in _PARSER_MODULES]
+    for package in _PARSER_PACKAGES:
+        found.extend(
+            path
+            for path in (core / package).rglob("*")
+            if path.suffix in _PARSER_SUFFIXES and "__pycache__" not in path.parts
+        )
+    return sorted(path for path in found if path.is_file())
+
+
+def source_digest(core: Path) -> str:
+    """A digest of the parser's source and word lists, and of where each one is."""
     digest = hashlib.sha1(usedforsecurity=False)
-    for name in _PARSER_MODULES:
+    for path in parser_sources(core):
+        digest.update(path.relative_to(core).as_posix().encode("utf-8") + b"\0")
         try:
-            spec = importlib.util.find_spec(name)
-        except (ImportError, ValueError):
-            spec = None
-        origin = spec.origin if spec is not None else None
-        try:
-            digest.update(Path(origin).read_bytes() if origin else name.encode())
+            digest.update(path.read_bytes())
         except OSError:
-            digest.update(name.encode())
-    _source_digest_memo.append(digest.hexdigest())
+            digest.update(b"unreadable")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _source_digest() -> str:
+    """`source_digest` of this installed notetui, once per process: editing the
+    parser or its vocabulary invalidates every cache."""
+    if not _source_digest_memo:
+        _source_digest_memo.append(source_digest(Path(__file__).resolve().parents[1]))
     return _source_digest_memo[0]

@@ -41,6 +41,7 @@ from notetui.core.load.cache import (
 from notetui.core.load.files import NoteText, ReadFailure, read_note, scan_notes
 from notetui.core.merge.merging import MergeSettings, NoteDigest, digest, group_events, merge_groups
 from notetui.core.models import Library, Note, Problem
+from notetui.core.parse.event_evidence import not_event_notes
 from notetui.core.parse.note import split_note
 
 Progress = Callable[[int, int], None]
@@ -237,7 +238,11 @@ def _load_one(
         with note_budget(cancelled=cancelled):
             text = read_note(path, root)
             problems = (Problem(rel, text.warning),) if text.warning else ()
-            return split_note(text, rel), text, problems, False
+            split = split_note(text, rel)
+            if (why := not_event_notes(split)) is not None:
+                # A README or a todo list beside the notes: reported, not an event.
+                return None, text, (*problems, Problem(rel, why)), False
+            return split, text, problems, False
     except ReadFailure as failure:
         return None, None, (Problem(rel, str(failure)),), False
     except LoadCancelled:

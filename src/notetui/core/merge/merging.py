@@ -1,16 +1,14 @@
 """Merging notes: which notes describe the same event, and which of their talks are the same.
 
-Events. Two notes are candidates for the same event only when they share a
-blocking key (the event URL, the date, or a min-hash of an event or talk title),
-so the cost grows with the library, not with its square. A candidate pair is the
-same event when the event names agree (episode numbers included: #4 is not #5),
-or when their talk lists line up, which is how a relay under another name is
-recognised. Notes with different explicit dates are never joined.
+Events: `event_groups` decides which notes describe one event (by their names as
+words and numbers, their days, or the talks they share) and dates it.
 
 Talks. Within an event, each note's talks are aligned with the talks gathered so
 far by an order-aware alignment (every note gives its talks in time order), scoring
 title similarity, shared speakers, the same time slot and shared terms in the notes
-themselves. A note never contributes two talks to one merged talk.
+themselves; talks.py adds what helps when titles say little (a keynote titled only
+"基調講演", a speaker written by a part of their handle, a nickname under a quoted
+title). A note gives two talks to one merged talk only when it notes one talk twice.
 
 Ids. Every source gets a key from what it says (its event's name and date, its
 title), never from its file path, so renaming a note keeps every id. A talk's id
@@ -24,15 +22,16 @@ import datetime as dt
 import hashlib
 import math
 import re
-import sys
-import zlib
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
+from notetui.core.merge import event_groups
+from notetui.core.merge import talks as within
+from notetui.core.merge.event_groups import trigrams
 from notetui.core.models import (
     Event,
     Note,
@@ -42,6 +41,7 @@ from notetui.core.models import (
     Speaker,
     Talk,
 )
+from notetui.core.parse.event_names import EventName, event_name
 from notetui.core.parse.speakers import merge_speakers
 from notetui.core.text import fold, title_key
 
@@ -56,13 +56,11 @@ class MergeSettings:
     talk_certain: float = 110.0  # same title and same speaker
     event_title: float = 88.0  # event names this similar are the same event
     date_slack_days: int = 7  # a post date may trail the event by this much
+    event_span_days: int = 4  # one event's notes may give days this far apart (Day 1, Day 3)
 
 
-_RELAY = re.compile(
-    r"中継|サテライト|satellite|relay|パブリックビューイング|viewing|同時開催", re.I
-)
 _NUMBERS = re.compile(
-    r"(?:#|＃|vol\.?|no\.?|第|part|ep\.?|episode)\s*(\d+)|(\d+)\s*(?:回|th|st|nd|rd)\b"
+    r"(?:#|＃|vol\.?|no\.?|第|part|ep\.?|episode)\s*(\d+)|(?<!\d)(\d+)\s*(?:回|th|st|nd|rd)\b"
     r"|\b((?:19|20)\d{2})\b",
     re.IGNORECASE,
 )
@@ -110,12 +108,6 @@ _STOP_TERMS = frozenset(
 )
 Checkpoint = Callable[[], None]  # raises to stop a long merge
 
-_RARE_GRAMS_PER_TITLE = 3
-# A key shared by more notes than this says little; such pairs are left to other keys.
-_MAX_GRAM_BLOCK = 24
-_MAX_DIRECT_BLOCK = 64  # notes sharing a URL, a date or an exact name
-_MIN_SHARED_KEYS = 2
-
 
 @dataclass
 class NoteDigest:
@@ -131,10 +123,12 @@ class NoteDigest:
     talks: list[Section]
     talk_keys: list[str]
     event_words: str = ""  # the event's name folded, spaces kept, for token matching
+    name: EventName = field(default_factory=lambda: event_name(""))  # words and numbers
     talk_marks: list[tuple[frozenset[str], frozenset[str]]] = field(default_factory=list)
     talk_grams: list[set[str]] = field(default_factory=list)
     terms: list[Counter[str]] = field(default_factory=list)  # per group, see _set_vectors
     vectors: list[dict[str, float]] = field(default_factory=list)  # per group, see _vectors
+    traits: list[within.Traits] = field(default_factory=list)  # per group, see cluster_talks
 
 
 def digest(position: int, note: Note) -> NoteDigest:
@@ -152,7 +146,8 @@ def digest(position: int, note: Note) -> NoteDigest:
         talks=talks,
         talk_keys=(keys := [title_key(t.title) for t in talks]),
         event_words=fold(title),
-        talk_grams=[_trigrams("t" + key) for key in keys],
+        name=event_name(title),
+        talk_grams=[trigrams("t" + key) for key in keys],
         talk_marks=[_title_marks(key) for key in keys],
         terms=[],  # grouping never needs them: cluster_talks fills them per group
         vectors=[],
@@ -180,156 +175,12 @@ def _terms(body: str) -> Counter[str]:
 # --------------------------------------------------------------------------- events
 
 
-class _Groups:
-    """Union-find over notes that refuses to join groups with conflicting dates."""
-
-    def __init__(self, digests: Sequence[NoteDigest], slack_days: int) -> None:
-        self.parent = list(range(len(digests)))
-        self.explicit: list[set[dt.date]] = [
-            {d.date} if d.date and d.explicit else set() for d in digests
-        ]
-        self.any_dates: list[set[dt.date]] = [{d.date} if d.date else set() for d in digests]
-        self.slack = dt.timedelta(days=slack_days)
-
-    def find(self, item: int) -> int:
-        while self.parent[item] != item:
-            self.parent[item] = self.parent[self.parent[item]]
-            item = self.parent[item]
-        return item
-
-    def compatible(self, a: int, b: int) -> bool:
-        ra, rb = self.find(a), self.find(b)
-        if (
-            self.explicit[ra]
-            and self.explicit[rb]
-            and self.explicit[ra].isdisjoint(self.explicit[rb])
-        ):
-            return False
-        dates_a, dates_b = self.any_dates[ra], self.any_dates[rb]
-        if dates_a and dates_b:
-            return any(abs(x - y) <= self.slack for x in dates_a for y in dates_b)
-        return True
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return
-        keep, gone = min(ra, rb), max(ra, rb)
-        self.parent[gone] = keep
-        self.explicit[keep] |= self.explicit[gone]
-        self.any_dates[keep] |= self.any_dates[gone]
-
-
 def group_events(
     digests: Sequence[NoteDigest], settings: MergeSettings, check: Checkpoint | None = None
 ) -> list[list[NoteDigest]]:
-    """Notes grouped by the event they describe, each group in note order."""
-    scored = []
-    for count, (a, b) in enumerate(_candidate_pairs(digests)):
-        if check is not None and count % 2048 == 0:
-            check()
-        strength = _same_event(digests[a], digests[b], settings)
-        if strength > 0:
-            scored.append((-strength, a, b))
-    groups = _Groups(digests, settings.date_slack_days)
-    for _, a, b in sorted(scored):
-        if groups.compatible(a, b):
-            groups.union(a, b)
-    members: dict[int, list[NoteDigest]] = defaultdict(list)
-    for d in digests:
-        members[groups.find(d.position)].append(d)
-    return [members[root] for root in sorted(members)]
-
-
-def _candidate_pairs(digests: Sequence[NoteDigest]) -> set[tuple[int, int]]:
-    """Pairs of notes that share the event URL, the date, the exact event name, or
-    several of the rarest trigrams of their event and talk titles. Rare trigrams keep
-    blocks small while two wordings of one title still share some of them."""
-    grams_of: list[list[set[str]]] = []
-    frequency: Counter[str] = Counter()
-    for d in digests:
-        titles = [_trigrams("e" + d.event_key)] + [_trigrams("t" + k) for k in d.talk_keys]
-        grams_of.append(titles)
-        frequency.update(set().union(*titles))
-    blocks: dict[str, list[int]] = defaultdict(list)
-    for d, titles in zip(digests, grams_of, strict=True):
-        keys = set()
-        if d.url:
-            keys.add("u" + d.url)
-        if d.date:
-            keys.add("d" + d.date.isoformat())
-        if len(d.event_key) >= 4:
-            keys.add("n" + d.event_key)  # the very same name
-        for grams in titles:
-            shared = [g for g in grams if frequency[g] > 1]
-            shared.sort(key=lambda g: (frequency[g], zlib.crc32(g.encode())))
-            keys.update(shared[:_RARE_GRAMS_PER_TITLE])
-        for key in keys:
-            blocks[key].append(d.position)
-    pairs: set[tuple[int, int]] = set()
-    shared_keys: Counter[tuple[int, int]] = Counter()
-    for key, members in blocks.items():
-        direct = key[0] in "udn"
-        if len(members) < 2 or len(members) > (_MAX_DIRECT_BLOCK if direct else _MAX_GRAM_BLOCK):
-            continue
-        for i, a in enumerate(members):
-            for b in members[i + 1 :]:
-                if direct:
-                    pairs.add((a, b))
-                else:
-                    shared_keys[a, b] += 1
-    # One shared rare trigram is chance; the same talk or event name shares several.
-    pairs.update(pair for pair, count in shared_keys.items() if count >= _MIN_SHARED_KEYS)
-    return pairs
-
-
-def _trigrams(key: str) -> set[str]:
-    # Interned: a big library repeats the same few trigrams millions of times.
-    kind, text = key[0], key[1:]
-    if len(text) < 3:
-        return {sys.intern(key)} if text else set()
-    return {sys.intern(kind + text[i : i + 3]) for i in range(len(text) - 2)}
-
-
-def _same_event(a: NoteDigest, b: NoteDigest, settings: MergeSettings) -> float:
-    """How sure we are that two notes describe one event; 0 when they do not."""
-    if a.date and b.date and a.explicit and b.explicit and a.date != b.date:
-        return 0.0
-    if a.url and a.url == b.url:
-        return 300.0
-    episode_clash = bool(a.numbers and b.numbers and a.numbers.isdisjoint(b.numbers))
-    title = 0.0
-    if len(a.event_key) >= 4 and len(b.event_key) >= 4:
-        title = event_title_similarity(a.event_key, b.event_key, a.event_words, b.event_words)
-    if episode_clash and title >= 60:
-        return 0.0  # the same series, another episode: #4 is not #5
-    if title >= settings.event_title:
-        return 200.0 + title
-    # Talks in common: the same evening, perhaps relayed under another name.
-    aligned = _aligned_scores(a, b, settings)
-    strong = [s for s in aligned if s >= settings.talk_strong]
-    weak = [s for s in aligned if settings.talk_match <= s < settings.talk_strong]
-    same_day = a.date is not None and a.date == b.date
-    smaller = min(len(a.talks), len(b.talks))
-    if (
-        len(strong) >= 2
-        or (strong and same_day and (weak or smaller == 1))
-        # One talk noted, the very same title and speaker: a short relay note.
-        or (smaller == 1 and strong and max(strong) >= settings.talk_certain)
-    ):
-        return 100.0 + sum(strong) / 10
-    return 0.0
-
-
-def event_title_similarity(a: str, b: str, words_a: str = "", words_b: str = "") -> float:
-    """Names of one event: "Sendai DevOps #26" and "Sendai DevOps #26 PagerDuty入門"."""
-    score = fuzz.ratio(a, b)
-    shorter = min(len(a), len(b))
-    if shorter >= 8 and (a.startswith(b) or b.startswith(a)):
-        score = max(score, 92.0)
-    if words_a and words_b and shorter >= 8:
-        score = max(score, fuzz.token_set_ratio(words_a, words_b))
-    return score
+    """Notes grouped by the event they describe, each group in note order (see
+    `event_groups`; the talks two notes share are weighed by `_aligned_scores`)."""
+    return event_groups.group_notes(digests, settings, _aligned_scores, check)
 
 
 # ----------------------------------------------------------------------------- talks
@@ -357,14 +208,20 @@ def _aligned_scores(a: NoteDigest, b: NoteDigest, settings: MergeSettings) -> li
 
 
 def cluster_talks(group: Sequence[NoteDigest], settings: MergeSettings) -> list[_Cluster]:
-    """The group's talks merged across notes, in event order."""
+    """The group's talks merged across notes, in event order.
+
+    Each note's talks are aligned with the clusters so far. A note gives one talk to
+    a cluster, unless it notes one talk twice (a keynote in full, then as "Matz
+    Keynote" in a list): `within.note_units` makes those one row."""
     ordered = sorted(group, key=lambda d: (-len(d.talks), d.note.path))
     _set_vectors(group)
+    for d in group:
+        d.traits = [within.traits(t, k) for t, k in zip(d.talks, d.talk_keys, strict=True)]
     clusters: list[_Cluster] = []
     for d in ordered:
         if not d.talks:
             continue
-        rows = [(d, i) for i in range(len(d.talks))]
+        rows = [[(d, i) for i in unit] for unit in within.note_units(d.traits)]
         matrix = _score_matrix(rows, [c.members for c in clusters], with_bodies=True)
         pairs = _align(matrix, settings) if clusters else []
         matched = {i: j for i, j in pairs}
@@ -379,16 +236,46 @@ def cluster_talks(group: Sequence[NoteDigest], settings: MergeSettings) -> list[
             if best[0] >= settings.talk_reorder:
                 matched[i] = best[1]
                 used.add(best[1])
+        _fill_anchored(matched, rows, clusters, matrix)
         for i, j in matched.items():
-            clusters[j].members.append(rows[i])
+            clusters[j].members.extend(rows[i])
         clusters = _insert_unmatched(clusters, rows, matched)
     for d in group:  # only this group's clustering needed them
-        d.terms, d.vectors = [], []
+        d.terms, d.vectors, d.traits = [], [], []
     return clusters
 
 
+def _fill_anchored(
+    matched: dict[int, int],
+    rows: list[list[tuple[NoteDigest, int]]],
+    clusters: list[_Cluster],
+    matrix: list[list[float]],
+) -> None:
+    """Pair a keynote titled only "基調講演" with the keynote in the same place of the
+    other notes: between the same two paired talks, or at the same end of both lists.
+    Only talks of a lone role, one of them a placeholder, are paired this way: in the
+    same gap of a conference with tracks, two notes may well have seen two talks."""
+    used = set(matched.values())
+    for i in range(len(rows)):
+        if i in matched:
+            continue
+        for j in range(len(clusters)):
+            if j in used or matrix[i][j] < within.ROLE_PAIR:
+                continue
+            if not within.anchored(matched, i, j, len(rows), len(clusters)):
+                continue
+            if any(
+                within.alone_pair(d.traits[k], m.traits[n])
+                for d, k in rows[i]
+                for m, n in clusters[j].members
+            ):
+                matched[i] = j
+                used.add(j)
+                break
+
+
 def _insert_unmatched(
-    clusters: list[_Cluster], rows: list[tuple[NoteDigest, int]], matched: dict[int, int]
+    clusters: list[_Cluster], rows: list[list[tuple[NoteDigest, int]]], matched: dict[int, int]
 ) -> list[_Cluster]:
     """Put a note's new talks right after the cluster its previous talk joined."""
     result = list(clusters)
@@ -399,19 +286,22 @@ def _insert_unmatched(
             last = next(k for k, cluster in enumerate(result) if cluster is target)
             continue
         last += 1
-        result.insert(last, _Cluster([row]))
+        result.insert(last, _Cluster(list(row)))
     return result
 
 
 def _score_matrix(
-    rows: list[tuple[NoteDigest, int]],
+    rows: list[list[tuple[NoteDigest, int]]],
     columns: list[list[tuple[NoteDigest, int]]],
     *,
     with_bodies: bool,
 ) -> list[list[float]]:
     return [
-        [max(talk_score(r, m, with_bodies=with_bodies) for m in members) for members in columns]
-        for r in rows
+        [
+            max(talk_score(r, m, with_bodies=with_bodies) for r in row for m in members)
+            for members in columns
+        ]
+        for row in rows
     ]
 
 
@@ -421,14 +311,20 @@ def talk_score(
     """0-100+: how likely two notes' talks are the same talk.
 
     Deciding whether two notes are one event uses titles, speakers and slots only;
-    merging within an event also weighs the terms the two notes share.
+    merging within an event also weighs the terms the two notes share, the talks'
+    roles, and people written differently (`within`).
     """
     da, ia = a
     db, ib = b
     ta, tb = da.talks[ia], db.talks[ib]
     score = title_similarity(da.talk_keys[ia], db.talk_keys[ib])
     score -= _clash(da.talk_marks[ia], db.talk_marks[ib])
-    if _same_speaker(ta.speakers, tb.speakers):
+    traits = with_bodies and bool(da.traits) and bool(db.traits)
+    if traits:
+        score = within.within_event(score, da.traits[ia], db.traits[ib])
+    if _same_speaker(ta.speakers, tb.speakers) or (
+        traits and within.same_people(da.traits[ia], db.traits[ib])
+    ):
         score = max(score, 55.0) + 25.0
     if ta.time and tb.time:
         score += 8.0 if ta.time == tb.time else -12.0
@@ -601,7 +497,7 @@ def _event(group: Sequence[NoteDigest], clusters: Sequence[_Cluster]) -> Event:
     by_path = sorted(group, key=lambda d: d.note.path)
     event_keys = {d.position: note_event_key(d.note) for d in group}
     event_id = "e" + min(event_keys.values())[:11]
-    title, aliases = _event_titles(by_path)
+    title, aliases = event_groups.event_titles(by_path)
     talks = [_talk(cluster, event_id, event_keys) for cluster in clusters]
     if all(t.time for t in talks):
         talks.sort(key=lambda t: t.time or "")
@@ -627,7 +523,7 @@ def _event(group: Sequence[NoteDigest], clusters: Sequence[_Cluster]) -> Event:
         id=event_id,
         title=title,
         aliases=tuple(aliases),
-        date=_event_date(group),
+        date=event_groups.event_date(group),
         venue=next((d.note.event.venue for d in by_path if d.note.event.venue), None),
         url=next((d.note.event.url for d in by_path if d.note.event.url), None),
         tags=tuple(dict.fromkeys(t for d in by_path for t in d.note.event.tags)),
@@ -638,41 +534,6 @@ def _event(group: Sequence[NoteDigest], clusters: Sequence[_Cluster]) -> Event:
     )
 
 
-def _event_titles(notes: Sequence[NoteDigest]) -> tuple[str, list[str]]:
-    """The event's main name and its other names, distinct by matching key."""
-    named = [d for d in notes if d.note.event.title]
-    if not named:
-        return notes[0].note.name, []
-    counts = Counter(d.event_key for d in named)
-
-    def rank(d: NoteDigest) -> tuple[bool, int, bool, int]:
-        title = d.note.event.title or ""
-        # A relay's name is the relay's; the original event's name is the better title.
-        relay = bool(_RELAY.search(title))
-        return (not relay, counts[d.event_key], d.note.event.date_is_explicit, -len(title))
-
-    best = max(named, key=rank)
-    title = best.note.event.title or ""
-    aliases: list[str] = []
-    seen = {best.event_key}
-    for d in named:
-        if d.event_key not in seen:
-            seen.add(d.event_key)
-            aliases.append(d.note.event.title or "")
-    return title, aliases
-
-
-def _event_date(group: Sequence[NoteDigest]) -> str | None:
-    explicit = Counter(d.date for d in group if d.date and d.explicit)
-    if explicit:
-        return min(explicit, key=lambda day: (-explicit[day], day)).isoformat()
-    loose = Counter(d.date for d in group if d.date)
-    if loose:
-        # Post dates trail the event: the earliest is the best guess.
-        return min(loose, key=lambda day: (-loose[day], day)).isoformat()
-    return None
-
-
 def _talk(cluster: _Cluster, event_id: str, event_keys: dict[int, str]) -> Talk:
     members = sorted(cluster.members, key=lambda m: m[0].note.path)
     sources = []
@@ -681,9 +542,11 @@ def _talk(cluster: _Cluster, event_id: str, event_keys: dict[int, str]) -> Talk:
         occurrence = sum(1 for k in d.talk_keys[:index] if k == d.talk_keys[index])
         key = "t" + _hash(event_keys[d.position], d.talk_keys[index], str(occurrence))[:11]
         sources.append(_source(d, section, key))
+    # The title most notes give; a real one before a placeholder ("Matz Keynote").
     titles = Counter(title_key(s.title) for s in sources)
-    top = max(titles.values())
-    title = next(s.title for s in sources if titles[title_key(s.title)] == top)
+    placeholder = {s.key: within.is_placeholder(s.section) for s in sources}
+    best = max(sources, key=lambda s: (not placeholder[s.key], titles[title_key(s.title)]))
+    title = best.title
     return Talk(
         id=min(s.key for s in sources),
         event_id=event_id,

@@ -10,8 +10,19 @@ from dataclasses import dataclass, field
 
 from notetui.core.load.front_matter import Metadata, first_text, text_list
 from notetui.core.models import EventInfo
-from notetui.core.parse.sections import clean_event_title
+from notetui.core.parse.event_dates import parse_date
+from notetui.core.parse.event_names import clean_event_title
+from notetui.core.parse.event_when import choose_event_day, date_in_path, header_date
 from notetui.core.text import fold
+
+__all__ = [
+    "EventFields",
+    "build_event_info",
+    "event_url_in",
+    "fields_from_rows",
+    "key_value_rows",
+    "parse_date",
+]
 
 _TITLE_KEYS = (
     "event",
@@ -34,7 +45,16 @@ _EVENT_DATE_KEYS = (
     "event.start",
     "start_date",
 )
-_POST_DATE_KEYS = ("date", "published", "pubdate", "created", "created_at")
+_POST_DATE_KEYS = (
+    "date",
+    "published_at",
+    "published",
+    "pubdate",
+    "pub_date",
+    "posted",
+    "created",
+    "created_at",
+)
 _VENUE_KEYS = (
     "venue",
     "place",
@@ -104,42 +124,6 @@ _EVENT_HOSTS = re.compile(
 _URL = re.compile(r"https?://[^\s<>\"'|)\]（）]+")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\(\s*<?([^)\s>]+)>?[^)]*\)")
 
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
-    )
-}
-_DATE_PATTERNS = (
-    re.compile(r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})"),
-    re.compile(
-        r"(?P<mn>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?P<d>\d{1,2})"
-        r"(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{2})",
-        re.IGNORECASE,
-    ),
-    re.compile(
-        r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?P<mn>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
-        r"[a-z]*\.?,?\s+(?P<y>(?:19|20)\d{2})",
-        re.IGNORECASE,
-    ),
-)
-
-
-def parse_date(text: str) -> str | None:
-    """The first calendar date in `text` as ISO "YYYY-MM-DD", or None."""
-    folded = fold(text)
-    for pattern in _DATE_PATTERNS:
-        match = pattern.search(folded)
-        if not match:
-            continue
-        groups = match.groupdict()
-        month = int(groups["m"]) if groups.get("m") else _MONTHS[groups["mn"][:3].lower()]
-        try:
-            return dt.date(int(groups["y"]), month, int(groups["d"])).isoformat()
-        except ValueError:
-            continue
-    return None
-
 
 @dataclass
 class EventFields:
@@ -150,6 +134,7 @@ class EventFields:
     venue: str | None = None
     url: str | None = None
     loose_dates: list[str] = field(default_factory=list)
+    date_rows: list[str] = field(default_factory=list)  # values of rows labelled as dates
 
 
 def fields_from_rows(rows: Sequence[tuple[str, str]]) -> EventFields:
@@ -160,8 +145,9 @@ def fields_from_rows(rows: Sequence[tuple[str, str]]) -> EventFields:
         value = value.strip()
         if not kind or not value:
             continue
-        if kind == "date" and found.date is None:
-            found.date = parse_date(value)
+        if kind == "date":
+            found.date_rows.append(value)
+            found.date = found.date or parse_date(value)
         elif kind == "venue" and found.venue is None:
             found.venue = _strip_markdown(value)[:120]
         elif kind == "url" and found.url is None:
@@ -200,11 +186,17 @@ def build_event_info(
     *,
     heading_title: str | None,
     author_hint: str | None = None,
+    lines: Sequence[str] = (),
+    path: str = "",
+    front_lines: Sequence[str] = (),
 ) -> EventInfo:
     """Weigh front matter against what the body says.
 
-    An explicit event date (a `日時` row, an `event_date` key) beats the front
-    matter's `date`, which is often the day the post was written.
+    An explicit event date (an `event_date` key, a `日時` row, a date the text gives
+    for the event) beats the front matter's `date`, which is the day the post was
+    written; see `event_when` for the order. `lines` is the note's body (the more of
+    it, the better the date), `path` its path (a dated file name is a post date),
+    `front_lines` its front matter as written (see `_episode_kept`).
     """
     raw_title = (
         first_text(metadata, *_TITLE_KEYS)
@@ -212,20 +204,32 @@ def build_event_info(
         or body_fields.title
         or heading_title
     )
+    raw_title = _episode_kept(raw_title, front_lines)
+    title = clean_event_title(raw_title) if raw_title else None
     explicit = first_text(metadata, *_EVENT_DATE_KEYS)
     date = parse_date(explicit) if explicit else None
-    date = date or body_fields.date
     date_is_explicit = date is not None
     if date is None:
-        post_date = first_text(metadata, *_POST_DATE_KEYS)
-        date = parse_date(post_date) if post_date else None
-    if date is None and body_fields.loose_dates:
-        date = body_fields.loose_dates[0]
-    if date is None and raw_title:
-        date = parse_date(raw_title)
+        post = first_text(metadata, *_POST_DATE_KEYS)
+        post_date = parse_date(post) if post else None
+        post_date = post_date or _iso(date_in_path(path) or header_date(lines or ()))
+        description = first_text(metadata, "description", "summary", "excerpt")
+        day = choose_event_day(
+            lines=[*([description] if description else []), *(lines or ())],
+            title=raw_title,
+            rows=[("date", value) for value in body_fields.date_rows],
+            post_date=dt.date.fromisoformat(post_date) if post_date else None,
+            name=title,
+        )
+        if day is not None:
+            date, date_is_explicit = day.date.isoformat(), day.explicit
+        elif body_fields.date:
+            date, date_is_explicit = body_fields.date, True
+        elif body_fields.loose_dates:  # the last resort: a date near the top
+            date = body_fields.loose_dates[0]
     tags = text_list(metadata, *_TAG_KEYS) or text_list(metadata, "categories", "category")
     return EventInfo(
-        title=clean_event_title(raw_title) if raw_title else None,
+        title=title,
         raw_title=" ".join(raw_title.split()) if raw_title else None,
         date=date,
         date_is_explicit=date_is_explicit,
@@ -234,6 +238,30 @@ def build_event_info(
         tags=tuple(dict.fromkeys(t.lstrip("#＃") for t in tags if t.lstrip("#＃"))),
         author=first_text(metadata, *_AUTHOR_KEYS) or author_hint,
     )
+
+
+# YAML reads `title: Nagoya TypeScript Meetup #9` as the title and a comment "9";
+# a comment that is a bare number is the title's episode, as its writer meant.
+_EPISODE_COMMENT = re.compile(r"^(?P<kept>\s+#\s?\d{1,4})(?:\s|$)")
+
+
+def _episode_kept(title: str | None, front_lines: Sequence[str]) -> str | None:
+    if not title:
+        return title
+    for line in front_lines:
+        key, _, value = line.partition(":")
+        if key.strip() not in (*_TITLE_KEYS, *_POST_TITLE_KEYS) or not value:
+            continue
+        value = value.strip()
+        if value.startswith(title):
+            comment = _EPISODE_COMMENT.match(value[len(title) :])
+            if comment:
+                return title + comment["kept"]
+    return title
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def _event_url(metadata: Metadata) -> str | None:

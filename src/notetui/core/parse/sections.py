@@ -8,328 +8,135 @@ schedule words is left of it.
 from __future__ import annotations
 
 import re
-import unicodedata
+from functools import lru_cache
 
 from notetui.core.models import SectionKind
+from notetui.core.parse import vocabulary
 from notetui.core.text import fold
 
-_SEPARATORS = r"[\s・/／&＆,、。.:：|｜\-–—~〜()（）\[\]【】「」『』!！?？+＋*]+"
+# What may be left of a title besides vocabulary entries for it to still be "only"
+# them: spaces, punctuation, digits, durations and the particles that glue Japanese
+# headings together ("会場内の様子", "感想とか", "懇親会など").
+_FILLER = (
+    r"(?:[\s\W_\d]|の|とか|など|について|とは|内|編|的な|and|the|&|まで"
+    r"|\d+(?:分|時間|秒|min|mins|minutes?|h|hours?|sec))*"
+)
+_HEAD = re.compile(r"[:：\-–—(（]")
+# A short title ending in a break or a party ("ブースぶらぶら休憩") is a schedule item.
+_TAIL_MAX = 15
 
-_SCHEDULE_WORDS = (
-    "開場",
-    "受付",
-    "受付開始",
-    "開場・受付",
-    "入場",
-    "乾杯",
-    "休憩",
-    "小休憩",
-    "中休み",
-    "懇親会",
-    "懇親",
-    "交流会",
-    "ネットワーキング",
-    "終了",
-    "閉会",
-    "閉場",
-    "開会",
-    "開始",
-    "オープニング",
-    "クロージング",
-    "イントロ",
-    "イントロダクション",
-    "挨拶",
-    "ご挨拶",
-    "挨拶",
-    "会場説明",
-    "諸注意",
-    "注意事項",
-    "締め",
-    "中締め",
-    "集合写真",
-    "撤収",
-    "片付け",
-    "お弁当",
-    "昼食",
-    "ランチ",
-    "ランチタイム",
-    "お昼",
-    "夕食",
-    "食事",
-    "軽食",
-    "ピザ",
-    "飲み物",
-    "移動",
-    "解散",
-    "交流",
-    "歓談",
-    "懇談",
-    "アンケート",
-    "告知",
-    "スポンサー紹介",
-    "会場提供",
-    "運営",
-    "タイムテーブル",
-    "スケジュール",
-    "アジェンダ",
-    "doors",
-    "open",
-    "opening",
-    "registration",
-    "check",
-    "in",
-    "checkin",
-    "welcome",
-    "intro",
-    "introduction",
-    "break",
-    "coffee",
-    "tea",
-    "lunch",
-    "dinner",
-    "snacks",
-    "pizza",
-    "drinks",
-    "beer",
-    "networking",
-    "party",
-    "social",
-    "reception",
-    "mixer",
-    "closing",
-    "close",
-    "wrap",
-    "up",
-    "remarks",
-    "announcements",
-    "photo",
-    "group",
-    "end",
-    "finish",
-    "schedule",
-    "agenda",
-    "timetable",
-    "time",
-    "table",
-    "sponsor",
-    "sponsors",
-    "and",
-    "the",
-    "&",
-    "帰宅",
-    "まで",
-)
-_SCHEDULE_SET = frozenset(fold(w) for w in _SCHEDULE_WORDS)
-# Longest first, so "小休憩" is removed before "休憩" would leave "小" behind.
-_SCHEDULE_RE = re.compile(
-    "|".join(re.escape(w) for w in sorted(_SCHEDULE_SET, key=len, reverse=True) if len(w) > 1)
-)
 
-_IMPRESSIONS = frozenset(
-    fold(w)
-    for w in (
-        "感想",
-        "全体の感想",
-        "全体感想",
-        "参加した感想",
-        "参加してみた感想",
-        "個人的な感想",
-        "所感",
-        "雑感",
-        "まとめ",
-        "全体のまとめ",
-        "全体まとめ",
-        "おわりに",
-        "終わりに",
-        "さいごに",
-        "最後に",
-        "あとがき",
-        "振り返り",
-        "参加しての感想",
-        "感想・まとめ",
-        "まとめ・感想",
-        "感想とまとめ",
-        "総括",
-        "総評",
-        "impressions",
-        "my impressions",
-        "thoughts",
-        "final thoughts",
-        "summary",
-        "conclusion",
-        "conclusions",
-        "takeaways",
-        "key takeaways",
-        "wrap up",
-        "wrap-up",
-        "afterword",
-        "reflections",
-        "overall",
-        "closing thoughts",
-    )
-)
-_LINKS = frozenset(
-    fold(w)
-    for w in (
-        "関連",
-        "関連リンク",
-        "関連記事",
-        "参考",
-        "参考リンク",
-        "参考資料",
-        "参考文献",
-        "リンク",
-        "リンク集",
-        "資料",
-        "資料まとめ",
-        "発表資料",
-        "発表資料まとめ",
-        "スライド",
-        "スライドまとめ",
-        "links",
-        "references",
-        "related",
-        "related links",
-        "related posts",
-        "see also",
-        "resources",
-        "further reading",
-        "slides",
-    )
-)
-_OTHER = frozenset(
-    fold(w)
-    for w in (
-        "はじめに",
-        "始めに",
-        "前置き",
-        "概要",
-        "イベント概要",
-        "開催概要",
-        "イベント情報",
-        "イベントについて",
-        "目次",
-        "会場",
-        "当日の様子",
-        "参加の動機",
-        "参加動機",
-        "背景",
-        "introduction",
-        "overview",
-        "about",
-        "about the event",
-        "event info",
-        "table of contents",
-        "contents",
-        "toc",
-        "background",
-        "preface",
-    )
-)
-_QA = frozenset(
-    fold(w) for w in ("Q&A", "QA", "Q & A", "質疑応答", "質疑", "質問", "Q and A", "questions")
-)
-# Headings that group talks rather than being one ("## Talks" with "### talk" below).
-_CONTAINERS = frozenset(
-    fold(w)
-    for w in (
-        "発表",
-        "発表内容",
-        "セッション",
-        "セッション一覧",
-        "講演",
-        "講演内容",
-        "トーク",
-        "本編",
-        "登壇",
-        "LT",
-        "LTs",
-        "LT枠",
-        "LT大会",
-        "ライトニングトーク",
-        "ライトニングトーク枠",
-        "メモ",
-        "ノート",
-        "talks",
-        "sessions",
-        "presentations",
-        "lightning talks",
-        "notes",
-        "keynotes",
-    )
-)
+_FILLER_RE = re.compile(_FILLER)
+_MAX_VOCAB_TITLE = 80  # a longer title is never only vocabulary words
+
+
+@lru_cache(maxsize=8192)
+def _fold(title: str) -> str:
+    return fold(title)
+
+
+@lru_cache(maxsize=16384)
+def only(name: str, title: str) -> bool:
+    """The title is made of entries of vocabulary NAME and filler, nothing else."""
+    return only_any((name,), title)
+
+
+@lru_cache(maxsize=64)
+def _ends(names: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """The first and the last characters of the entries of these vocabularies."""
+    entries = [entry for name in names for entry in vocabulary.words(name)]
+    return frozenset(e[0] for e in entries), frozenset(e[-1] for e in entries)
+
+
+_FIRST_LETTER = re.compile(r"[^\W\d_]")
+
+
+@lru_cache(maxsize=8192)
+def only_any(names: tuple[str, ...], title: str) -> bool:
+    """The title is made of entries of these vocabularies together ("お昼の様子")."""
+    if len(title) > _MAX_VOCAB_TITLE:
+        return False
+    folded = _fold(title)
+    # Cheap way out first: such a title's first letter (after any digits, a time or
+    # a number) is the first letter of an entry.
+    first = _FIRST_LETTER.search(folded)
+    if first is None or first.group() not in _ends(names)[0]:
+        return False
+    # And an entry starts right there (an anchored match fails fast).
+    at = first.start()
+    if not any(vocabulary.pattern(name).match(folded, at) for name in names):
+        return False
+    rest = folded
+    for name in names:
+        pattern = vocabulary.pattern(name)
+        if pattern.search(rest) is not None:
+            rest = pattern.sub(" ", rest)
+    return rest != folded and _FILLER_RE.fullmatch(rest) is not None
 
 
 def classify(title: str, *, has_speakers: bool = False, body_lines: int = 0) -> SectionKind:
     """The kind of a section from its cleaned title and a little about its content."""
-    key = _plain(title)
-    if key in _IMPRESSIONS or _starts_with_any(key, _IMPRESSIONS):
+    if is_impressions_title(title):
         return SectionKind.IMPRESSIONS
-    if key in _LINKS:
+    if only("links", title):
         return SectionKind.LINKS
-    if key in _OTHER:
+    if only("other", title):
         return SectionKind.OTHER
     if not has_speakers and is_schedule_title(title):
         return SectionKind.SCHEDULE
     return SectionKind.TALK
 
 
-_DURATION = re.compile(r"\d+(?:分|時間|秒|min|mins|minutes?|h|hours?|sec)|約|程度|ほど|頃|ごろ")
+@lru_cache(maxsize=8192)
+def is_impressions_title(title: str) -> bool:
+    if only("impressions", title):
+        return True
+    # "感想：とても良かった" is still the impressions section.
+    head = _HEAD.split(title, maxsplit=1)[0].strip()
+    return head != title.strip() and bool(head) and only("impressions", head)
 
 
+@lru_cache(maxsize=8192)
 def is_schedule_title(title: str) -> bool:
-    folded = fold(title)
-    if len(folded) > 40:
+    if only("schedule", title):
+        return True
+    folded = fold(title).strip()
+    if not folded or len(folded) > _TAIL_MAX:
         return False
-    rest = _SCHEDULE_RE.sub(" ", folded)
-    words = [w for w in re.split(_SEPARATORS, rest) if w]
-    leftover = [
-        w
-        for w in words
-        if w not in _SCHEDULE_SET
-        and not w.isdigit()
-        and not _DURATION.fullmatch(w)
-        and not all(unicodedata.category(ch) == "So" for ch in w)  # "懇親会🍺"
-    ]
-    return sum(len(w) for w in leftover) <= 1 and rest != folded
+    match = vocabulary.pattern("schedule_tail").search(folded)
+    return match is not None and match.end() == len(folded.rstrip(" !！。.")) and match.start() > 0
 
 
 def is_qa_title(title: str) -> bool:
-    return _plain(title) in _QA
+    return only("qa", title)
 
 
+@lru_cache(maxsize=8192)
 def is_container_title(title: str) -> bool:
-    return _plain(title) in _CONTAINERS
+    """A heading that names a group of talks: "セッション", "Talks", "為になったセッション"."""
+    if only("containers", title):
+        return True
+    folded = fold(title).strip()
+    if len(folded) > 20:
+        return False
+    ends = [m.end() for m in vocabulary.pattern("containers").finditer(folded)]
+    if not ends:
+        return False
+    rest = folded[ends[-1] :]
+    return re.fullmatch(_FILLER, rest) is not None
 
 
 def is_non_talk_word(title: str) -> bool:
     """A title that names an impressions or links section outright (for plain text)."""
-    key = _plain(title)
-    return key in _IMPRESSIONS or key in _LINKS
+    return is_impressions_title(title) or only("links", title)
 
 
-_LEADING_MARKS = re.compile(r"[#\s]*")
-_TRAILING_MARKS = re.compile(r"[\s:：。.!！]*")
-
-
-def _plain(title: str) -> str:
-    folded = fold(title).strip()
-    # Both ends are matched anchored (the tail on the reversed text): an unanchored
-    # "[…]+$" retries at every position and is quadratic on a long run of ". . .".
-    start = _run_length(_LEADING_MARKS, folded)
-    end = len(folded) - _run_length(_TRAILING_MARKS, folded[::-1])
-    return re.sub(r"\s+", " ", folded[start : max(start, end)])
-
-
-def _run_length(pattern: re.Pattern[str], text: str) -> int:
-    match = pattern.match(text)
-    return match.end() if match else 0
-
-
-def _starts_with_any(key: str, words: frozenset[str]) -> bool:
-    # "感想：とても良かった" is still the impressions section.
-    head = re.split(r"[:：\-–—(（]", key, maxsplit=1)[0].strip()
-    return head != key and head in words
+@lru_cache(maxsize=8192)
+def is_other_title(title: str) -> bool:
+    """The venue, the food, the intro: alone or mixed with schedule words ("お昼の様子")."""
+    return only("other", title) or (
+        only_any(("other", "schedule"), title) and not only("schedule", title)
+    )
 
 
 # A time slot at the start of a title: "19:35", "19:35-20:00", "[19:35〜]", "19時35分".

@@ -1,4 +1,4 @@
-"""Recognising speaker lines and slide links in the text around a talk title.
+"""The speakers of a talk, from the lines right under its title.
 
 Speaker lines come in many shapes; these are all real ones:
     高木 克彰(@tkgtransit) ◆ ヤフー株式会社
@@ -7,307 +7,226 @@ Speaker lines come in many shapes; these are all real ones:
     [@deeet](https://twitter.com/deeeet)
     *Jane Doe (@jdoe), Example Inc.*
     登壇者: 山田さん (Example株式会社)
-A line is only taken as a speaker line when it carries evidence beyond looking like
-a name (a handle, an affiliation, a label, an honorific), unless the caller knows the
-line sits right under a talk title.
+
+The stage's entry points: `speakers_in(body)` (the speakers at the top of a talk's
+body, and which lines are speaker or slide lines, so not points) and
+`speaker_of_line(line)` (evidence for a candidate title). One line is read by
+speaker_parts.py (`parse_speaker_line`), a sentence by speaker_prose.py; slide links
+live in slides.py and merging people in speaker_merge.py. All are re-exported here for
+older callers.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from notetui.core.models import Speaker
-from notetui.core.text import collapse_spaces, nfkc
+from notetui.core.parse import slides as _slides
 
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶー"
-_JA_NAME = re.compile(rf"^[{_CJK}]{{1,6}}(?:[ \u3000][{_CJK}]{{1,6}})?$")
-_LATIN = "A-Za-z\u00c0-\u024f"
-_LATIN_NAME = re.compile(
-    rf"^[A-Z\u00c0-\u00de][{_LATIN}'’.\-]*(?:\s+[A-Z\u00c0-\u00de][{_LATIN}'’.\-]*){{0,3}}$"
+# Moved to their own modules; kept importable from here for older callers.
+from notetui.core.parse.slides import is_slide_line as is_slide_line
+from notetui.core.parse.speaker_merge import merge_speakers as merge_speakers
+from notetui.core.parse.speaker_parts import (
+    _BULLETS,
+    _HANDLE,
+    _is_embed_name,
 )
-_KANJI = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々ヶ"
-# Shapes that pass for a person's name with little or no other evidence. Run-together
-# kanji ("鶴田貴大") need an affiliation beside them: "開発環境" has the same shape.
-_JA_SPACED = rf"[{_KANJI}]{{1,3}}[ \u3000][{_CJK}]{{1,4}}"
-_LATIN_WORD = r"[A-Z\u00c0-\u00de][a-z\u00df-\u024f'’.\-]+"
-_LATIN_FULL = rf"{_LATIN_WORD}(?:\s{_LATIN_WORD}){{1,2}}"
-_BARE_NAME = re.compile(rf"^{_JA_SPACED}$")
-_BARE_NAME_LATIN = re.compile(rf"^(?:{_JA_SPACED}|{_LATIN_FULL})$")
-_WEAK_NAME = re.compile(rf"^(?:{_JA_SPACED}|[{_KANJI}]{{3,4}}|{_LATIN_FULL})$")
-_NICKNAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{1,30}$")
-_HANDLE = re.compile(r"(?<![\w@./])[@＠]([A-Za-z0-9_][A-Za-z0-9_\-]{0,38})(?![\w@])")
-_SOCIAL_URL = re.compile(
-    r"https?://(?:www\.|mobile\.)?(?:twitter\.com|x\.com|github\.com)/(?:#!/)?([A-Za-z0-9_\-]{1,39})/?(?:[?#]\S*)?$"
-)
-_NOT_HANDLES = frozenset({"hashtag", "intent", "search", "share", "home", "i", "explore", "login"})
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-_LABEL = re.compile(
-    r"^(?:登壇者|登壇|発表者|講演者|スピーカー|講師|speakers?|presenters?|presented by|talk by|by)"
-    r"\s*[:：]?\s+|^(?:登壇者|登壇|発表者|講演者|スピーカー|講師|speakers?|presenters?)\s*[:：]\s*",
-    re.IGNORECASE,
-)
-_HONORIFIC = re.compile(r"\s*(?:さん|氏|様|先生|くん|ちゃん)$")
-_COMPANY = re.compile(
-    r"株式会社|（株）|\(株\)|合同会社|有限会社|社団法人|財団法人|大学|研究所|研究室|高専"
-    r"|\b(?:Inc|Corp|Corporation|Co|Ltd|LLC|GmbH|K\.K|Labs?|University|Foundation)\b\.?",
-    re.IGNORECASE,
-)
-_PAREN = re.compile(r"[(（]([^()（）]{0,80})[)）]")
-_SEPARATOR = re.compile(r"\s*(?:◆|◇|／|\||｜|\s/\s|\s[-–—]\s|,\s*|，\s*)\s*")
-_MULTI = re.compile(r"\s*(?:&|＆|\band\b|、|と(?=\s*[" + _CJK + r"A-Z]))\s*")
-_BULLETS = re.compile(r"^(?:[#>*\-+・•◆■●▶]+\s+|[・•◆■●▶#]+)+")
-_WRAPPED = re.compile(r"^(\*\*|__|\*|_)(.+)\1$")
-_SENTENCE_END = re.compile(r"[。．！？!?]$")
-
-_SLIDE_HOSTS = re.compile(
-    r"^https?://(?:[\w-]+\.)*(?:speakerdeck\.com|slideshare\.net|docswell\.com|slides\.com"
-    r"|prezi\.com|pitch\.com|gitpitch\.com|slideshare\.jp)/"
-    r"|^https?://docs\.google\.com/presentation/|^https?://(?:www\.)?canva\.com/design/"
-    r"|\.pdf(?:[?#].*)?$",
-    re.IGNORECASE,
-)
-_SLIDE_LABEL = re.compile(
-    r"(?:^|[\s(（\[])(?:資料|スライド|発表資料|登壇資料|slides?|deck)\s*[:：]|^(?:資料|スライド|slides?)\b",
-    re.IGNORECASE,
-)
-_URL = re.compile(r"https?://[^\s<>\"'「」（）()\[\]]+")
-_URL_TRAIL = ".,;:!?。、）)]>」』"
-
-
-def parse_speaker_line(
-    raw: str, *, under_title: bool = False, latin_ok: bool = True, loose: bool = False
-) -> list[Speaker] | None:
-    """The speakers a line names, or None if it is not a speaker line.
-
-    `under_title`: the line sits right below a talk title, so a bare name is enough
-    ("山田 拓也"; with `latin_ok` also "Jane Doe", which in plain text is too often
-    a product name such as "Network Policies"; with `loose` also run-together kanji
-    such as "鶴田貴大", for a line right under an unmistakable title).
-    """
-    line = collapse_spaces(raw)
-    if not line or len(line) > 120 or _SENTENCE_END.search(line):
-        return None
-    link_handles: list[str] = []
-
-    def unlink(match: re.Match[str]) -> str:
-        text, url = match.group(1), match.group(2)
-        if (social := _SOCIAL_URL.match(url)) and social.group(1).lower() not in _NOT_HANDLES:
-            link_handles.append(social.group(1))
-            return text if not text.startswith(("@", "＠")) else ""
-        return text
-
-    line = _MD_LINK.sub(unlink, line)
-    line = undecorate(line)
-    labelled = bool(_LABEL.match(line))
-    if labelled:
-        line = _LABEL.sub("", line, count=1).strip()
-    if not line and not link_handles:
-        return None
-    if "http" in line or "://" in line:
-        return None
-    parts = _MULTI.split(line) if _MULTI.search(line) else [line]
-    speakers = [_parse_one(part) for part in parts if part.strip()]
-    if len(parts) > 1 and not all(speakers):
-        speakers = [_parse_one(line)]
-    found = [s for s in speakers if s is not None]
-    if not found and link_handles:
-        found = [(Speaker(link_handles[0], link_handles[0], None), _STRONG)]
-    if not found:
-        return None
-    if link_handles and found[0][0].handle is None:
-        first = found[0][0]
-        found[0] = (Speaker(first.name, link_handles[0], first.affiliation), _STRONG)
-    strong = labelled or bool(link_handles) or any(ev == _STRONG for _, ev in found)
-    if not strong:
-        if any(ev == _WEAK for _, ev in found) or (under_title and loose):
-            shape = _WEAK_NAME
-        elif under_title:
-            shape = _BARE_NAME_LATIN if latin_ok else _BARE_NAME
-        else:
-            return None
-        if not all(shape.match(sp.name) for sp, _ in found):
-            return None
-    return [speaker for speaker, _ in found]
-
-
-_NONE, _WEAK, _STRONG = 0, 1, 2
-
-
-def _parse_one(text: str) -> tuple[Speaker, int] | None:
-    """(speaker, how much evidence beyond a name the text carried: _NONE/_WEAK/_STRONG)."""
-    text = nfkc_light(text.strip())
-    evidence = _NONE
-    handle: str | None = None
-    affiliation: str | None = None
-    for content in _PAREN.findall(text):
-        content = content.strip()
-        if handle_match := _HANDLE.fullmatch(content):
-            handle = handle or handle_match.group(1)
-        elif content and affiliation is None:
-            affiliation = content
-        evidence = max(evidence, _WEAK)
-    text = _PAREN.sub(" ", text)
-    handles = _HANDLE.findall(text)
-    if handles:
-        handle = handle or handles[0]
-    if handle:
-        evidence = _STRONG
-    text = _HANDLE.sub(" ", text)
-    segments = [s for s in (seg.strip() for seg in _SEPARATOR.split(text)) if s]
-    if "◆" in text or "◇" in text:
-        evidence = _STRONG
-    name: str | None = None
-    for segment in segments:
-        candidate = _HONORIFIC.sub("", segment).strip()
-        if candidate != segment:
-            evidence = _STRONG
-        if name is None and _looks_like_name(candidate, evidence == _STRONG):
-            name = candidate
-        elif affiliation is None:
-            affiliation = segment
-        elif name is None and _COMPANY.search(affiliation):
-            return None
-    if name is None and segments:
-        # "ヤフー株式会社 高木さん": affiliation first, then the name.
-        company_first = re.match(rf"^(.*?(?:{_COMPANY.pattern}))\s+(.+)$", segments[0])
-        if company_first:
-            candidate = _HONORIFIC.sub("", company_first.group(2)).strip()
-            if _looks_like_name(candidate, True):
-                name, affiliation = candidate, company_first.group(1).strip()
-                evidence = _STRONG
-    if name is None:
-        if handle is None or segments:
-            return None
-        name = handle
-    if affiliation is not None:
-        if _COMPANY.search(affiliation):
-            evidence = _STRONG
-        affiliation = affiliation.strip(" ()（）") or None
-    if affiliation and len(affiliation) > 60:
-        return None
-    return Speaker(name, handle, affiliation), evidence
-
-
-def _looks_like_name(text: str, evident: bool) -> bool:
-    if not text or len(text) > 40 or _COMPANY.search(text):
-        return False
-    if _JA_NAME.match(text):
-        return True
-    if _LATIN_NAME.match(text):
-        return True
-    return evident and bool(_NICKNAME.match(text))
-
-
-def undecorate(line: str) -> str:
-    """A line without list bullets and the emphasis wrapped around all of it."""
-    line = _BULLETS.sub("", line.strip()).strip()
-    for _ in range(2):
-        if match := _WRAPPED.match(line):
-            line = match.group(2).strip()
-    return collapse_spaces(line.replace("**", ""))
-
-
-def nfkc_light(text: str) -> str:
-    """Full-width ASCII to half-width, keeping kana and punctuation as written."""
-    return re.sub(r"[！-～]", lambda m: nfkc(m.group(0)), text)
-
-
-def handle_only(line: str) -> str | None:
-    """`@dulltz` on a line of its own: a handle that belongs to the speaker above."""
-    match = _HANDLE.fullmatch(undecorate(line))
-    return match.group(1) if match else None
-
-
-def merge_speakers(groups: Iterable[Sequence[Speaker]]) -> tuple[Speaker, ...]:
-    """One speaker per person across notes: same handle, or same name ignoring spaces."""
-    merged: list[Speaker] = []
-    for group in groups:
-        for speaker in group:
-            for index, known in enumerate(merged):
-                if _same_person(known, speaker):
-                    merged[index] = Speaker(
-                        _better_name(known.name, speaker.name, known.handle),
-                        known.handle or speaker.handle,
-                        known.affiliation or speaker.affiliation,
-                    )
-                    break
-            else:
-                merged.append(speaker)
-    return tuple(merged)
-
-
-def _person_key(name: str) -> str:
-    return re.sub(r"\s+", "", nfkc(name)).casefold()
-
-
-def _same_person(a: Speaker, b: Speaker) -> bool:
-    if a.handle and b.handle and a.handle.casefold() == b.handle.casefold():
-        return True
-    if _person_key(a.name) == _person_key(b.name):
-        return True
-    # A name that is only a handle ("deeeet") matches the person with that handle.
-    if (a.handle and _person_key(b.name) == a.handle.casefold()) or (
-        b.handle and _person_key(a.name) == b.handle.casefold()
-    ):
-        return True
-    if a.handle and b.handle:
-        return False  # two different handles are two people, whatever the names say
-    return _short_form(a.name, b.name) or _short_form(b.name, a.name)
-
-
-def _short_form(short: str, full: str) -> bool:
-    """ "山下" (from "山下さん") or "Doe" is one part of the spaced full name "山下 茜",
-    "Jane Doe". Only used among the speakers of one talk, where that is enough."""
-    parts = nfkc(full).casefold().split()
-    key = nfkc(short).casefold().strip()
-    return len(parts) >= 2 and bool(key) and " " not in key and key in (parts[0], parts[-1])
-
-
-def _better_name(first: str, second: str, handle: str | None) -> str:
-    """Prefer a real name over a handle, and the spaced form ("高木 克彰") over "高木克彰"."""
-    if handle and first.casefold() == handle.casefold() and second.casefold() != handle.casefold():
-        return second
-    if " " not in first and " " in second and _person_key(first) == _person_key(second):
-        return second
-    if _short_form(first, second):
-        return second
-    return first
+from notetui.core.parse.speaker_parts import clean_affiliation as clean_affiliation
+from notetui.core.parse.speaker_parts import handle_only as handle_only
+from notetui.core.parse.speaker_parts import looks_like_topic as looks_like_topic
+from notetui.core.parse.speaker_parts import nfkc_light as nfkc_light
+from notetui.core.parse.speaker_parts import parse_speaker_line as parse_speaker_line
+from notetui.core.parse.speaker_parts import social_handle as social_handle
+from notetui.core.parse.speaker_parts import undecorate as undecorate
+from notetui.core.parse.speaker_prose import speakers_in_prose as speakers_in_prose
 
 
 def slide_links(lines: Iterable[str]) -> list[str]:
-    """Slide links in a section: known slide hosts anywhere, any URL labelled as slides."""
-    found: list[str] = []
-    for line in lines:
-        if "http" not in line or len(line) > 2000:
+    """The decks in a talk's lines: `slides.slide_links` (kept here for old callers)."""
+    return list(_slides.slide_links("\n".join(lines)))
+
+
+# ----------------------------------------------------------------------------------------
+# The speakers of a talk, from the first lines of its body
+# ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerLines:
+    """The speakers named at the top of a talk's body, and which of its lines (0-based
+    indexes into the lines given) are speaker or slide lines, not points."""
+
+    speakers: tuple[Speaker, ...]
+    line_indexes: frozenset[int]
+    end: int = 0  # the first index after the speaker, slide and link lines at the top
+    # The speakers were named in a sentence of the notes, not on a speaker line: good
+    # for the talk's fields, weak as evidence that the title above is a talk.
+    from_prose: bool = False
+
+
+# How far into a body its speaker lines may sit: after the title, a speaker line, a
+# handle, a slide link, the talk's page; not after the notes have begun.
+_HEAD_LINES = 8
+_CONTENT_BEFORE_SPEAKER = 0  # the notes have begun: a later "@x" is talk content
+
+
+def speakers_in(
+    lines: Sequence[str], *, strong: bool = True, title: str | None = None
+) -> SpeakerLines:
+    """The speakers named in the first lines of a talk's body (the lines right under
+    its title), and the indexes of the speaker and slide lines among them.
+
+    Speaker lines: `### Name ◆ Company`, `登壇者: X (@x)`, `@handle さん`, `発表者：…`,
+    `Speaker: Name, Org`, `名前 / @handle / 会社`, `By Jane Doe, Example.`; a handle on a
+    line of its own goes to the speaker above. When no line is a speaker line, the first
+    sentences may still name one: "メルカリの[morikuniさん](https://twitter.com/…)による…",
+    "it was given by Bill Kennedy".
+
+    `strong`: the title above is clearly one (a heading, quoted, timed, labelled), so a
+    bare name in any script right under it is a speaker line ("Dana Moreau", "北条慎也");
+    under a weaker title a bare Latin or run-together name is too often a point.
+    `title`: the talk's clean title; a line that repeats it is a link card
+    ("Title | Conference 2024"), not a speaker line."""
+    found: list[Speaker] = []
+    end = 0
+    marked: set[int] = set()
+    content = 0
+    prose: list[str] = []
+    seen = 0
+    for index, line in enumerate(lines):
+        text = line.strip()
+        if not text:
             continue
-        labelled = bool(_SLIDE_LABEL.search(line))
-        for url in _urls(line):
-            if (labelled or _SLIDE_HOSTS.search(url)) and url not in found:
-                found.append(url)
-    return found
+        seen += 1
+        if seen > _HEAD_LINES:
+            break
+        if title and len(title) > 1 and text.startswith(title) and not content:
+            end = index + 1
+            continue
+        if handle := handle_only(text):
+            if found and found[-1].handle is None:
+                last = found[-1]
+                found[-1] = Speaker(last.name, handle, last.affiliation)
+            elif not any(s.handle == handle for s in found):
+                found.append(Speaker(handle, handle, None))
+            marked.add(index)
+            end = index + 1 if not content else end
+            continue
+        # A bare name right under the title is a speaker line; as a list item it is
+        # more often the first point ("- Lint Style"), so a bullet needs evidence.
+        bare_ok = seen == 1 and not _LIST_ITEM.match(text)
+        # A heading of run-together kanji is a section ("## 障害対応"), not a name.
+        loose = strong and not text.startswith("#")
+        if content <= _CONTENT_BEFORE_SPEAKER and (
+            speakers := parse_speaker_line(
+                text,
+                under_title=bare_ok,
+                latin_ok=strong,
+                loose=loose,
+                strong_only=bool(_LIST_ITEM.match(text)),
+            )
+        ):
+            found.extend(s for s in speakers if s not in found)
+            marked.add(index)
+            end = index + 1 if not content else end
+            continue
+        if handles := _handles_after_links(text):  # "https://… %} @alice, @bob"
+            found.extend(Speaker(h, h, None) for h in handles if Speaker(h, h, None) not in found)
+            marked.add(index)
+            end = index + 1 if not content else end
+            continue
+        if is_slide_line(text) or _is_aside(text):
+            if is_slide_line(text):
+                marked.add(index)
+            end = index + 1 if not content else end
+            continue
+        content += 1
+        if len(prose) < 2:
+            prose.append(text)
+        if found and content > 0:
+            break
+        if content > _CONTENT_BEFORE_SPEAKER + 1:
+            break
+    from_prose = False
+    if not found:
+        for sentence in prose:
+            if named := speakers_in_prose(sentence):
+                found.extend(named)
+                from_prose = True
+                break
+    return SpeakerLines(tuple(found), frozenset(marked | _slide_lines(lines)), end, from_prose)
 
 
-def _urls(line: str) -> list[str]:
-    urls = [m.group(2) for m in _MD_LINK.finditer(line)]
-    bare = _MD_LINK.sub(" ", line)
-    urls += [m.group(0) for m in _URL.finditer(bare)]
-    return [url.rstrip(_URL_TRAIL) for url in urls if url.startswith("http")]
+def _slide_lines(lines: Sequence[str]) -> set[int]:
+    """Slide lines anywhere in the body, with a "資料" line that heads them."""
+    marked = {i for i, line in enumerate(lines) if "http" in line or "@" in line}
+    marked = {i for i in marked if is_slide_line(lines[i])}
+    if marked:  # only the talk's own decks: not a deck under "### 参考" or "前回"
+        decks = set(_slides.slide_links("\n".join(["", *lines])))
+        marked = {
+            i
+            for i in marked
+            if _slides.is_slide_embed(lines[i]) or decks.intersection(_slides.urls_in(lines[i]))
+        }
+    for index in sorted(marked):
+        before = index - 1
+        while before >= 0 and (not lines[before].strip() or _slides.is_slide_label(lines[before])):
+            if lines[before].strip():
+                marked.add(before)
+            before -= 1
+    return marked
 
 
-def is_slide_line(line: str) -> bool:
-    """A line that gives a talk's slides (a labelled link or a slide-host URL alone)."""
-    stripped = line.strip()
-    if not stripped or "http" not in stripped:
-        return False
-    if _SLIDE_LABEL.search(stripped):
-        return True
-    urls = _urls(stripped)
-    return len(urls) == 1 and bool(_SLIDE_HOSTS.search(urls[0])) and len(stripped) < 300
+_CONTINUES = re.compile(r"^(?:[-*+•]\s+)?(?:https?://|%\}|[^\s{]*\s*%\})")
+_WHOLE_TAG = re.compile(r"\{%.*?%\}|\{\{[<%].*?[>%]\}\}")
+_LINKISH = re.compile(
+    r"!?\[[^\]]*\]\([^)]*\)|https?://\S+|\{%-?\s*[\w-]+|%\}|\{\{[<%][^}]*[>%]\}\}"
+)
 
 
-def social_handle(url: str) -> str | None:
-    match = _SOCIAL_URL.match(url)
-    if match and match.group(1).lower() not in _NOT_HANDLES:
-        return match.group(1)
-    return None
+def _handles_after_links(text: str) -> list[str]:
+    """The handles a line gives after its links: a title's tag wrapped onto this line
+    ("…/edit %} @alice, @bob"), or "https://speakerdeck.com/… @alice"."""
+    # Only a line that goes on from a link or tag begun above ("…/edit %} @a"), or
+    # that starts with a URL: a line with its own "{% elink Title … %} @a" is a title.
+    if not _CONTINUES.match(text):
+        return []
+    rest = _LINKISH.sub(" ", _WHOLE_TAG.sub(" ", text))
+    rest = _BULLETS.sub("", rest.strip())
+    if not re.fullmatch(r"(?:[@＠][A-Za-z0-9_][A-Za-z0-9_\-]*[\s,、&]*)+", rest.strip()):
+        return []
+    handles = [h for h in _HANDLE.findall(rest) if not _is_embed_name(h)]
+    return handles
+
+
+def speaker_of_line(line: str, *, strong: bool = True) -> Speaker | None:
+    """The speaker a line right under a candidate title names, if it is a speaker line
+    (evidence that the candidate is a talk). `strong` as in `speakers_in`; a list item
+    needs evidence beyond a bare name ("- Lint Style" is a point)."""
+    text = line.strip()
+    if not text:
+        return None
+    if handle := handle_only(text):
+        return Speaker(handle, handle, None)
+    bare_ok = not _LIST_ITEM.match(text)
+    loose = strong and not text.startswith("#")
+    found = parse_speaker_line(
+        text, under_title=bare_ok, latin_ok=strong, loose=loose, strong_only=not bare_ok
+    )
+    return found[0] if found else None
+
+
+_LIST_ITEM = re.compile(r"^(?:[-*+・•]|\d{1,2}[.)])\s")
+# A line that sits among speaker lines without being a point: a bare URL (the talk's
+# page), an embed, an image, a template tag.
+_ASIDE = re.compile(
+    r"^(?:[-*+]\s+)?(?:https?://\S+|@\[\w+\]\([^)]*\)|!\[[^\]]*\]\([^)]*\)|\{[%{].*[%}]\}"
+    r"|<(?:iframe|img|figure|script|blockquote|div|p)\b.*|:::.*)$",
+    re.IGNORECASE,
+)
+
+
+def _is_aside(text: str) -> bool:
+    return bool(_ASIDE.match(text))

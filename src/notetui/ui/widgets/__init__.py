@@ -1,0 +1,1 @@
+"""The reader's widgets: self-contained parts that screens compose."""
