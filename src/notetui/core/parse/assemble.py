@@ -113,6 +113,7 @@ class TalkParts:
     time: str | None
     speakers: tuple[Speaker, ...]
     slides: tuple[str, ...]
+    labels: tuple[str, ...] = ()  # what the cleaner took off the title: "基調講演", "LT"
 
 
 def talk_parts(raw_title: str, body: Sequence[str]) -> TalkParts:
@@ -128,7 +129,8 @@ def talk_parts(raw_title: str, body: Sequence[str]) -> TalkParts:
     elif top.speakers:
         people = tuple(_filled_in(person, top.speakers) for person in people)
     lines = [raw_title, *_deck_lines(body)]
-    return TalkParts(cleaned.title, cleaned.time, people, slides.slide_links("\n".join(lines)))
+    decks = slides.slide_links("\n".join(lines))
+    return TalkParts(cleaned.title, cleaned.time, people, decks, cleaned.labels)
 
 
 # speakers_in looks at a body's first lines only: its head, not its notes.

@@ -262,7 +262,7 @@ def _talk(ctx: d.Context, head: Candidate, stop: int, body_line: int) -> Section
         time=parts.time or head.cleaned.time,
         speakers=speakers if kind is SectionKind.TALK else (),
         slides=slides if kind is SectionKind.TALK else (),
-        labels=fields.labels if kind is SectionKind.TALK else (),
+        labels=parts.labels if kind is SectionKind.TALK else (),
     )
 
 
