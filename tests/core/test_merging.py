@@ -392,6 +392,47 @@ def test_a_keynote_titled_only_by_its_role_merges_when_its_text_names_the_speake
     assert [s.note for s in closing.sources] == ["full.md"]
 
 
+def test_a_keynote_titled_only_by_its_role_merges_with_the_keynote_of_its_slot(
+    tmp_path: Path,
+) -> None:
+    timed = conf_note(
+        "aoki",
+        """\
+        ## 10:00 型チェッカーを社内に入れた一年
+        ### 林 花子(@hana_hayashi)
+        * 導入は段階的に
+
+        ## 11:00 基調講演：ブロック構文のこれから
+        ### 佐藤 健(@ken_sato)
+        * 構文の歴史を振り返る
+
+        ## 13:00 巨大なモノリスを分割した話
+        ### 木村 次郎(@jiro_kimura)
+        * 境界はデータから決めた
+        """,
+    )
+    other_rooms = conf_note(
+        "ueda",
+        """\
+        ## 10:00 社内ツールのRuby移行
+        * 別の部屋のセッション
+
+        ## 11:00 基調講演
+        * 会場は満席だった
+
+        ## 13:00 Rubyで書く組み込みソフト
+        * 別の部屋のセッション
+        """,
+    )
+    library = load(tmp_path, {"timed.md": timed, "other_rooms.md": other_rooms})
+    keynote = talk_from(library, "other_rooms.md", "基調講演")
+    assert titles_by_note(keynote) == [
+        ("other_rooms.md", "基調講演"),
+        ("timed.md", "ブロック構文のこれから"),
+    ]
+    assert sum(len(t.sources) for t in library.talks) == len(library.talks) + 1
+
+
 def test_a_keynote_titled_only_by_its_role_merges_with_the_keynote_in_its_place(
     tmp_path: Path,
 ) -> None:

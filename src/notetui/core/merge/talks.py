@@ -12,7 +12,8 @@ the titles say little, other things do:
   Keynote", "基調講演"): it has no words of its own to disagree with another title;
 - **the same person** written differently: "Matz" is a part of the handle
   @yukihiro_matz, "まつもと" the family name of "まつもとゆきひろ";
-- **a speaker named in the other note's text** ("基調講演はmatzの…");
+- **a speaker named in the other note's text** ("基調講演はmatzの…"), or the same
+  time slot, which a keynote has to itself;
 - **the other note's title quoted in the body**, as a link card or a first line does.
 
 Nothing here decides alone: `merging.talk_score` adds these to the title score, and
@@ -38,7 +39,7 @@ ROLES = ("keynote", "invited", "sponsor", "lightning")  # vocab/role_NAME.txt
 _ALONE = frozenset({"keynote", "invited"})
 
 ROLE_PAIR = 45.0  # a placeholder title and another talk of the same lone role
-MENTIONED = 15.0  # ...and a speaker of one is named in the other's text
+MENTIONED = 15.0  # ...and a speaker of one is named in the other's text, or one slot
 QUOTED = 62.0  # one note's title quoted at the head of the other's body
 ROLE_CLASH = 20.0  # a keynote is not a lightning talk
 _HEAD_CHARS = 1200  # how much of a body is searched for names
@@ -96,7 +97,9 @@ def within_event(score: float, a: Traits, b: Traits) -> float:
         score -= ROLE_CLASH
     if alone_pair(a, b):
         score = max(score, ROLE_PAIR)
-        if _mentions(a, b) or _mentions(b, a):
+        # A keynote is the only talk of its slot: the same slot says as much as a name.
+        same_slot = a.section.time is not None and a.section.time == b.section.time
+        if same_slot or _mentions(a, b) or _mentions(b, a):
             score += MENTIONED
     if score < QUOTED and not _other_people(a, b) and (_quotes(a, b) or _quotes(b, a)):
         score = QUOTED
