@@ -605,3 +605,36 @@ def test_a_speaker_written_by_a_part_of_their_handle_is_the_same_person(
     library = load(tmp_path, {"handle.md": handle, "written.md": written})
     game = talk_from(library, "written.md", "Rubyでゲームを作る")
     assert len(game.sources) == (2 if merged else 1)
+
+
+def test_two_titles_in_two_languages_merge_when_both_link_the_same_deck(tmp_path: Path) -> None:
+    english = conf_note(
+        "aoki",
+        """\
+        ## Growing a Type Checker in a Large Codebase
+        Slides: https://speakerdeck.com/sample_user/growing-a-type-checker?slide=3
+        * start with warnings only
+
+        ## 巨大なモノリスを分割した話
+        * 境界はデータから決めた
+        """,
+    )
+    japanese = conf_note(
+        "ueda",
+        """\
+        ## 大規模コードベースに型検査を根付かせる
+        資料: https://www.speakerdeck.com/sample_user/growing-a-type-checker
+        * 最初は警告だけ
+
+        ## 社内ツールのRuby移行
+        資料: https://speakerdeck.com/sample_user/moving-tools-to-ruby
+        * 別のセッション
+        """,
+    )
+    library = load(tmp_path, {"english.md": english, "japanese.md": japanese})
+    checker = talk_from(library, "japanese.md", "大規模コードベースに型検査を根付かせる")
+    assert titles_by_note(checker) == [
+        ("english.md", "Growing a Type Checker in a Large Codebase"),
+        ("japanese.md", "大規模コードベースに型検査を根付かせる"),
+    ]
+    assert len(library.talks) == 3

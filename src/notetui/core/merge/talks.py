@@ -14,7 +14,8 @@ the titles say little, other things do:
   @yukihiro_matz, "まつもと" the family name of "まつもとゆきひろ";
 - **a speaker named in the other note's text** ("基調講演はmatzの…"), or the same
   time slot, which a keynote has to itself;
-- **the other note's title quoted in the body**, as a link card or a first line does.
+- **the other note's title quoted in the body**, as a link card or a first line does;
+- **the same slide deck** linked from both notes.
 
 Nothing here decides alone: `merging.talk_score` adds these to the title score, and
 `merging.cluster_talks` uses `note_units` (one note noting a talk twice) and
@@ -27,6 +28,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz
 
@@ -42,6 +44,7 @@ ROLE_PAIR = 45.0  # a placeholder title and another talk of the same lone role
 MENTIONED = 15.0  # ...and a speaker of one is named in the other's text, or one slot
 QUOTED = 62.0  # one note's title quoted at the head of the other's body
 ROLE_CLASH = 20.0  # a keynote is not a lightning talk
+SAME_DECK = (55.0, 25.0)  # the same deck linked: as good as the same speaker
 _HEAD_CHARS = 1200  # how much of a body is searched for names
 _QUOTE_CHARS = 400  # ...and for a quoted title, which comes first if at all
 _QUOTED_MIN = 16  # characters of a title key, for its quotation to count
@@ -63,6 +66,7 @@ class Traits:
     section: Section  # its title and the head of its body may name the speaker
     body: str  # title_key of the head of the body, to find quoted titles in
     pieces: tuple[str, ...]  # of a title long enough to be found quoted
+    decks: frozenset[str]  # its slide decks' addresses, as `_deck_key` writes them
 
 
 def traits(section: Section, key: str) -> Traits:
@@ -82,6 +86,7 @@ def traits(section: Section, key: str) -> Traits:
         section=section,
         body=title_key(section.body[:_QUOTE_CHARS]),
         pieces=pieces if len(key) >= _QUOTED_MIN else (),
+        decks=frozenset(k for k in map(_deck_key, section.slides) if k),
     )
 
 
@@ -95,6 +100,8 @@ def within_event(score: float, a: Traits, b: Traits) -> float:
     texts add to it."""
     if {a.role, b.role} >= {"lightning"} and {a.role, b.role} & _ALONE:
         score -= ROLE_CLASH
+    if a.decks & b.decks:  # both notes link the same deck: the same talk
+        score = max(score, SAME_DECK[0]) + SAME_DECK[1]
     if alone_pair(a, b):
         score = max(score, ROLE_PAIR)
         # A keynote is the only talk of its slot: the same slot says as much as a name.
@@ -198,6 +205,26 @@ def _placeholder(title: str, speakers: tuple[Speaker, ...]) -> tuple[bool, str |
     rest = rest.replace("の", " ")
     leftover = [w for w in rest.split() if not _FILLER.fullmatch(w)]
     return not leftover, role
+
+
+# ---------------------------------------------------------------------------- decks
+
+# The ends of a deck's address that only choose how it is shown (Google Slides).
+_DECK_VIEW = re.compile(r"/(?:edit|pub|present|view|embed|preview|htmlpresent)$")
+
+
+def _deck_key(url: str) -> str | None:
+    """A deck's address without what varies between two links to it (scheme, "www.",
+    query, fragment, the view); None for an address too short to be one deck (a
+    host, or a speaker's page such as speakerdeck.com/NAME)."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    path = _DECK_VIEW.sub("", parts.path.rstrip("/")).rstrip("/")
+    if not parts.netloc or path.count("/") < 2:
+        return None
+    return parts.netloc.casefold().removeprefix("www.") + path.casefold()
 
 
 # --------------------------------------------------------------------------- people
