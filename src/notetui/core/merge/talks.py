@@ -64,7 +64,6 @@ class Traits:
     people: tuple[Person, ...]  # the speakers, as keys to compare and find
     title: str  # title_key
     section: Section  # its title and the head of its body may name the speaker
-    body: str  # title_key of the head of the body, to find quoted titles in
     pieces: tuple[str, ...]  # of a title long enough to be found quoted
     decks: frozenset[str]  # its slide decks' addresses, as `_deck_key` writes them
 
@@ -84,7 +83,6 @@ def traits(section: Section, key: str) -> Traits:
         people=tuple(_person(s) for s in section.speakers),
         title=key,
         section=section,
-        body=title_key(section.body[:_QUOTE_CHARS]),
         pieces=pieces if len(key) >= _QUOTED_MIN else (),
         decks=frozenset(k for k in map(_deck_key, section.slides) if k),
     )
@@ -168,8 +166,10 @@ def anchored(pairs: dict[int, int], row: int, column: int, rows: int, columns: i
 
 
 @cache
-def _role_words() -> tuple[dict[str, str], re.Pattern[str]]:
-    """Every role word (folded) with its role, and one pattern finding any of them."""
+def _role_words() -> tuple[dict[str, str], re.Pattern[str], tuple[str, ...]]:
+    """Every role word (folded) with its role, one pattern finding any of them, and
+    the few words every role word contains one of ("keynote" in "opening keynote"),
+    a cheap first test: most titles have none."""
     roles: dict[str, str] = {}
     for role in ROLES:
         for word in vocabulary.words(f"role_{role}"):
@@ -179,13 +179,20 @@ def _role_words() -> tuple[dict[str, str], re.Pattern[str]]:
         head = r"(?<![0-9a-z])" if _LATIN.match(word[0]) else ""
         tail = r"(?![0-9a-z])" if _LATIN.match(word[-1]) else ""
         parts.append(head + re.escape(word) + tail)
-    return roles, re.compile("|".join(parts))
+    cores: list[str] = []
+    for word in sorted(roles, key=len):
+        if not any(core in word for core in cores):
+            cores.append(word)
+    return roles, re.compile("|".join(parts)), tuple(cores)
 
 
 def _role_of(text: str) -> str | None:
     """The role a label or title names; of two ("Sponsor LT"), the longer word's."""
-    roles, pattern = _role_words()
-    found = [m.group(0) for m in pattern.finditer(fold(text))]
+    roles, pattern, cores = _role_words()
+    folded = fold(text)
+    if not any(core in folded for core in cores):
+        return None
+    found = [m.group(0) for m in pattern.finditer(folded)]
     return roles[max(found, key=len)] if found else None
 
 
@@ -296,17 +303,24 @@ def _named_text(title: str, body: str) -> str:
     return fold(f"{title}\n{body[:_HEAD_CHARS]}")
 
 
+@lru_cache(maxsize=1024)
+def _quoting_text(body: str) -> str:
+    """Where a note quotes a talk's full title: the head of its body, as a title_key.
+    Only a talk with a short title needs it, so it is made when asked for."""
+    return title_key(body[:_QUOTE_CHARS])
+
+
 def _quotes(a: Traits, b: Traits) -> bool:
     """`a`'s title quoted at the head of `b`'s body: "型の話" under a link card that
     spells out the talk's full title."""
     # A nickname is shorter than the title it stands for; a talk with a title of its
     # own that quotes another's is a talk about that one, not the same talk.
-    if not a.pieces or len(b.title) * 2 > len(a.title) or len(b.body) < len(a.title):
+    if not a.pieces or len(b.title) * 2 > len(a.title) or len(b.section.body) < len(a.title):
         return False
-    body = b.body
+    body = _quoting_text(b.section.body)
     for piece in a.pieces:
         if piece in body:
             break
     else:
         return False
-    return fuzz.partial_ratio(a.title, b.body, score_cutoff=_QUOTED_RATIO) >= _QUOTED_RATIO
+    return fuzz.partial_ratio(a.title, body, score_cutoff=_QUOTED_RATIO) >= _QUOTED_RATIO
