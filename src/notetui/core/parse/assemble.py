@@ -113,7 +113,7 @@ class TalkParts:
     time: str | None
     speakers: tuple[Speaker, ...]
     slides: tuple[str, ...]
-    labels: tuple[str, ...] = ()  # what the cleaner took off the title: "基調講演", "LT"
+    labels: tuple[str, ...] = ()  # what came off the title: "LT", "基調講演", "(Keynote)"
 
 
 def talk_parts(raw_title: str, body: Sequence[str]) -> TalkParts:
