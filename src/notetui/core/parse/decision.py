@@ -19,6 +19,7 @@ A note is decided as a whole, not line by line:
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -347,7 +348,8 @@ def _list_talks(
     taken: list[Candidate] = []
     for (_head, depth), members in sorted(groups.items(), key=lambda kv: kv[0][1]):
         poll()
-        members = [m for m in members if not _inside_talk_item(ctx, m, taken)]
+        indexes = [t.index for t in taken]  # taken is kept in note order
+        members = [m for m in members if not _inside_talk_item(ctx, m, taken, indexes)]
         if not members:
             continue
         score_all(members, w)
@@ -358,7 +360,9 @@ def _list_talks(
             continue
         # The list's other items at this depth share the talks' shape.
         siblings = [
-            s for s in _list_siblings(ctx, strong, depth) if not _inside_talk_item(ctx, s, taken)
+            s
+            for s in _list_siblings(ctx, strong, depth)
+            if not _inside_talk_item(ctx, s, taken, indexes)
         ]
         everyone = sorted(
             {m.index: m for m in [*members, *siblings]}.values(), key=lambda c: c.index
@@ -373,34 +377,43 @@ def _list_talks(
             elif not member.why:
                 member.why = f"a list item scoring {member.score:.1f}"
         taken.sort(key=lambda c: c.index)
+    # An item holding talk items is their container: its children come right after it
+    # in note order, so looking at the next taken item is enough (and linear).
+    taken.sort(key=lambda c: c.index)
     result = []
-    for item in taken:
-        nested = [
-            t
-            for t in taken
-            if t.index > item.index
-            and t.line.depth > item.line.depth
-            and _nested(ctx, item.index, t.index, item.line.depth)
-        ]
-        if nested:
+    for position, item in enumerate(taken):
+        nxt = taken[position + 1] if position + 1 < len(taken) else None
+        if (
+            nxt is not None
+            and nxt.line.depth > item.line.depth
+            and _nested(ctx, item.index, nxt.index, item.line.depth)
+        ):
             item.taken = False
             item.why = "a list item holding talks: a container"
             continue
         result.append(item)
-    return sorted(result, key=lambda c: c.index)
+    return result
 
 
-def _inside_talk_item(ctx: d.Context, item: Candidate, taken: list[Candidate]) -> bool:
-    """The item is nested in a taken talk item that is not a container of talks."""
-    for talk in reversed(taken):
-        if talk.index >= item.index or talk.line.depth >= item.line.depth:
+def _inside_talk_item(
+    ctx: d.Context, item: Candidate, taken: list[Candidate], indexes: list[int]
+) -> bool:
+    """The item is nested in a taken talk item that is not a container of talks: the
+    nearest taken item above it of a smaller depth, if nothing shallower is between."""
+    position = bisect.bisect_left(indexes, item.index)
+    for talk in reversed(taken[max(0, position - _LOOK_BACK) : position]):
+        if talk.line.depth >= item.line.depth:
             continue
-        if _nested(ctx, talk.index, item.index, talk.line.depth):
-            if talk.features.get("container_word"):
-                return False
-            item.why = f"nested in the talk item {talk.title!r}: a point"
-            return True
+        if not _nested(ctx, talk.index, item.index, talk.line.depth):
+            return False
+        if talk.features.get("container_word"):
+            return False
+        item.why = f"nested in the talk item {talk.title!r}: a point"
+        return True
     return False
+
+
+_LOOK_BACK = 64  # taken items looked back at for the one an item is nested in
 
 
 def _nested(ctx: d.Context, start: int, index: int, depth: int) -> bool:
