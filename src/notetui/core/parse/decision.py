@@ -96,8 +96,31 @@ def decide(ctx: d.Context, found: list[Candidate]) -> Decision:
         lines.candidates = found
         return lines
     decision = _lines(ctx, found, w)
+    _add_list_talks(ctx, decision, found, w)
     decision.candidates = found
     return decision
+
+
+# A list holds a note's talks in plain text only when it names speakers or decks for
+# at least this many of them: a list of points with one "by" in it is not one.
+_MIN_LIST_TALKS = 2
+
+
+def _add_list_talks(ctx: d.Context, decision: Decision, found: list[Candidate], w: Weights) -> None:
+    """Plain text: a list of talks ("  • Title @speaker", a page copy of a Markdown
+    list) counts beside the lines that are talks."""
+    items = [c for c in found if c.line.kind is Kind.ITEM and not c.taken]
+    listed = _list_talks(ctx, items, {}, w)
+    backed = [c for c in listed if _has_people(c) or c.features.get("item_link_title")]
+    if len(backed) < _MIN_LIST_TALKS:
+        for item in listed:
+            item.taken = False
+            item.why = "a list item, in a list that names too few speakers to be talks"
+        return
+    inside = {t.index for t in decision.talks}
+    fresh = [c for c in listed if c.index not in inside]
+    decision.talks = sorted([*decision.talks, *fresh], key=lambda c: c.index)
+    decision.starts = sorted([*decision.starts, *fresh], key=lambda c: c.index)
 
 
 # -- notes with headings ------------------------------------------------------------------
@@ -478,15 +501,19 @@ def _lines(ctx: d.Context, found: list[Candidate], w: Weights) -> Decision:
     score_all(pool, w)
     # A line standing alone counts as a heading only in a note nothing else splits
     # (a page copied as text), and only when it reads as a title, not a word or two.
+    # A line standing alone right above a part every talk has ("感想", "資料", an embed
+    # line) heads those parts: a talk, whatever else the note has.
     alone = not any(c.evidence or c.features.get("sibling_share") for c in pool)
+    _heads_parts(ctx, pool)
     for candidate in pool:
         f = candidate.features
         readable = f.get("descriptive") or f.get("label_only")
         # An event's name on its own line is the post's title, not a talk.
-        if f.get("standalone") and not (alone and readable and not f.get("eventish")):
+        keep = (alone or f.get("heads_parts")) and readable and not f.get("eventish")
+        if f.get("standalone") and not keep:
             f.pop("standalone")
     score_all(pool, w)
-    chosen = [c for c in pool if c.score > w.threshold and _backed(c)]
+    chosen = [c for c in pool if c.score > w.threshold and _backed(c) and not _non_talk(c)]
     for candidate in pool:
         if candidate not in chosen and not candidate.why:
             candidate.why = f"scores {candidate.score:.1f}" + (
@@ -500,6 +527,10 @@ def _lines(ctx: d.Context, found: list[Candidate], w: Weights) -> Decision:
             candidate.why = "followed at once by another title: a list of titles"
             continue
         listed.append(candidate)
+    # The post's own title above the talks names the event ("X 2024 参加レポート").
+    while len(listed) > 1 and listed[0].features.get("eventish") and not _has_people(listed[0]):
+        listed[0].why = "names the event above the talks: the post's title"
+        listed.pop(0)
     talks: list[Candidate] = []
     for candidate in listed:
         if (
@@ -518,6 +549,27 @@ def _lines(ctx: d.Context, found: list[Candidate], w: Weights) -> Decision:
         candidate.why = "a schedule item on the timetable"
     starts = sorted([*talks, *schedule], key=lambda c: c.index)
     return Decision(talks, None, 0, starts)
+
+
+def _has_people(candidate: Candidate) -> bool:
+    f = candidate.features
+    return bool(f.get("speaker_below") or f.get("slides_below") or f.get("speaker_in_title"))
+
+
+def _heads_parts(ctx: d.Context, pool: list[Candidate]) -> None:
+    """Mark the lines right above a repeated part line (the same "感想" under each talk)."""
+    for position, candidate in enumerate(pool[:-1]):
+        nxt = pool[position + 1]
+        f = nxt.features
+        if nxt.index - candidate.index > _PART_GAP or candidate.features.get("repeats"):
+            continue
+        if f.get("eventish"):
+            continue  # the page's title twice (its <title> and its <h1>): chrome
+        if f.get("repeats") and (_non_talk(nxt) or f.get("sub_label") or nxt.score <= 0):
+            candidate.features["heads_parts"] = 1.0
+
+
+_PART_GAP = 8  # lines between a talk's title and its first part line
 
 
 def _backed(candidate: Candidate) -> bool:
