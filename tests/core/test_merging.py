@@ -638,3 +638,11 @@ def test_two_titles_in_two_languages_merge_when_both_link_the_same_deck(tmp_path
         ("japanese.md", "大規模コードベースに型検査を根付かせる"),
     ]
     assert len(library.talks) == 3
+
+
+def test_a_title_with_a_digit_run_too_long_for_int_still_loads(tmp_path: Path) -> None:
+    # int() refuses more than 4,300 digits: an event's number is compared as text.
+    title = "Sample Go Night #" + "1" * 5000
+    note = f'---\ntitle: "{title}"\n---\n\n## ふりかえり\n### 林 花子(@hana)\n* 話\n'
+    library = load(tmp_path, {"a.md": note, "b.md": note})  # load() asserts: no problems
+    assert sorted(n for e in library.events for n in e.notes) == ["a.md", "b.md"]
