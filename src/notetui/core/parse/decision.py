@@ -29,6 +29,7 @@ from notetui.core.parse import detectors as d
 from notetui.core.parse.blocks import Kind
 from notetui.core.parse.features import Candidate, candidate_for, with_text_lines
 from notetui.core.parse.scorer import Weights, weights
+from notetui.core.text import title_key
 
 # How many non-blank lines may sit above a note's title heading (a URL, a date).
 _MAX_PREAMBLE_LINES = 5
@@ -247,6 +248,8 @@ def _title_heading(
         return None
     if _non_talk(first) or first.features.get("container_word"):
         return None  # "# Day1", "# 感想": a part of the note, not its name
+    if _names_the_post(title_key(first.title), ctx.front_title_key):
+        return first  # the front matter's title again, as the body's first heading
     same_level = [h for h in headings[1:] if h.line.level <= first.line.level]
     children = [h for h in headings[1:] if parent.get(h.index) is first]
     if not children and same_level:
@@ -261,6 +264,14 @@ def _title_heading(
         eventish = first.features.get("eventish") and not _evident(first)
         return first if eventish and not before and not ctx.has_title else None
     return first
+
+
+def _names_the_post(heading_key: str, front_key: str) -> bool:
+    """A heading that repeats the front matter's title, perhaps without its tail
+    ("Harbor Night 5" under "Harbor Night 5 参加メモ")."""
+    if len(heading_key) < 4 or len(front_key) < 4:
+        return False
+    return heading_key == front_key or heading_key in front_key or front_key in heading_key
 
 
 def _talk_level(headings: list[Candidate]) -> int:

@@ -65,9 +65,15 @@ class Parsed:
     format: str
 
 
+def parse_note(note: NoteText, known_titles: Sequence[str] = ()) -> Parsed:
+    """The pipeline on one read note, told what its front matter names the post."""
+    named = [note.metadata[key] for key in ("title", "name", "subject") if key in note.metadata]
+    front_title = named[0] if named and isinstance(named[0], str) else ""
+    return parse(note.body, note.body_line, known_titles, bool(named), front_title)
+
+
 def split_note(note: NoteText, rel_path: str, known_titles: Sequence[str] = ()) -> Note:
-    has_title = any(key in note.metadata for key in ("title", "name", "subject"))
-    parsed = parse(note.body, note.body_line, known_titles, has_title)
+    parsed = parse_note(note, known_titles)
     preamble = parsed.preamble[:_PREAMBLE_LINES]
     fields = _body_fields(preamble, parsed.table_rows)
     event = build_event_info(
@@ -90,15 +96,21 @@ def split_note(note: NoteText, rel_path: str, known_titles: Sequence[str] = ()) 
 
 
 def parse(
-    body: str, body_line: int = 1, known_titles: Sequence[str] = (), has_title: bool = False
+    body: str,
+    body_line: int = 1,
+    known_titles: Sequence[str] = (),
+    has_title: bool = False,
+    front_title: str = "",
 ) -> Parsed:
     blocks = read_blocks(body)
-    parsed = _parse_blocks(blocks, body_line, known_titles, has_title)
+    parsed = _parse_blocks(blocks, body_line, known_titles, has_title, front_title=front_title)
     dumped = promote_dumped_headings(blocks)
     if dumped is not blocks:
         # A page copied as text whose lines alone say little: read the lines that stand
         # alone as its lost headings, and keep that when it finds more talks.
-        again = _parse_blocks(dumped, body_line, known_titles, has_title, page_copy=True)
+        again = _parse_blocks(
+            dumped, body_line, known_titles, has_title, page_copy=True, front_title=front_title
+        )
         if _backed_talks(again) > _backed_talks(parsed) or (
             len(parsed.decision.talks) < _FEW_TALKS
             and len(again.decision.talks) > len(parsed.decision.talks)
@@ -123,6 +135,7 @@ def _parse_blocks(
     has_title: bool,
     *,
     page_copy: bool = False,
+    front_title: str = "",
 ) -> Parsed:
     texts = [line.text for line in blocks.lines]
     markdown = any(line.kind is Kind.HEADING for line in blocks.lines)
@@ -132,6 +145,7 @@ def _parse_blocks(
         hint_keys=[key for key in (title_key(t) for t in known_titles) if len(key) >= 4],
         markdown=markdown,
         has_title=has_title,
+        front_title_key=title_key(front_title),
     )
     ctx.container_heads, ctx.container_items = _containers(blocks)
     code = frozenset(line.index for line in blocks.lines if line.kind is Kind.CODE)
