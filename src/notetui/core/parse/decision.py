@@ -148,7 +148,7 @@ def _outline(
     items = [c for c in found if c.line.kind is Kind.ITEM]
     owner = _owners(ctx, items, headings)
     # Pass 1: list talks, whose presence makes the heading above them a container.
-    item_talks = _list_talks(ctx, items, owner, w)
+    item_talks = _list_talks(ctx, items, owner, w, parent)
     holding: set[int] = set()
     for talk in item_talks:
         head = owner.get(talk.index)
@@ -236,7 +236,46 @@ def _outline(
         starts.append(item)
     talks.sort(key=lambda c: c.index)
     starts.sort(key=lambda c: c.index)
+    talks, starts = _the_post_is_the_talk(ctx, rest, parent, talks, starts)
     return Decision(talks, title, level, starts)
+
+
+def _the_post_is_the_talk(
+    ctx: d.Context,
+    rest: list[Candidate],
+    parent: dict[int, Candidate | None],
+    talks: list[Candidate],
+    starts: list[Candidate],
+) -> tuple[list[Candidate], list[Candidate]]:
+    """A note whose front matter names one of its headings is a note on that talk:
+    the headings under it (each author's part, with speaker lines) are its body."""
+    post = [h for h in rest if _names_the_post(title_key(h.title), ctx.front_title_key)]
+    if len(post) != 1 or post[0] in talks:
+        return talks, starts
+    head = post[0]
+
+    def under(candidate: Candidate) -> bool:
+        ancestor = parent.get(candidate.index)
+        while ancestor is not None:
+            if ancestor is head:
+                return True
+            ancestor = parent.get(ancestor.index)
+        return False
+
+    inside = [t for t in talks if under(t)]
+    if not inside:
+        return talks, starts
+    for talk in inside:
+        talk.taken = False
+        talk.why = f"inside {head.title!r}, the talk the front matter names: its body"
+    _take(head, "the talk the front matter names")
+    keep = [t for t in talks if t not in inside]
+    talks = sorted([*keep, head], key=lambda c: c.index)
+    starts = sorted(
+        {s.index: s for s in [*starts, head] if s not in inside and not under(s)}.values(),
+        key=lambda c: c.index,
+    )
+    return talks, starts
 
 
 def _title_heading(
@@ -362,7 +401,11 @@ def _owners(
 
 
 def _list_talks(
-    ctx: d.Context, items: list[Candidate], owner: dict[int, Candidate | None], w: Weights
+    ctx: d.Context,
+    items: list[Candidate],
+    owner: dict[int, Candidate | None],
+    w: Weights,
+    parent: dict[int, Candidate | None] | None = None,
 ) -> list[Candidate]:
     """Items of one list that are talks: most of them name a speaker or link the
     talk, or the list sits right under a container heading such as `## LT`.
@@ -376,7 +419,8 @@ def _list_talks(
         head = owner.get(item.index)
         if head is not None and head.features.get("container_word"):
             item.features["under_container"] = 1.0
-        if head is not None and _non_talk(head):
+        # Under "## Links" (or anything under it): a list of links, not of talks.
+        if head is not None and (_non_talk(head) or _under_non_talk(head, parent or {})):
             item.features["under_non_talk"] = 1.0
         groups[(head.index if head else -1, item.line.depth)].append(item)
     taken: list[Candidate] = []
