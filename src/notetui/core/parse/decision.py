@@ -507,7 +507,10 @@ def _lines(ctx: d.Context, found: list[Candidate], w: Weights) -> Decision:
     _heads_parts(ctx, pool)
     for candidate in pool:
         f = candidate.features
-        readable = f.get("descriptive") or f.get("label_only")
+        # Short lines read as headings too where each one heads a list of points.
+        if alone and f.get("standalone") and _list_below(ctx, candidate):
+            f["list_below"] = 1.0
+        readable = f.get("descriptive") or f.get("label_only") or f.get("list_below")
         # An event's name on its own line is the post's title, not a talk.
         keep = (alone or f.get("heads_parts")) and readable and not f.get("eventish")
         if f.get("standalone") and not keep:
@@ -549,6 +552,18 @@ def _lines(ctx: d.Context, found: list[Candidate], w: Weights) -> Decision:
         candidate.why = "a schedule item on the timetable"
     starts = sorted([*talks, *schedule], key=lambda c: c.index)
     return Decision(talks, None, 0, starts)
+
+
+def _list_below(ctx: d.Context, candidate: Candidate) -> bool:
+    nxt = next(
+        (
+            ctx.line(i)
+            for i in range(candidate.index + 1, min(len(ctx.texts), candidate.index + 3))
+            if ctx.texts[i]
+        ),
+        None,
+    )
+    return nxt is not None and nxt.kind is Kind.ITEM
 
 
 def _has_people(candidate: Candidate) -> bool:
