@@ -110,7 +110,16 @@ def _add_list_talks(ctx: d.Context, decision: Decision, found: list[Candidate], 
     """Plain text: a list of talks ("  • Title @speaker", a page copy of a Markdown
     list) counts beside the lines that are talks."""
     items = [c for c in found if c.line.kind is Kind.ITEM and not c.taken]
-    listed = _list_talks(ctx, items, {}, w)
+    # A line standing alone over a list owns it, as a heading would ("LT" over titles).
+    owner: dict[int, Candidate | None] = {}
+    heads = [c for c in found if c.line.kind is Kind.TEXT and c.features.get("standalone")]
+    position, current = 0, None
+    for item in items:
+        while position < len(heads) and heads[position].index < item.index:
+            current = heads[position]
+            position += 1
+        owner[item.index] = current
+    listed = _list_talks(ctx, items, owner, w)
     backed = [c for c in listed if _has_people(c) or c.features.get("item_link_title")]
     if len(backed) < _MIN_LIST_TALKS:
         for item in listed:
@@ -531,8 +540,17 @@ def _lines(ctx: d.Context, found: list[Candidate], w: Weights) -> Decision:
             continue
         listed.append(candidate)
     # The post's own title above the talks names the event ("X 2024 参加レポート").
-    while len(listed) > 1 and listed[0].features.get("eventish") and not _has_people(listed[0]):
-        listed[0].why = "names the event above the talks: the post's title"
+    # And the page's first line, a standing-alone line with nothing under it, is the
+    # blog's name or the post's title.
+    first_line = next((i for i, t in enumerate(ctx.texts) if t), -1)
+    while len(listed) > 1 and not _has_people(listed[0]):
+        head = listed[0]
+        if head.features.get("eventish"):
+            head.why = "names the event above the talks: the post's title"
+        elif head.index == first_line and head.features.get("standalone"):
+            head.why = "the page's first line: the blog's name or the post's title"
+        else:
+            break
         listed.pop(0)
     talks: list[Candidate] = []
     for candidate in listed:
