@@ -120,7 +120,11 @@ def _add_list_talks(ctx: d.Context, decision: Decision, found: list[Candidate], 
             position += 1
         owner[item.index] = current
     listed = _list_talks(ctx, items, owner, w)
-    backed = [c for c in listed if _has_people(c) or c.features.get("item_link_title")]
+    backed = [
+        c
+        for c in listed
+        if _has_people(c) or c.features.get("item_link_title") or c.features.get("under_container")
+    ]
     if len(backed) < _MIN_LIST_TALKS:
         for item in listed:
             item.taken = False

@@ -155,6 +155,7 @@ def _containers(blocks: Blocks) -> tuple[frozenset[int], frozenset[int]]:
     heads: set[int] = set()
     found: set[int] = set()
     container = False
+    top = -1  # the depth of the container's list: its first item's
     for line in blocks.lines:
         if not line.index & 31:
             poll()
@@ -166,8 +167,12 @@ def _containers(blocks: Blocks) -> tuple[frozenset[int], frozenset[int]]:
             )
             if container:
                 heads.add(line.index)
-        elif container and line.kind is Kind.ITEM and line.depth == 0:
-            found.add(line.index)
+                top = -1
+        elif container and line.kind is Kind.ITEM:
+            if top < 0:
+                top = line.depth
+            if line.depth == top:
+                found.add(line.index)
     return frozenset(heads), frozenset(found)
 
 
