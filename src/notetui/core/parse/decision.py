@@ -502,12 +502,14 @@ def _lines(ctx: d.Context, found: list[Candidate], w: Weights) -> Decision:
         candidate.why = "a row of a timetable"
     rows = {c.index for c in timetable}
     pool = [c for c in found if c.index not in rows]
+    # A shape counts on its own where a title with a speaker or slides uses it, or
+    # where lines standing apart use it at least twice (the note's way of titling).
     shapes = {c.shape for c in pool if c.evidence and c.shape != "bare"}
-    if not any(c.evidence for c in pool):
-        counts: dict[str, int] = defaultdict(int)
-        for candidate in pool:
+    counts: dict[str, int] = defaultdict(int)
+    for candidate in pool:
+        if candidate.features.get("stands_apart") or not any(c.evidence for c in pool):
             counts[candidate.shape] += 1
-        shapes = {shape for shape, n in counts.items() if n >= 2 and shape != "bare"}
+    shapes |= {shape for shape, n in counts.items() if n >= 2 and shape != "bare"}
     for candidate in pool:
         if candidate.shape in shapes and candidate.features.get("stands_apart"):
             candidate.features["sibling_share"] = 1.0
@@ -525,7 +527,7 @@ def _lines(ctx: d.Context, found: list[Candidate], w: Weights) -> Decision:
             f["list_below"] = 1.0
         readable = f.get("descriptive") or f.get("label_only") or f.get("list_below")
         # An event's name on its own line is the post's title, not a talk.
-        keep = (alone or f.get("heads_parts")) and readable and not f.get("eventish")
+        keep = ((alone and readable) or f.get("heads_parts")) and not f.get("eventish")
         if f.get("standalone") and not keep:
             f.pop("standalone")
     score_all(pool, w)
