@@ -111,8 +111,21 @@ def _add_list_talks(ctx: d.Context, decision: Decision, found: list[Candidate], 
     """Plain text: a list of talks ("  • Title @speaker", a page copy of a Markdown
     list) counts beside the lines that are talks."""
     items = [c for c in found if c.line.kind is Kind.ITEM and not c.taken]
-    listed = _list_talks(ctx, items, {}, w)
-    backed = [c for c in listed if _has_people(c) or c.features.get("item_link_title")]
+    # A line standing alone over a list owns it, as a heading would ("LT" over titles).
+    owner: dict[int, Candidate | None] = {}
+    heads = [c for c in found if c.line.kind is Kind.TEXT and c.features.get("standalone")]
+    position, current = 0, None
+    for item in items:
+        while position < len(heads) and heads[position].index < item.index:
+            current = heads[position]
+            position += 1
+        owner[item.index] = current
+    listed = _list_talks(ctx, items, owner, w)
+    backed = [
+        c
+        for c in listed
+        if _has_people(c) or c.features.get("item_link_title") or c.features.get("under_container")
+    ]
     if len(backed) < _MIN_LIST_TALKS:
         for item in listed:
             item.taken = False
@@ -544,12 +557,14 @@ def _lines(ctx: d.Context, found: list[Candidate], w: Weights) -> Decision:
         candidate.why = "a row of a timetable"
     rows = {c.index for c in timetable}
     pool = [c for c in found if c.index not in rows]
+    # A shape counts on its own where a title with a speaker or slides uses it, or
+    # where lines standing apart use it at least twice (the note's way of titling).
     shapes = {c.shape for c in pool if c.evidence and c.shape != "bare"}
-    if not any(c.evidence for c in pool):
-        counts: dict[str, int] = defaultdict(int)
-        for candidate in pool:
+    counts: dict[str, int] = defaultdict(int)
+    for candidate in pool:
+        if candidate.features.get("stands_apart") or not any(c.evidence for c in pool):
             counts[candidate.shape] += 1
-        shapes = {shape for shape, n in counts.items() if n >= 2 and shape != "bare"}
+    shapes |= {shape for shape, n in counts.items() if n >= 2 and shape != "bare"}
     for candidate in pool:
         if candidate.shape in shapes and candidate.features.get("stands_apart"):
             candidate.features["sibling_share"] = 1.0
@@ -562,9 +577,12 @@ def _lines(ctx: d.Context, found: list[Candidate], w: Weights) -> Decision:
     _heads_parts(ctx, pool)
     for candidate in pool:
         f = candidate.features
-        readable = f.get("descriptive") or f.get("label_only")
+        # Short lines read as headings too where each one heads a list of points.
+        if alone and f.get("standalone") and _list_below(ctx, candidate):
+            f["list_below"] = 1.0
+        readable = f.get("descriptive") or f.get("label_only") or f.get("list_below")
         # An event's name on its own line is the post's title, not a talk.
-        keep = (alone or f.get("heads_parts")) and readable and not f.get("eventish")
+        keep = ((alone and readable) or f.get("heads_parts")) and not f.get("eventish")
         if f.get("standalone") and not keep:
             f.pop("standalone")
     score_all(pool, w)
@@ -583,8 +601,17 @@ def _lines(ctx: d.Context, found: list[Candidate], w: Weights) -> Decision:
             continue
         listed.append(candidate)
     # The post's own title above the talks names the event ("X 2024 参加レポート").
-    while len(listed) > 1 and listed[0].features.get("eventish") and not _has_people(listed[0]):
-        listed[0].why = "names the event above the talks: the post's title"
+    # And the page's first line, a standing-alone line with nothing under it, is the
+    # blog's name or the post's title.
+    first_line = next((i for i, t in enumerate(ctx.texts) if t), -1)
+    while len(listed) > 1 and not _has_people(listed[0]):
+        head = listed[0]
+        if head.features.get("eventish"):
+            head.why = "names the event above the talks: the post's title"
+        elif head.index == first_line and head.features.get("standalone"):
+            head.why = "the page's first line: the blog's name or the post's title"
+        else:
+            break
         listed.pop(0)
     talks: list[Candidate] = []
     for candidate in listed:
@@ -604,6 +631,18 @@ def _lines(ctx: d.Context, found: list[Candidate], w: Weights) -> Decision:
         candidate.why = "a schedule item on the timetable"
     starts = sorted([*talks, *schedule], key=lambda c: c.index)
     return Decision(talks, None, 0, starts)
+
+
+def _list_below(ctx: d.Context, candidate: Candidate) -> bool:
+    nxt = next(
+        (
+            ctx.line(i)
+            for i in range(candidate.index + 1, min(len(ctx.texts), candidate.index + 3))
+            if ctx.texts[i]
+        ),
+        None,
+    )
+    return nxt is not None and nxt.kind is Kind.ITEM
 
 
 def _has_people(candidate: Candidate) -> bool:

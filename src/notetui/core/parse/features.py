@@ -24,6 +24,14 @@ from notetui.core.text import fold
 
 # A sentence, not a title: a question ("…するか？") or "!" ends many a talk's title.
 _SENTENCE_END = re.compile(r"[。．、,，:：]$|(?:です|ます|でした|ました|だった|ません)[!！]?$")
+# Prose, not a title: two clauses, a polite sentence ending, an aside in parentheses.
+_PROSE = re.compile(
+    r"、.*、|[、,，].*(?:[!！。]|です|ます|でした|ました)$|(?:でした|ました|ません|ください|でしょう)[!！。]*$"
+    r"|^[(（].*[)）]$|[!！]{1}.*[!！]$"
+)
+# A "title" that is code or punctuation: a `# => true` comment read as a heading.
+_CODE_LIKE = re.compile(r"^(?:=>|->|\$ |//|[{}<>\[\]=;])|^[^\w]*$|[;{}]$|\(\)$")
+_HANDLE_ONLY = re.compile(r"[@＠][A-Za-z0-9_][A-Za-z0-9_\-]{0,38}")
 _SPEAKER_LABEL = re.compile(
     r"^(?:登壇者|発表者|講演者|講師|スピーカー|speakers?|presenters?|presented by)\s*[:：]", re.I
 )
@@ -179,6 +187,8 @@ def candidate_for(ctx: d.Context, line: Line, fired: tuple[str, ...]) -> Candida
     f["stands_apart"] = float(ctx.blank(line.index - 1))
     f["sentence_end"] = float(_SENTENCE_END.search(title) is not None)
     f["long"] = float(len(title) > 80)
+    f["prose"] = float(_PROSE.search(title) is not None)
+    f["code_like"] = float(_CODE_LIKE.search(title) is not None)
     f["descriptive"] = float(_width(title) >= 28 and not f["long"])
     f["too_short"] = float(len(title) < 2)
     if title and len(title) <= _MAX_VOCAB_TITLE:
@@ -212,7 +222,7 @@ def _width(text: str) -> int:
 
 def _is_speaker_line(line: Line, text: str, shown: str, cleaned: Cleaned) -> bool:
     """The line names a speaker, not a talk ("登壇者: …", "### 高木 克彰(@tkg) ◆ Yahoo")."""
-    if _SPEAKER_LABEL.match(shown):
+    if _SPEAKER_LABEL.match(shown) or _HANDLE_ONLY.fullmatch(shown):
         return True
     # A list item that links its title or names a speaker beside it is a talk entry.
     if line.kind is Kind.ITEM and (d.ITEM_LINK_TITLE.match(text) or cleaned.speakers):

@@ -194,20 +194,39 @@ def _parse_blocks(
     return Parsed(blocks, decision, tuple(sections), title, blog, preamble, table_rows, fmt)
 
 
+_CONTAINER_CHARS = 40
+
+
+def _alone(blocks: Blocks, index: int) -> bool:
+    lines = blocks.lines
+    before = index == 0 or lines[index - 1].kind is Kind.BLANK
+    after = index + 1 >= len(lines) or lines[index + 1].kind is Kind.BLANK
+    return before and after
+
+
 def _containers(blocks: Blocks) -> tuple[frozenset[int], frozenset[int]]:
     """Headings that name a group of talks (`## LT`), and the list items right under them."""
     heads: set[int] = set()
     found: set[int] = set()
     container = False
+    top = -1  # the depth of the container's list: its first item's
     for line in blocks.lines:
         if not line.index & 31:
             poll()
-        if line.kind is Kind.HEADING:
-            container = is_container_title(inline_text(line.text))
+        copied = not blocks.headings and line.kind is Kind.TEXT and _alone(blocks, line.index)
+        if line.kind is Kind.HEADING or copied:
+            # A heading, or in a page copied as text a line on its own ("LT").
+            container = len(line.text) <= _CONTAINER_CHARS and is_container_title(
+                inline_text(line.text)
+            )
             if container:
                 heads.add(line.index)
-        elif container and line.kind is Kind.ITEM and line.depth == 0:
-            found.add(line.index)
+                top = -1
+        elif container and line.kind is Kind.ITEM:
+            if top < 0:
+                top = line.depth
+            if line.depth == top:
+                found.add(line.index)
     return frozenset(heads), frozenset(found)
 
 
