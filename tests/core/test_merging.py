@@ -392,6 +392,47 @@ def test_a_keynote_titled_only_by_its_role_merges_when_its_text_names_the_speake
     assert [s.note for s in closing.sources] == ["full.md"]
 
 
+def test_a_keynote_titled_only_by_its_role_merges_with_the_keynote_of_its_slot(
+    tmp_path: Path,
+) -> None:
+    timed = conf_note(
+        "aoki",
+        """\
+        ## 10:00 型チェッカーを社内に入れた一年
+        ### 林 花子(@hana_hayashi)
+        * 導入は段階的に
+
+        ## 11:00 基調講演：ブロック構文のこれから
+        ### 佐藤 健(@ken_sato)
+        * 構文の歴史を振り返る
+
+        ## 13:00 巨大なモノリスを分割した話
+        ### 木村 次郎(@jiro_kimura)
+        * 境界はデータから決めた
+        """,
+    )
+    other_rooms = conf_note(
+        "ueda",
+        """\
+        ## 10:00 社内ツールのRuby移行
+        * 別の部屋のセッション
+
+        ## 11:00 基調講演
+        * 会場は満席だった
+
+        ## 13:00 Rubyで書く組み込みソフト
+        * 別の部屋のセッション
+        """,
+    )
+    library = load(tmp_path, {"timed.md": timed, "other_rooms.md": other_rooms})
+    keynote = talk_from(library, "other_rooms.md", "基調講演")
+    assert titles_by_note(keynote) == [
+        ("other_rooms.md", "基調講演"),
+        ("timed.md", "ブロック構文のこれから"),
+    ]
+    assert sum(len(t.sources) for t in library.talks) == len(library.talks) + 1
+
+
 def test_a_keynote_titled_only_by_its_role_merges_with_the_keynote_in_its_place(
     tmp_path: Path,
 ) -> None:
@@ -564,3 +605,44 @@ def test_a_speaker_written_by_a_part_of_their_handle_is_the_same_person(
     library = load(tmp_path, {"handle.md": handle, "written.md": written})
     game = talk_from(library, "written.md", "Rubyでゲームを作る")
     assert len(game.sources) == (2 if merged else 1)
+
+
+def test_two_titles_in_two_languages_merge_when_both_link_the_same_deck(tmp_path: Path) -> None:
+    english = conf_note(
+        "aoki",
+        """\
+        ## Growing a Type Checker in a Large Codebase
+        Slides: https://speakerdeck.com/sample_user/growing-a-type-checker?slide=3
+        * start with warnings only
+
+        ## 巨大なモノリスを分割した話
+        * 境界はデータから決めた
+        """,
+    )
+    japanese = conf_note(
+        "ueda",
+        """\
+        ## 大規模コードベースに型検査を根付かせる
+        資料: https://www.speakerdeck.com/sample_user/growing-a-type-checker
+        * 最初は警告だけ
+
+        ## 社内ツールのRuby移行
+        資料: https://speakerdeck.com/sample_user/moving-tools-to-ruby
+        * 別のセッション
+        """,
+    )
+    library = load(tmp_path, {"english.md": english, "japanese.md": japanese})
+    checker = talk_from(library, "japanese.md", "大規模コードベースに型検査を根付かせる")
+    assert titles_by_note(checker) == [
+        ("english.md", "Growing a Type Checker in a Large Codebase"),
+        ("japanese.md", "大規模コードベースに型検査を根付かせる"),
+    ]
+    assert len(library.talks) == 3
+
+
+def test_a_title_with_a_digit_run_too_long_for_int_still_loads(tmp_path: Path) -> None:
+    # int() refuses more than 4,300 digits: an event's number is compared as text.
+    title = "Sample Go Night #" + "1" * 5000
+    note = f'---\ntitle: "{title}"\n---\n\n## ふりかえり\n### 林 花子(@hana)\n* 話\n'
+    library = load(tmp_path, {"a.md": note, "b.md": note})  # load() asserts: no problems
+    assert sorted(n for e in library.events for n in e.notes) == ["a.md", "b.md"]

@@ -15,7 +15,7 @@ import click
 
 from notetui.core.load.files import ReadFailure, read_note
 from notetui.core.parse.explain import report
-from notetui.core.parse.note import parse
+from notetui.core.parse.note import parse_note
 from notetui.core.text import sanitize_line
 
 
@@ -27,7 +27,6 @@ def explain_command(note: Path) -> None:
         text = read_note(note)
     except ReadFailure as failure:
         raise click.ClickException(f"{note}: {failure}") from None
-    has_title = any(key in text.metadata for key in ("title", "name", "subject"))
-    parsed = parse(text.body, text.body_line, has_title=has_title)
+    parsed = parse_note(text)
     for line in report(parsed, text.body_line):
         click.echo(sanitize_line(line))

@@ -12,8 +12,10 @@ the titles say little, other things do:
   Keynote", "基調講演"): it has no words of its own to disagree with another title;
 - **the same person** written differently: "Matz" is a part of the handle
   @yukihiro_matz, "まつもと" the family name of "まつもとゆきひろ";
-- **a speaker named in the other note's text** ("基調講演はmatzの…");
-- **the other note's title quoted in the body**, as a link card or a first line does.
+- **a speaker named in the other note's text** ("基調講演はmatzの…"), or the same
+  time slot, which a keynote has to itself;
+- **the other note's title quoted in the body**, as a link card or a first line does;
+- **the same slide deck** linked from both notes.
 
 Nothing here decides alone: `merging.talk_score` adds these to the title score, and
 `merging.cluster_talks` uses `note_units` (one note noting a talk twice) and
@@ -26,6 +28,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz
 
@@ -38,9 +41,10 @@ ROLES = ("keynote", "invited", "sponsor", "lightning")  # vocab/role_NAME.txt
 _ALONE = frozenset({"keynote", "invited"})
 
 ROLE_PAIR = 45.0  # a placeholder title and another talk of the same lone role
-MENTIONED = 15.0  # ...and a speaker of one is named in the other's text
+MENTIONED = 15.0  # ...and a speaker of one is named in the other's text, or one slot
 QUOTED = 62.0  # one note's title quoted at the head of the other's body
 ROLE_CLASH = 20.0  # a keynote is not a lightning talk
+SAME_DECK = (55.0, 25.0)  # the same deck linked: as good as the same speaker
 _HEAD_CHARS = 1200  # how much of a body is searched for names
 _QUOTE_CHARS = 400  # ...and for a quoted title, which comes first if at all
 _QUOTED_MIN = 16  # characters of a title key, for its quotation to count
@@ -60,8 +64,8 @@ class Traits:
     people: tuple[Person, ...]  # the speakers, as keys to compare and find
     title: str  # title_key
     section: Section  # its title and the head of its body may name the speaker
-    body: str  # title_key of the head of the body, to find quoted titles in
     pieces: tuple[str, ...]  # of a title long enough to be found quoted
+    decks: frozenset[str]  # its slide decks' addresses, as `_deck_key` writes them
 
 
 def traits(section: Section, key: str) -> Traits:
@@ -79,8 +83,8 @@ def traits(section: Section, key: str) -> Traits:
         people=tuple(_person(s) for s in section.speakers),
         title=key,
         section=section,
-        body=title_key(section.body[:_QUOTE_CHARS]),
         pieces=pieces if len(key) >= _QUOTED_MIN else (),
+        decks=frozenset(k for k in map(_deck_key, section.slides) if k),
     )
 
 
@@ -94,9 +98,13 @@ def within_event(score: float, a: Traits, b: Traits) -> float:
     texts add to it."""
     if {a.role, b.role} >= {"lightning"} and {a.role, b.role} & _ALONE:
         score -= ROLE_CLASH
+    if a.decks & b.decks:  # both notes link the same deck: the same talk
+        score = max(score, SAME_DECK[0]) + SAME_DECK[1]
     if alone_pair(a, b):
         score = max(score, ROLE_PAIR)
-        if _mentions(a, b) or _mentions(b, a):
+        # A keynote is the only talk of its slot: the same slot says as much as a name.
+        same_slot = a.section.time is not None and a.section.time == b.section.time
+        if same_slot or _mentions(a, b) or _mentions(b, a):
             score += MENTIONED
     if score < QUOTED and not _other_people(a, b) and (_quotes(a, b) or _quotes(b, a)):
         score = QUOTED
@@ -158,8 +166,10 @@ def anchored(pairs: dict[int, int], row: int, column: int, rows: int, columns: i
 
 
 @cache
-def _role_words() -> tuple[dict[str, str], re.Pattern[str]]:
-    """Every role word (folded) with its role, and one pattern finding any of them."""
+def _role_words() -> tuple[dict[str, str], re.Pattern[str], tuple[str, ...]]:
+    """Every role word (folded) with its role, one pattern finding any of them, and
+    the few words every role word contains one of ("keynote" in "opening keynote"),
+    a cheap first test: most titles have none."""
     roles: dict[str, str] = {}
     for role in ROLES:
         for word in vocabulary.words(f"role_{role}"):
@@ -169,13 +179,20 @@ def _role_words() -> tuple[dict[str, str], re.Pattern[str]]:
         head = r"(?<![0-9a-z])" if _LATIN.match(word[0]) else ""
         tail = r"(?![0-9a-z])" if _LATIN.match(word[-1]) else ""
         parts.append(head + re.escape(word) + tail)
-    return roles, re.compile("|".join(parts))
+    cores: list[str] = []
+    for word in sorted(roles, key=len):
+        if not any(core in word for core in cores):
+            cores.append(word)
+    return roles, re.compile("|".join(parts)), tuple(cores)
 
 
 def _role_of(text: str) -> str | None:
     """The role a label or title names; of two ("Sponsor LT"), the longer word's."""
-    roles, pattern = _role_words()
-    found = [m.group(0) for m in pattern.finditer(fold(text))]
+    roles, pattern, cores = _role_words()
+    folded = fold(text)
+    if not any(core in folded for core in cores):
+        return None
+    found = [m.group(0) for m in pattern.finditer(folded)]
     return roles[max(found, key=len)] if found else None
 
 
@@ -195,6 +212,26 @@ def _placeholder(title: str, speakers: tuple[Speaker, ...]) -> tuple[bool, str |
     rest = rest.replace("の", " ")
     leftover = [w for w in rest.split() if not _FILLER.fullmatch(w)]
     return not leftover, role
+
+
+# ---------------------------------------------------------------------------- decks
+
+# The ends of a deck's address that only choose how it is shown (Google Slides).
+_DECK_VIEW = re.compile(r"/(?:edit|pub|present|view|embed|preview|htmlpresent)$")
+
+
+def _deck_key(url: str) -> str | None:
+    """A deck's address without what varies between two links to it (scheme, "www.",
+    query, fragment, the view); None for an address too short to be one deck (a
+    host, or a speaker's page such as speakerdeck.com/NAME)."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    path = _DECK_VIEW.sub("", parts.path.rstrip("/")).rstrip("/")
+    if not parts.netloc or path.count("/") < 2:
+        return None
+    return parts.netloc.casefold().removeprefix("www.") + path.casefold()
 
 
 # --------------------------------------------------------------------------- people
@@ -266,17 +303,24 @@ def _named_text(title: str, body: str) -> str:
     return fold(f"{title}\n{body[:_HEAD_CHARS]}")
 
 
+@lru_cache(maxsize=1024)
+def _quoting_text(body: str) -> str:
+    """Where a note quotes a talk's full title: the head of its body, as a title_key.
+    Only a talk with a short title needs it, so it is made when asked for."""
+    return title_key(body[:_QUOTE_CHARS])
+
+
 def _quotes(a: Traits, b: Traits) -> bool:
     """`a`'s title quoted at the head of `b`'s body: "型の話" under a link card that
     spells out the talk's full title."""
     # A nickname is shorter than the title it stands for; a talk with a title of its
     # own that quotes another's is a talk about that one, not the same talk.
-    if not a.pieces or len(b.title) * 2 > len(a.title) or len(b.body) < len(a.title):
+    if not a.pieces or len(b.title) * 2 > len(a.title) or len(b.section.body) < len(a.title):
         return False
-    body = b.body
+    body = _quoting_text(b.section.body)
     for piece in a.pieces:
         if piece in body:
             break
     else:
         return False
-    return fuzz.partial_ratio(a.title, b.body, score_cutoff=_QUOTED_RATIO) >= _QUOTED_RATIO
+    return fuzz.partial_ratio(a.title, body, score_cutoff=_QUOTED_RATIO) >= _QUOTED_RATIO

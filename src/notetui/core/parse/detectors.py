@@ -60,6 +60,7 @@ class Context:
     hint_keys: list[str] = field(default_factory=list)
     markdown: bool = False
     has_title: bool = False  # the front matter names the post
+    front_title_key: str = ""  # that name, as title_key folds it
     container_items: frozenset[int] = frozenset()  # items right under a container heading
     container_heads: frozenset[int] = frozenset()  # those container headings
     _below: dict[tuple[int, bool], Below] = field(default_factory=dict)
