@@ -17,6 +17,7 @@ Figures:
 - merge only: `build_events` on the loaded notes (its growth with N is the slope)
 - first load: `load_library` with an empty cache: a full load plus writing the cache
 - warm load: `load_library` with the cache filled by the first load
+- the tree's outline: `core.load.outline.read_outline`, the cache's light part alone
 - warm start to a filled tree: `make_app(...).run_test()` with the warm cache, until
   `MainScreen.library` is set and the tree has nodes; bare Textual: an App with a Tree
   filled in `on_mount`, the same way
@@ -114,6 +115,18 @@ def work_load(root: Path, cache: Path) -> dict[str, float]:
     with store.path.open("rb") as file:
         head = file.read(len(MAGIC) + len(store.key))
     return {"load": elapsed, "valid": float(head == MAGIC + store.key.encode())}
+
+
+def work_outline(root: Path, cache: Path) -> dict[str, float]:
+    """The cache's light part alone: what a reader could draw its tree from."""
+    _import_core()
+    import notetui.core.load.cache  # noqa: F401 - imports excluded, as in every figure
+    from notetui.core.load.outline import read_outline
+
+    start = time.perf_counter()
+    outline = read_outline(root, cache)
+    elapsed = time.perf_counter() - start
+    return {"outline": elapsed, "outline_ok": float(outline is not None)}
 
 
 def work_rss(root: Path, cache: Path) -> dict[str, float]:
@@ -215,6 +228,7 @@ WORKERS: dict[str, Callable[[Path, Path], dict[str, float]]] = {
     "floor": work_floor,
     "full": work_full,
     "load": work_load,
+    "outline": work_outline,
     "rss": work_rss,
     "paint": work_paint,
     "bare": work_bare,
@@ -288,9 +302,20 @@ def measure_size(notes: int, runs: int) -> dict[str, Any]:
         warm = warm_run["load"]
         if not warm_run["valid"]:
             print(f"warning: N={notes}: a warm run missed the cache", file=sys.stderr)
+        outline = run_worker("outline", root, cache)
+        if not outline["outline_ok"]:
+            print(f"warning: N={notes}: the cache had no outline", file=sys.stderr)
         paint = run_worker("paint", root, cache)["paint"]
         bare = run_worker("bare", root, cache)["paint"]
-        add({"warm": warm, "paint": paint, "bare": bare, "paint_ratio": paint / bare})
+        add(
+            {
+                "warm": warm,
+                "outline": outline["outline"],
+                "paint": paint,
+                "bare": bare,
+                "paint_ratio": paint / bare,
+            }
+        )
     add(run_worker("rss", root, cache))
     return {"n": notes, **{key: median(values) for key, values in figures.items()}}
 
@@ -392,6 +417,7 @@ def table(
     row("merge only (`build_events`)", lambda r: _s(r["merge"]))
     row("first load, cache empty (writes it)", lambda r: _s(r["first"]))
     row("warm load from the cache", lambda r: _s(r["warm"]))
+    row("the tree's outline alone, from the cache", lambda r: _s(r["outline"]))
     row("warm start to a filled tree", lambda r: _s(r["paint"]), "≤ 0.5 s")
     row("bare Textual app with a Tree", lambda r: _s(r["bare"]))
     row("warm start ÷ bare Textual", lambda r: f"{r['paint_ratio']:.1f}×")
