@@ -100,9 +100,18 @@ class Annotator:
         self._saving = save
         self.reader.write(save.call)
 
-    def written(self, message: StoreWritten) -> bool:
-        """A write landed. If a dialog is waiting for it, the dialog closes, or says
-        what went wrong and keeps the text: True then (nothing else to say)."""
+    def landed(self, message: StoreWritten) -> None:
+        """A write landed: a toast says how it went, unless the dialog waiting for it
+        says what went wrong itself, the user's text in hand."""
+        if not self._to_dialog(message):
+            if message.error:
+                self.reader.app.notify(message.error, severity="error", timeout=8, markup=False)
+            elif message.done:
+                self.reader.app.notify(message.done, timeout=2, markup=False)
+
+    def _to_dialog(self, message: StoreWritten) -> bool:
+        """If a dialog is waiting for this write, it closes, or says what went wrong
+        and keeps the text: True then (nothing else to say)."""
         save = self._saving
         if save is None or message.call is not save.call:
             return False

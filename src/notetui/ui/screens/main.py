@@ -22,13 +22,13 @@ from textual.widget import Widget
 
 from notetui.core.locations import database_path
 from notetui.core.models import Event, Library, Source, Talk
-from notetui.core.state import load_state, save_state
 from notetui.ui import messages
 from notetui.ui.browser import LinkOpener
 from notetui.ui.keys import READER_BINDINGS
 from notetui.ui.rows import Row
 from notetui.ui.screens.annotator import Annotator
 from notetui.ui.screens.exporter import Exporter
+from notetui.ui.screens.searcher import Searcher
 from notetui.ui.store_calls import StoreCall, perform
 from notetui.ui.widgets.columns import SourcesPane
 from notetui.ui.widgets.event_view import EventView
@@ -44,15 +44,19 @@ if TYPE_CHECKING:
     from notetui.core.annotations.files import StoreSignature
     from notetui.core.annotations.service import AnnotationService
     from notetui.core.merge.merging import MergeSettings
-    from notetui.core.search.index import SearchHit, SearchIndex
+    from notetui.core.search.index import SearchIndex
 
 _PREVIEW_DELAY = 0.08  # seconds the tree cursor rests before the pane follows it
 # A library this small is indexed for search as soon as it loads; a bigger one on its
 # first search, so the reader is not slowed down for it before (10,000 notes take
 # most of a minute of a core to index).
 _EAGER_INDEX_NOTES = 2_000
-_TREE_MIN = 20  # columns: the narrowest tree, whatever the keys or the mouse ask
-_PANE_MIN = 30  # columns the reading pane keeps beside the widest tree
+
+
+def no_attachments() -> Attachments:
+    from notetui.core.annotations.anchoring import Attachments
+
+    return Attachments()
 
 
 def _settle_in(_library: Library) -> None:
@@ -94,9 +98,8 @@ class MainScreen(Screen[None]):
         self.point_threshold = point_threshold
         self.annotator = Annotator(self)
         self.exporter = Exporter(self)
+        self.searcher = Searcher(self)
         self._preview: Timer | None = None
-        self._links: LinkOpener | None = None
-        self._tree_width: int | None = None  # as last set by a key or the mouse
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -107,48 +110,20 @@ class MainScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one(LibraryTree).focus()
-        width = load_state(self._state_path).get("tree_width") if self._state_path else None
-        if isinstance(width, int) and not isinstance(width, bool) and width > 0:
-            tree = self.query_one(LibraryTree)
-            tree.styles.width = width  # the stylesheet keeps it under 85% of the screen
-            tree.styles.min_width = _TREE_MIN
-        loader = self.pane.loader
-        loader.load()
+        self.links = LinkOpener(self.app)
+        tree = self.query_one(LibraryTree)
+        tree.focus()
+        state = getattr(self.app, "state_path", None)
+        tree.remember_width_in(state if isinstance(state, Path) else None)
+        self.pane.loader.load()
         if self.watch_notes:
-            loader.watch_folder()
+            self.pane.loader.watch_folder()
 
     # ------------------------------------------------------------ the tree's width
 
-    @property
-    def _state_path(self) -> Path | None:
-        path = getattr(self.app, "state_path", None)
-        return path if isinstance(path, Path) else None
-
     def action_tree_width(self, step: int) -> None:
         """`<` and `>`: the tree narrower or wider, remembered for the next run."""
-        # From the width asked last: several keys in one frame come before the layout.
-        now = self._tree_width or self.query_one(LibraryTree).outer_size.width
-        self.set_tree_width(now + step)
-
-    @on(LibraryTree.DividerDragged)
-    def _drag_tree_edge(self, message: LibraryTree.DividerDragged) -> None:
-        self.set_tree_width(message.width, save=message.done)
-
-    def set_tree_width(self, width: int, *, save: bool = True) -> None:
-        most = max(_TREE_MIN, self.size.width - _PANE_MIN)
-        width = max(_TREE_MIN, min(width, most))
-        self._tree_width = width
-        tree = self.query_one(LibraryTree)
-        tree.styles.width = width
-        tree.styles.min_width = _TREE_MIN
-        if save and self._state_path is not None:
-            state = load_state(self._state_path)
-            state["tree_width"] = width
-            try:
-                save_state(self._state_path, state)
-            except OSError as error:
-                self.notify(f"Cannot remember the width: {error}", severity="warning")
+        self.query_one(LibraryTree).widen(step, self.size.width)
 
     # ----------------------------------------------------------------- loading
 
@@ -210,7 +185,7 @@ class MainScreen(Screen[None]):
         self._show_personal()
         self.search_index = None  # built again: now, or on the first `/` of a big library
         if self.library is not None and len(self.library.notes) <= _EAGER_INDEX_NOTES:
-            self._index()
+            self.searcher.index()
 
     def _fill_tree(self, keep: NodeRef | None) -> None:
         if self.library is not None:
@@ -344,23 +319,14 @@ class MainScreen(Screen[None]):
     def _show_store_change(self, message: messages.StoreWritten) -> None:
         if message.signature is not None:
             self._seen = message.signature
-        # A dialog waiting for its save says what went wrong itself, text in hand.
-        if not self.annotator.written(message):
-            if message.error:
-                self.notify(message.error, severity="error", timeout=8, markup=False)
-            elif message.done:
-                self.notify(message.done, timeout=2, markup=False)
+        self.annotator.landed(message)  # the dialog waiting for it, or a toast, says so
         if message.attachments is not None:
             self._attached(message.attachments)
         self.annotator.reopen_list(message)
 
     def attachments_now(self) -> Attachments:
         """What the store holds for the library, as last read (empty before it opened)."""
-        if self.attachments is None:
-            from notetui.core.annotations.anchoring import Attachments
-
-            return Attachments()
-        return self.attachments
+        return self.attachments if self.attachments is not None else no_attachments()
 
     # ----------------------------------------------------------------- actions
 
@@ -422,12 +388,6 @@ class MainScreen(Screen[None]):
     def _open_clicked_link(self, message: SlideLink.Open) -> None:
         self.links.open(message.url)
 
-    @property
-    def links(self) -> LinkOpener:
-        if self._links is None:
-            self._links = LinkOpener(self.app)
-        return self._links
-
     def action_next_column(self) -> None:
         sources = self.pane.sources
         sources.focus_column(sources.active + 1)
@@ -481,36 +441,10 @@ class MainScreen(Screen[None]):
 
     @on(messages.IndexBuilt)
     def _keep_index(self, message: messages.IndexBuilt) -> None:
-        from notetui.ui.screens.search import SearchScreen
-
-        self.search_index = message.index
-        if isinstance(self.app.screen, SearchScreen):
-            self.app.screen.use_index(message.index)
-
-    def _index(self) -> None:
-        self.pane.loader.index(self.library, self.attachments_now())
+        self.searcher.keep(message.index)
 
     def action_search(self) -> None:
-        """`/`: search the library; a big one is indexed now, on its first search."""
-        from notetui.ui.screens.search import SearchScreen, target_titles
-
-        if self.library is None:
-            return
-        if self.search_index is None:
-            self._index()  # the screen searches once the index comes
-        screen = SearchScreen(self.search_index, titles=target_titles(self.library))
-        self.app.push_screen(screen, self._open_hit)
-
-    def _open_hit(self, hit: SearchHit | None) -> None:
-        if hit is None or self.library is None:
-            return
-        target = hit.doc.target_id
-        if (talk := self.library.talk(target)) is not None:
-            self.open_talk(talk.id, line=hit.line, note=hit.doc.note)
-        elif self.library.event(target) is not None:
-            self.open_event(target)
-            if hit.line is not None:
-                self.pane.go_to_line(hit.doc.note, hit.line)
+        self.searcher.search()
 
     # ------------------------------------------------------------ find in talk
 

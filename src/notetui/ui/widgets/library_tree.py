@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len, get_character_cell_size
@@ -21,6 +22,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from notetui.core.models import Event, Library, Talk
+from notetui.core.state import load_state, save_state
 from notetui.core.text import sanitize_line
 from notetui.ui.annotating import visible_ids
 from notetui.ui.palette import palette
@@ -36,6 +38,8 @@ class NodeRef:
 
 
 _DIM = Style(dim=True)
+TREE_MIN = 20  # columns: the narrowest tree, whatever the keys or the mouse ask
+PANE_MIN = 30  # columns the reading pane keeps beside the widest tree
 # Above this many events the tree opens folded and adds talks as events unfold.
 LAZY_EVENTS = 300
 
@@ -168,15 +172,6 @@ class LibraryTree(Tree[NodeRef]):
             super().__init__()
             self.ref = ref
 
-    class DividerDragged(Message):
-        """The tree's right edge was dragged to make it `width` columns wide; `done`
-        when the button was let go."""
-
-        def __init__(self, width: int, *, done: bool) -> None:
-            super().__init__()
-            self.width = width
-            self.done = done
-
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(Text("Library", style="bold"), id=id)
         self.show_root = False
@@ -190,6 +185,8 @@ class LibraryTree(Tree[NodeRef]):
         self._unfilled: dict[str, list[Talk]] = {}  # event id: talks not added yet
         self.filter_summary: Text | None = None  # "#k8s · 2 of 14 talks" while filtered
         self._dragging = False  # the right edge (the divider) is being dragged
+        self._width: int | None = None  # as last set by a key or the mouse
+        self._state_path: Path | None = None  # where the width is remembered
 
     def show_library(
         self, library: Library, *, keep: NodeRef | None = None, visible: set[str] | None = None
@@ -324,6 +321,34 @@ class LibraryTree(Tree[NodeRef]):
             keep = icon + 11
         return truncate_middle(label, room, keep=max(0, keep))
 
+    # ------------------------------------------------ its width, remembered
+
+    def remember_width_in(self, state_path: Path | None) -> None:
+        """Take the width remembered in `state_path` (the app's state file), and keep
+        the ones set from now on there."""
+        self._state_path = state_path
+        width = load_state(state_path).get("tree_width") if state_path else None
+        if isinstance(width, int) and not isinstance(width, bool) and width > 0:
+            self.styles.width = width  # the stylesheet keeps it under 85% of the screen
+            self.styles.min_width = TREE_MIN
+
+    def widen(self, step: int, screen_width: int) -> None:
+        # From the width asked last: several keys in one frame come before the layout.
+        self.set_width((self._width or self.outer_size.width) + step, screen_width)
+
+    def set_width(self, width: int, screen_width: int, *, remember: bool = True) -> None:
+        width = max(TREE_MIN, min(width, max(TREE_MIN, screen_width - PANE_MIN)))
+        self._width = width
+        self.styles.width = width
+        self.styles.min_width = TREE_MIN
+        if remember and self._state_path is not None:
+            state = load_state(self._state_path)
+            state["tree_width"] = width
+            try:
+                save_state(self._state_path, state)
+            except OSError as error:
+                self.notify(f"Cannot remember the width: {error}", severity="warning")
+
     # -------------------------------------------- the divider: the right edge
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
@@ -334,14 +359,14 @@ class LibraryTree(Tree[NodeRef]):
             event.prevent_default()
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
-        if self._dragging:
-            self.post_message(self.DividerDragged(event.screen_x + 1, done=False))
+        if self._dragging:  # the edge follows the mouse
+            self.set_width(event.screen_x + 1, self.screen.size.width, remember=False)
 
     def on_mouse_up(self, event: events.MouseUp) -> None:
-        if self._dragging:
+        if self._dragging:  # and stays where it is let go
             self._dragging = False
             self.release_mouse()
-            self.post_message(self.DividerDragged(event.screen_x + 1, done=True))
+            self.set_width(event.screen_x + 1, self.screen.size.width)
 
     def on_mount(self) -> None:
         # Labels are Text in the theme's colours: built again when the theme changes.
