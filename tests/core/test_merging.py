@@ -638,3 +638,39 @@ def test_two_titles_in_two_languages_merge_when_both_link_the_same_deck(tmp_path
         ("japanese.md", "大規模コードベースに型検査を根付かせる"),
     ]
     assert len(library.talks) == 3
+
+
+@pytest.mark.parametrize(
+    ("speaker", "merged"),
+    [("Ken Sato", True), ("山田 太郎", False)],
+    ids=["same-person-in-another-script", "another-person"],
+)
+def test_a_keynote_between_shared_talks_merges_unless_another_person_gives_it(
+    tmp_path: Path, speaker: str, merged: bool
+) -> None:
+    def note(author: str, keynote: str, who: str) -> str:
+        return conf_note(
+            author,
+            f"""\
+            ## 型チェッカーを社内に入れた一年
+            * 導入は段階的に
+
+            ## {keynote}
+            ### {who} ◆ 株式会社サンプル
+            * 会場は満席
+
+            ## 巨大なモノリスを分割した話
+            * 境界はデータから決めた
+            """,
+        )
+
+    library = load(
+        tmp_path,
+        {
+            "a.md": note("aoki", "基調講演：ブロック構文のこれから", "佐藤 健"),
+            "b.md": note("ueda", "Keynote", speaker),
+        },
+    )
+    keynote = talk_from(library, "b.md", "Keynote")
+    assert len(keynote.sources) == (2 if merged else 1)
+    assert sorted(len(t.sources) for t in library.talks) == ([2, 2, 2] if merged else [1, 1, 2, 2])

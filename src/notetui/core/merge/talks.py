@@ -117,8 +117,12 @@ def same_people(a: Traits, b: Traits) -> bool:
 
 
 def _other_people(a: Traits, b: Traits) -> bool:
-    """Both name their speakers, and no one is in both."""
-    return bool(a.people and b.people) and not same_people(a, b)
+    """Both name their speakers, in forms that can be compared (two handles, or two
+    names in the same script), and no one is in both. "Matz" and "まつもとゆきひろ"
+    cannot be told apart or together, so they say nothing."""
+    if not a.people or not b.people or same_people(a, b):
+        return False
+    return any((x.handle and y.handle) or x.latin == y.latin for x in a.people for y in b.people)
 
 
 def note_units(items: Sequence[Traits]) -> list[list[int]]:
@@ -242,6 +246,10 @@ class Person:
     whole: frozenset[str]  # the name and the handle as match keys
     parts: frozenset[str]  # their words ("yukihiro", "matz"), long enough to mean something
     handle: str | None
+    # The words of its name and of its handle, when two or more: "Hiroshi Shibata" is
+    # "SHIBATA Hiroshi" and @hiroshi_shibata.
+    spellings: frozenset[frozenset[str]]
+    latin: bool  # written in Latin letters: comparable with another Latin name
 
 
 @lru_cache(maxsize=4096)
@@ -253,7 +261,13 @@ def _person(speaker: Speaker) -> Person:
         whole.add(handle or "")
         parts.update(p for p in _NAME_PARTS.split(fold(speaker.handle)) if _long_enough(p))
     whole.discard("")
-    return Person(frozenset(whole), frozenset(parts) - whole, handle)
+    spellings = frozenset(
+        words
+        for text in (speaker.name, speaker.handle or "")
+        if len(words := frozenset(w for w in _NAME_PARTS.split(fold(text)) if w)) >= 2
+    )
+    latin = not _CJK.search(speaker.name)
+    return Person(frozenset(whole), frozenset(parts) - whole, handle, spellings, latin)
 
 
 def _long_enough(part: str) -> bool:
@@ -270,6 +284,8 @@ def _same_person(a: Person, b: Person) -> bool:
     if a.handle and b.handle:
         return False
     if a.whole & b.parts or b.whole & a.parts:
+        return True
+    if a.spellings & b.spellings:
         return True
     return any(_starts(x, y) or _starts(y, x) for x in a.whole for y in b.whole)
 
