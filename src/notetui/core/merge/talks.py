@@ -19,7 +19,7 @@ the titles say little, other things do:
 
 Nothing here decides alone: `merging.talk_score` adds these to the title score, and
 `merging.cluster_talks` uses `note_units` (one note noting a talk twice) and
-`anchored` (a keynote between two talks both notes share).
+`lone_role` (the one keynote between two talks both notes share).
 """
 
 from __future__ import annotations
@@ -156,14 +156,9 @@ def alone_pair(a: Traits, b: Traits) -> bool:
     return a.placeholder or b.placeholder
 
 
-def anchored(pairs: dict[int, int], row: int, column: int, rows: int, columns: int) -> bool:
-    """Whether an unpaired row and column sit between the same neighbours: the rows
-    before and after them are paired with the columns before and after (an end of
-    both lists counts as a neighbour), with at least one real pair among them."""
-    before = (row == 0 and column == 0) or pairs.get(row - 1) == column - 1 >= 0
-    after = (row == rows - 1 and column == columns - 1) or pairs.get(row + 1) == column + 1
-    real = pairs.get(row - 1) == column - 1 >= 0 or pairs.get(row + 1) == column + 1
-    return before and after and real
+def lone_role(item: Traits) -> str | None:
+    """The talk's role if it is one given alone in its slot (a keynote)."""
+    return item.role if item.role in _ALONE else None
 
 
 # ---------------------------------------------------------------------------- roles
