@@ -117,3 +117,20 @@ def test_q_and_ctrl_c_quit_whatever_the_keymap_says(
     term.settle()
     term.send(quit_key)
     assert term.wait_exit(timeout=10) == 0
+
+
+def test_the_readmes_keys_table_names_every_reader_key(groups: list) -> None:  # type: ignore[type-arg]
+    """Every id of the app, the reader and the tree is in the README's Keys section."""
+    from support.paths import REPO
+
+    readme = (REPO / "README.md").read_text("utf-8")
+    keys = readme.split("## Keys", 1)[1].split("\n## ", 1)[0]
+    wanted = [
+        binding.id
+        for title, bindings in groups
+        if title in ("Everywhere", "Reader")
+        for binding in bindings
+        if binding.id
+    ]
+    missing = [ident for ident in wanted if f"`{ident}`" not in keys]
+    assert not missing, f"not in the README's Keys: {missing}"

@@ -222,3 +222,24 @@ async def test_another_folders_annotations_are_not_this_folders_orphans(tmp_path
         assert isinstance(listed, AnnotationsScreen)
         assert [(r.text, r.orphan) for r in listed.rows] == [("its talk left this folder", True)]
         assert main(app).attachments_now().elsewhere[0].text == "made while reading another folder"
+
+
+async def test_an_events_passage_annotation_shows_under_its_point(tmp_path: Path) -> None:
+    root, db = copy_notes(tmp_path), tmp_path / "db.json"
+    other = elsewhere(root, db)
+    event = next(e for e in other.library.events if e.sections)
+    source = event.sections[0]
+    quote = next(line.strip() for line in source.section.body.split("\n") if len(line) > 12)
+    target = other.target(event.id)
+    assert target is not None
+    other.annotate(target, "about the venue", anchor=other.passage(target, quote))
+    app = new_app(root, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await loaded(pilot)
+        screen.open_event(event.id)
+        views = screen.pane.event_view.sources.point_views()
+
+        def shown_under_a_point() -> bool:
+            return any(row.remarks == ("about the venue",) for view in views for row in view.rows)
+
+        await wait_for(pilot, shown_under_a_point, "the event's passage annotation")

@@ -80,7 +80,7 @@ COMMANDS: tuple[Lazy, ...] = (
         "explain",
         "notetui.cli.explain",
         "explain_command",
-        "Show how a note's talks were found: each candidate, its features and score.",
+        "Show each talk candidate of NOTE: features, score, taken or not and why.",
     ),
 )
 

@@ -122,26 +122,13 @@ def personal_text(placements: Sequence[Placement], tags: Sequence[str], *, limit
 
 
 def passage_anchor(source: Source, row: Row) -> Anchor | None:
-    """An anchor for a point: its text as the quote, with context from the note."""
-    from notetui.core.annotations.anchoring import make_anchor_text
-    from notetui.core.annotations.store import Anchor
+    """An anchor for a point: its first line as the quote, found from its line on, with
+    context from the note (the annotation service's, as the CLI's `--quote` uses)."""
+    from notetui.core.annotations.service import AnnotationService
 
     if row.line is None or not row.text.strip():
         return None
-    body = source.section.body
-    line_offset = row.line - source.section.body_line
-    lines = body.split("\n")
-    if not 0 <= line_offset < len(lines):
-        return None
-    line_start = sum(len(line) + 1 for line in lines[:line_offset])
-    quote = row.text.strip().split("\n", 1)[0]
-    start = body.find(quote, line_start)
-    if start < 0:
-        start = body.find(quote)
-    if start < 0:
-        return None
-    prefix, quote, suffix = make_anchor_text(body, start, start + len(quote))
-    return Anchor(note=source.note, line=row.line, quote=quote, prefix=prefix, suffix=suffix)
+    return AnnotationService.point_anchor(source, row.text, row.line)
 
 
 def target_titles(library: Library, target_id: str) -> tuple[str, tuple[str, ...], str, str | None]:

@@ -19,6 +19,7 @@ A note is decided as a whole, not line by line:
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -95,8 +96,31 @@ def decide(ctx: d.Context, found: list[Candidate]) -> Decision:
         lines.candidates = found
         return lines
     decision = _lines(ctx, found, w)
+    _add_list_talks(ctx, decision, found, w)
     decision.candidates = found
     return decision
+
+
+# A list holds a note's talks in plain text only when it names speakers or decks for
+# at least this many of them: a list of points with one "by" in it is not one.
+_MIN_LIST_TALKS = 2
+
+
+def _add_list_talks(ctx: d.Context, decision: Decision, found: list[Candidate], w: Weights) -> None:
+    """Plain text: a list of talks ("  • Title @speaker", a page copy of a Markdown
+    list) counts beside the lines that are talks."""
+    items = [c for c in found if c.line.kind is Kind.ITEM and not c.taken]
+    listed = _list_talks(ctx, items, {}, w)
+    backed = [c for c in listed if _has_people(c) or c.features.get("item_link_title")]
+    if len(backed) < _MIN_LIST_TALKS:
+        for item in listed:
+            item.taken = False
+            item.why = "a list item, in a list that names too few speakers to be talks"
+        return
+    inside = {t.index for t in decision.talks}
+    fresh = [c for c in listed if c.index not in inside]
+    decision.talks = sorted([*decision.talks, *fresh], key=lambda c: c.index)
+    decision.starts = sorted([*decision.starts, *fresh], key=lambda c: c.index)
 
 
 # -- notes with headings ------------------------------------------------------------------
@@ -347,7 +371,8 @@ def _list_talks(
     taken: list[Candidate] = []
     for (_head, depth), members in sorted(groups.items(), key=lambda kv: kv[0][1]):
         poll()
-        members = [m for m in members if not _inside_talk_item(ctx, m, taken)]
+        indexes = [t.index for t in taken]  # taken is kept in note order
+        members = [m for m in members if not _inside_talk_item(ctx, m, taken, indexes)]
         if not members:
             continue
         score_all(members, w)
@@ -358,7 +383,9 @@ def _list_talks(
             continue
         # The list's other items at this depth share the talks' shape.
         siblings = [
-            s for s in _list_siblings(ctx, strong, depth) if not _inside_talk_item(ctx, s, taken)
+            s
+            for s in _list_siblings(ctx, strong, depth)
+            if not _inside_talk_item(ctx, s, taken, indexes)
         ]
         everyone = sorted(
             {m.index: m for m in [*members, *siblings]}.values(), key=lambda c: c.index
@@ -373,34 +400,43 @@ def _list_talks(
             elif not member.why:
                 member.why = f"a list item scoring {member.score:.1f}"
         taken.sort(key=lambda c: c.index)
+    # An item holding talk items is their container: its children come right after it
+    # in note order, so looking at the next taken item is enough (and linear).
+    taken.sort(key=lambda c: c.index)
     result = []
-    for item in taken:
-        nested = [
-            t
-            for t in taken
-            if t.index > item.index
-            and t.line.depth > item.line.depth
-            and _nested(ctx, item.index, t.index, item.line.depth)
-        ]
-        if nested:
+    for position, item in enumerate(taken):
+        nxt = taken[position + 1] if position + 1 < len(taken) else None
+        if (
+            nxt is not None
+            and nxt.line.depth > item.line.depth
+            and _nested(ctx, item.index, nxt.index, item.line.depth)
+        ):
             item.taken = False
             item.why = "a list item holding talks: a container"
             continue
         result.append(item)
-    return sorted(result, key=lambda c: c.index)
+    return result
 
 
-def _inside_talk_item(ctx: d.Context, item: Candidate, taken: list[Candidate]) -> bool:
-    """The item is nested in a taken talk item that is not a container of talks."""
-    for talk in reversed(taken):
-        if talk.index >= item.index or talk.line.depth >= item.line.depth:
+def _inside_talk_item(
+    ctx: d.Context, item: Candidate, taken: list[Candidate], indexes: list[int]
+) -> bool:
+    """The item is nested in a taken talk item that is not a container of talks: the
+    nearest taken item above it of a smaller depth, if nothing shallower is between."""
+    position = bisect.bisect_left(indexes, item.index)
+    for talk in reversed(taken[max(0, position - _LOOK_BACK) : position]):
+        if talk.line.depth >= item.line.depth:
             continue
-        if _nested(ctx, talk.index, item.index, talk.line.depth):
-            if talk.features.get("container_word"):
-                return False
-            item.why = f"nested in the talk item {talk.title!r}: a point"
-            return True
+        if not _nested(ctx, talk.index, item.index, talk.line.depth):
+            return False
+        if talk.features.get("container_word"):
+            return False
+        item.why = f"nested in the talk item {talk.title!r}: a point"
+        return True
     return False
+
+
+_LOOK_BACK = 64  # taken items looked back at for the one an item is nested in
 
 
 def _nested(ctx: d.Context, start: int, index: int, depth: int) -> bool:
@@ -465,15 +501,19 @@ def _lines(ctx: d.Context, found: list[Candidate], w: Weights) -> Decision:
     score_all(pool, w)
     # A line standing alone counts as a heading only in a note nothing else splits
     # (a page copied as text), and only when it reads as a title, not a word or two.
+    # A line standing alone right above a part every talk has ("感想", "資料", an embed
+    # line) heads those parts: a talk, whatever else the note has.
     alone = not any(c.evidence or c.features.get("sibling_share") for c in pool)
+    _heads_parts(ctx, pool)
     for candidate in pool:
         f = candidate.features
         readable = f.get("descriptive") or f.get("label_only")
         # An event's name on its own line is the post's title, not a talk.
-        if f.get("standalone") and not (alone and readable and not f.get("eventish")):
+        keep = (alone or f.get("heads_parts")) and readable and not f.get("eventish")
+        if f.get("standalone") and not keep:
             f.pop("standalone")
     score_all(pool, w)
-    chosen = [c for c in pool if c.score > w.threshold and _backed(c)]
+    chosen = [c for c in pool if c.score > w.threshold and _backed(c) and not _non_talk(c)]
     for candidate in pool:
         if candidate not in chosen and not candidate.why:
             candidate.why = f"scores {candidate.score:.1f}" + (
@@ -487,6 +527,10 @@ def _lines(ctx: d.Context, found: list[Candidate], w: Weights) -> Decision:
             candidate.why = "followed at once by another title: a list of titles"
             continue
         listed.append(candidate)
+    # The post's own title above the talks names the event ("X 2024 参加レポート").
+    while len(listed) > 1 and listed[0].features.get("eventish") and not _has_people(listed[0]):
+        listed[0].why = "names the event above the talks: the post's title"
+        listed.pop(0)
     talks: list[Candidate] = []
     for candidate in listed:
         if (
@@ -505,6 +549,27 @@ def _lines(ctx: d.Context, found: list[Candidate], w: Weights) -> Decision:
         candidate.why = "a schedule item on the timetable"
     starts = sorted([*talks, *schedule], key=lambda c: c.index)
     return Decision(talks, None, 0, starts)
+
+
+def _has_people(candidate: Candidate) -> bool:
+    f = candidate.features
+    return bool(f.get("speaker_below") or f.get("slides_below") or f.get("speaker_in_title"))
+
+
+def _heads_parts(ctx: d.Context, pool: list[Candidate]) -> None:
+    """Mark the lines right above a repeated part line (the same "感想" under each talk)."""
+    for position, candidate in enumerate(pool[:-1]):
+        nxt = pool[position + 1]
+        f = nxt.features
+        if nxt.index - candidate.index > _PART_GAP or candidate.features.get("repeats"):
+            continue
+        if f.get("eventish"):
+            continue  # the page's title twice (its <title> and its <h1>): chrome
+        if f.get("repeats") and (_non_talk(nxt) or f.get("sub_label") or nxt.score <= 0):
+            candidate.features["heads_parts"] = 1.0
+
+
+_PART_GAP = 8  # lines between a talk's title and its first part line
 
 
 def _backed(candidate: Candidate) -> bool:

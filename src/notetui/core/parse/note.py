@@ -29,6 +29,7 @@ from notetui.core.parse.assemble import inline_text, is_slides, talk_parts
 from notetui.core.parse.blocks import Blocks, Kind, read_blocks
 from notetui.core.parse.chrome import content_end, top_chrome
 from notetui.core.parse.decision import Decision, decide
+from notetui.core.parse.dumped import promote_dumped_headings
 from notetui.core.parse.events import (
     EventFields,
     build_event_info,
@@ -38,6 +39,7 @@ from notetui.core.parse.events import (
     parse_date,
 )
 from notetui.core.parse.features import Candidate, candidates
+from notetui.core.parse.scorer import weights
 from notetui.core.parse.sections import classify, is_container_title, is_qa_title
 from notetui.core.text import title_key
 
@@ -45,6 +47,8 @@ from notetui.core.text import title_key
 _SURE = 3.0
 # How far into a note's opening lines event facts ("日時: …") are looked for.
 _PREAMBLE_LINES = 40
+# Fewer talks than this from a plain-text note's lines say little about its shape.
+_FEW_TALKS = 2
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,37 @@ def parse(
     body: str, body_line: int = 1, known_titles: Sequence[str] = (), has_title: bool = False
 ) -> Parsed:
     blocks = read_blocks(body)
+    parsed = _parse_blocks(blocks, body_line, known_titles, has_title)
+    dumped = promote_dumped_headings(blocks)
+    if dumped is not blocks:
+        # A page copied as text whose lines alone say little: read the lines that stand
+        # alone as its lost headings, and keep that when it finds more talks.
+        again = _parse_blocks(dumped, body_line, known_titles, has_title, page_copy=True)
+        if _backed_talks(again) > _backed_talks(parsed) or (
+            len(parsed.decision.talks) < _FEW_TALKS
+            and len(again.decision.talks) > len(parsed.decision.talks)
+        ):
+            return dataclasses.replace(again, format="text")
+    return parsed
+
+
+def _backed_talks(parsed: Parsed) -> int:
+    """Talks that something beyond their words backs: a speaker, slides, a label."""
+    return sum(1 for talk in parsed.decision.talks if talk.evidence or _labelled(talk))
+
+
+def _labelled(talk: Candidate) -> bool:
+    return bool(talk.features.get("labelled") or talk.features.get("speaker_in_title"))
+
+
+def _parse_blocks(
+    blocks: Blocks,
+    body_line: int,
+    known_titles: Sequence[str],
+    has_title: bool,
+    *,
+    page_copy: bool = False,
+) -> Parsed:
     texts = [line.text for line in blocks.lines]
     markdown = any(line.kind is Kind.HEADING for line in blocks.lines)
     ctx = d.Context(
@@ -113,11 +148,16 @@ def parse(
         if not any(t for t in texts[: decision.title.index]):
             start = decision.title.index + 1
     first = decision.starts[0].index if decision.starts else end
-    if not markdown or decision.title is None:
+    if page_copy or not markdown:
+        # The page's name and the post's title stand alone like headings: its chrome
+        # runs up to the first talk that is sure of itself.
+        sure = [t.index for t in decision.talks if t.evidence or t.score >= weights().strong]
+        first = sure[0] if sure else len(raw)
+    if not markdown or page_copy or decision.title is None:
         blog, top_title, chrome_end = top_chrome(raw, first)
         if decision.title is None:
             title = top_title
-        if not markdown or decision.title is None:
+        if not markdown or page_copy or decision.title is None:
             start = max(start, chrome_end)
             for candidate in decision.talks:
                 if candidate.index < chrome_end:

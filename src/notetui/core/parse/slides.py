@@ -76,7 +76,9 @@ def is_deck_file(url: str) -> bool:
 
 
 def slide_links(text: str) -> tuple[str, ...]:
-    """The talk's decks in `text` (its title line and body), in order, each once."""
+    """The talk's decks in `text`, in order, each once. The first line is read as the
+    talk's title line (a deck file linked from the title is the talk's); pass "" first
+    for a body alone."""
     found: dict[str, None] = {}
     if "http" not in text:
         return ()  # no URL written out, so no deck (an id-only embed gives none)

@@ -102,7 +102,7 @@ def speakers_in(
         seen += 1
         if seen > _HEAD_LINES:
             break
-        if title and len(title) > 1 and text.startswith(title) and not content:
+        if title and not content and _is_card(text, title):
             end = index + 1
             continue
         if handle := handle_only(text):
@@ -128,6 +128,9 @@ def speakers_in(
                 strong_only=bool(_LIST_ITEM.match(text)),
             )
         ):
+            if not strong and any(_word_beside_handle(s) for s in speakers):
+                content += 1  # "cache @product" under a weak title: code, not a person
+                continue
             found.extend(s for s in speakers if s not in found)
             marked.add(index)
             end = index + 1 if not content else end
@@ -157,6 +160,24 @@ def speakers_in(
                 from_prose = True
                 break
     return SpeakerLines(tuple(found), frozenset(marked | _slide_lines(lines)), end, from_prose)
+
+
+def _word_beside_handle(speaker: Speaker) -> bool:
+    """A lowercase word with an unrelated handle ("cache @product"): a person's name
+    beside their handle is capitalised, not Latin, or like it ("uhyo @uhyo_")."""
+    name, handle = speaker.name, speaker.handle
+    if not handle or not re.fullmatch(r"[a-z]+", name):
+        return False
+    return name not in handle.casefold() and handle.casefold() not in name
+
+
+def _is_card(text: str, title: str) -> bool:
+    """ "Title | Kaigi on Rails 2024": a link card repeating the title, not a sentence
+    that starts with it ("基調講演はmatz…")."""
+    if len(title) < 2 or not text.startswith(title):
+        return False
+    rest = text[len(title) :].strip()
+    return not rest or rest[0] in "|｜-–—:：/／"
 
 
 def _slide_lines(lines: Sequence[str]) -> set[int]:

@@ -175,7 +175,8 @@ _ORDINAL = re.compile(
     r"^(?P<label>第\s*\d{1,2}\s*(?:部|セッション|講演|発表|枠)|(?i:part)\s*\d{1,2})"
     r"(?:\s*[:：|｜\-–—.．]\s*|\s+)(?=\S)"
 )
-_MARK = re.compile(r"^[■□◆◇●○▼▽▶►★☆◎※]+\s*(?=\S)")
+# A mark or an emoji before the title: "■ Title", "🎤 Title".
+_MARK = re.compile(r"^(?:[■□◆◇●○▼▽▶►★☆◎※]|[\U0001F300-\U0001FAFF\u2600-\u27BF]\ufe0f?)+\s*(?=\S)")
 _BRACKETED = re.compile(r"^(?:【(?P<a>[^】]{1,20})】|\[(?P<b>[^\]]{1,20})\])\s*(?=\S)")
 _DURATION = re.compile(r"^\d{1,3}\s*(?:分|min|mins|minutes?|m)$", re.IGNORECASE)
 _TRAILING = re.compile(r"\s*(?:[(（](?P<a>[^()（）]{1,40})[)）]|【(?P<b>[^】]{1,20})】)$")
@@ -281,7 +282,15 @@ def _take_bracketed(text: str, labels: list[str]) -> str | None:
 
 
 def _take_trailing(text: str, labels: list[str]) -> str | None:
-    """ "(Keynote)", "(30min)", "(from Go Team)", "【LT】" at the end of a title."""
+    """ "(Keynote)", "(30min)", "(from Go Team)", "【LT】", " - LT", " #rubykaigiB" at
+    the end of a title."""
+    # A hashtag after the title is the note's, not the talk's.
+    if (tag := _HASHTAG.search(text)) and tag.start() > 0:
+        labels.append(tag.group("tag"))
+        return text[: tag.start()]
+    if (tail := _DASH_TAIL.search(text)) and tail.start() > 0 and _is_label_word(tail.group(1)):
+        labels.append(tail.group(1).strip())
+        return text[: tail.start()]
     match = _TRAILING.search(text)
     if not match or match.start() == 0:
         return None
@@ -293,10 +302,16 @@ def _take_trailing(text: str, labels: list[str]) -> str | None:
 
 
 _FROM = re.compile(r"^from\s+\S.{0,30}$", re.IGNORECASE)
+_HASHTAG = re.compile(r"\s+[#＃](?P<tag>[A-Za-z][\w\-]*)$")
+_DASH_TAIL = re.compile(r"\s+[-–—|｜/]\s*([^-–—|｜/]{1,30})$")
 
 
 def _is_label_word(text: str) -> bool:
-    return vocabulary.is_only("talk_labels", text, r"[\s\d#:：.\-]*")
+    return vocabulary.is_only("talk_labels", text, _LABEL_FILLER)
+
+
+# What may sit beside a label word: its number, a duration ("LT 5分", "Talk 30min").
+_LABEL_FILLER = r"(?:[\s\d#:：.\-]|分|mins?|minutes)*"
 
 
 _OPENING_QUOTES = frozenset(opening for opening, _ in _QUOTES)

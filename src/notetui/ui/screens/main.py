@@ -331,7 +331,8 @@ class MainScreen(Screen[None]):
         """Tags and annotations for what is shown, under its header and in the gutter."""
         target = self.current_target()
         if target is not None and self.attachments is not None:
-            self.pane.show_personal(self.current_talk(), target, self.attachments)
+            talk, event = self.current_talk(), self.current_event()
+            self.pane.show_personal(talk, target, self.attachments, event)
 
     @work(thread=True, group="store", description="a store write")
     def write(self, call: StoreCall) -> None:

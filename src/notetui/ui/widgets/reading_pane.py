@@ -118,14 +118,34 @@ class ReadingPane(ContentSwitcher):
         self.current = "problems"
         self.query_one(ProblemsView).show_problems(problems)
 
-    def show_personal(self, talk: Talk | None, target: str, attachments: Attachments) -> None:
-        """The user's tags and annotations on `target` (the talk or event shown)."""
+    def show_personal(
+        self,
+        talk: Talk | None,
+        target: str,
+        attachments: Attachments,
+        event: Event | None = None,
+    ) -> None:
+        """The user's tags and annotations on `target` (the talk, or else `event`)."""
         placements = attachments.for_target(target)
         tags = attachments.tags.get(target, ())
         view = self.talk_view if talk is not None else self.event_view
         view.header.show_personal(personal_text(placements, tags))
         if talk is not None:
             self.show_passage_marks(talk, attachments)
+        elif event is not None and event.id == target:
+            self._show_event_marks(event, placements)
+
+    def _show_event_marks(self, event: Event, placements: list[Placement]) -> None:
+        """An event's passage annotations under their points, in its notes' columns."""
+        sources = self.event_view.sources
+        for column, spec in zip(sources.point_views(), sources.specs, strict=False):
+            found: dict[int, list[Placement]] = {}
+            for source in event.sections:
+                if source.note == spec.note:
+                    for row, here in passage_rows(column.rows, placements, source).items():
+                        found.setdefault(row, []).extend(here)
+            column.set_annotations({row: remarks(here) for row, here in found.items()})
+        sources.describe_current()
 
     def show_passage_marks(self, talk: Talk, attachments: Attachments) -> None:
         """Each passage annotation under its point (✎ in the gutter, its text below),

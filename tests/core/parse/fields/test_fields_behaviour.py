@@ -112,3 +112,10 @@ def test_speakers_named_in_prose_say_so() -> None:
     assert found.speakers == (Speaker("yamada", "yamada_t", "サンプル社"),)
     assert found.from_prose and not found.line_indexes
     assert not speakers_in(["登壇者: 山田 太郎"]).from_prose
+
+
+def test_a_word_beside_an_unrelated_handle_is_no_speaker_under_a_weak_title() -> None:
+    assert speakers_in(["cache @product"], strong=False).speakers == ()
+    assert speakers_in(["uhyo_x @uhyo_x_"], strong=False).speakers == (
+        Speaker("uhyo_x", "uhyo_x_", None),
+    )

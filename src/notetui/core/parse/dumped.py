@@ -1,0 +1,63 @@
+"""A page copied as text keeps its headings only as lines that stand alone.
+
+A browser copy or `w3m -dump` of a blog post drops every `#`: a talk's heading
+becomes a short line with a blank line above and below, and its notes follow as
+paragraphs and `  • item` lists. When a note without headings has several such
+lines, they are read as headings (one level: the copy lost the levels), so the
+note goes through the same outline decision as the Markdown it was rendered from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from notetui.core.load.budget import poll
+from notetui.core.parse.blocks import Blocks, Kind, Line
+
+# Fewer lines than this that stand alone are paragraphs, not a page's headings.
+MIN_HEADINGS = 3
+MAX_HEADING_CHARS = 90
+# A sentence's end: a heading does not end like one.
+_SENTENCE_END = re.compile(
+    r"[。．.!！?？、,，:：;；…]$|[。！]|(?:です|ます|でした|ました|ません|だった|ない|たい)$"
+)
+# Lines that are content or page furniture, never a heading.
+_NOT_A_HEADING = re.compile(
+    r"^(?:https?://|\{[{%]|!\[|\[\^|\||>|=>|@\[|@\w+$|[-*+]\s|\d{1,2}[:：]\d{2}\s*$)"
+)
+
+
+def promote_dumped_headings(blocks: Blocks) -> Blocks:
+    """`blocks` with the lines that stand alone as headings made level-2 headings,
+    when the note has no headings and at least MIN_HEADINGS such lines."""
+    lines = blocks.lines
+    if any(line.kind is Kind.HEADING for line in lines):
+        return blocks
+    found = [index for index in range(len(lines)) if _stands_as_heading(lines, index)]
+    if len(found) < MIN_HEADINGS:
+        return blocks
+    promoted = list(lines)
+    for index in found:
+        promoted[index] = dataclasses.replace(lines[index], kind=Kind.HEADING, level=2)
+    return Blocks(blocks.raw, promoted, blocks.table_rows)
+
+
+def _stands_as_heading(lines: list[Line], index: int) -> bool:
+    if not index % 64:
+        poll()
+    line = lines[index]
+    if line.kind is not Kind.TEXT or line.indent > 4:
+        return False
+    text = line.text
+    if not 2 <= len(text) <= MAX_HEADING_CHARS or _SENTENCE_END.search(text):
+        return False
+    if _NOT_A_HEADING.match(text):
+        return False
+    above = lines[index - 1].kind if index else Kind.BLANK
+    if above is not Kind.BLANK:
+        return False
+    # A blank line below, then what the heading heads: text, a list, a table, code.
+    if index + 2 >= len(lines) or lines[index + 1].kind is not Kind.BLANK:
+        return False
+    return lines[index + 2].kind in (Kind.TEXT, Kind.ITEM, Kind.TABLE, Kind.CODE)
