@@ -721,3 +721,11 @@ def test_the_one_keynote_between_shared_talks_merges_and_other_rooms_stay_apart(
     keynote = talk_from(library, "b.md", "基調講演")
     assert titles_by_note(keynote) == [("a.md", "ブロック構文のこれから"), ("b.md", "基調講演")]
     assert sorted(len(t.sources) for t in library.talks) == [1, 1, 1, 1, 2, 2, 2]
+
+
+def test_a_title_with_a_digit_run_too_long_for_int_still_loads(tmp_path: Path) -> None:
+    # int() refuses more than 4,300 digits: an event's number is compared as text.
+    title = "Sample Go Night #" + "1" * 5000
+    note = f'---\ntitle: "{title}"\n---\n\n## ふりかえり\n### 林 花子(@hana)\n* 話\n'
+    library = load(tmp_path, {"a.md": note, "b.md": note})  # load() asserts: no problems
+    assert sorted(n for e in library.events for n in e.notes) == ["a.md", "b.md"]

@@ -158,7 +158,8 @@ def digest(position: int, note: Note) -> NoteDigest:
 def _numbers(title: str) -> frozenset[str]:
     found = set()
     for match in _NUMBERS.finditer(fold(title)):
-        found.add(str(int(next(g for g in match.groups() if g))))
+        # "007" and "7" are one number; lstrip, not int(): a 5,000-digit run is text too.
+        found.add(next(g for g in match.groups() if g).lstrip("0") or "0")
     return frozenset(found)
 
 

@@ -30,14 +30,28 @@ _NOT_A_HEADING = re.compile(
 
 def promote_dumped_headings(blocks: Blocks) -> Blocks:
     """`blocks` with the lines that stand alone as headings made level-2 headings,
-    when the note has no headings and at least MIN_HEADINGS such lines."""
+    when the note has no headings (but perhaps one setext look-alike, made text again)
+    and at least MIN_HEADINGS such lines."""
     lines = blocks.lines
-    if any(line.kind is Kind.HEADING for line in lines):
+    headings = [line for line in lines if line.kind is Kind.HEADING]
+    # A dumped code sample can read as one setext heading ("=> true" over "---").
+    if len(headings) > 1 or any(not line.setext for line in headings):
         return blocks
     found = [index for index in range(len(lines)) if _stands_as_heading(lines, index)]
     if len(found) < MIN_HEADINGS:
         return blocks
-    promoted = list(lines)
+    # A dump indents even its outermost bullets ("  • item", "      □ sub item"):
+    # an item's depth is the rank of its indent among the note's item indents.
+    indents = sorted({line.indent for line in lines if line.kind is Kind.ITEM})
+    rank = {indent: depth for depth, indent in enumerate(indents)}
+    promoted = [
+        dataclasses.replace(line, depth=rank[line.indent])
+        if line.kind is Kind.ITEM
+        else dataclasses.replace(line, kind=Kind.TEXT, level=0, setext=False)
+        if line.kind is Kind.HEADING
+        else line
+        for line in lines
+    ]
     for index in found:
         promoted[index] = dataclasses.replace(lines[index], kind=Kind.HEADING, level=2)
     return Blocks(blocks.raw, promoted, blocks.table_rows)
