@@ -640,6 +640,89 @@ def test_two_titles_in_two_languages_merge_when_both_link_the_same_deck(tmp_path
     assert len(library.talks) == 3
 
 
+@pytest.mark.parametrize(
+    ("speaker", "merged"),
+    [("Ken Sato", True), ("山田 太郎", False)],
+    ids=["same-person-in-another-script", "another-person"],
+)
+def test_a_keynote_between_shared_talks_merges_unless_another_person_gives_it(
+    tmp_path: Path, speaker: str, merged: bool
+) -> None:
+    def note(author: str, keynote: str, who: str) -> str:
+        return conf_note(
+            author,
+            f"""\
+            ## 型チェッカーを社内に入れた一年
+            * 導入は段階的に
+
+            ## {keynote}
+            ### {who} ◆ 株式会社サンプル
+            * 会場は満席
+
+            ## 巨大なモノリスを分割した話
+            * 境界はデータから決めた
+            """,
+        )
+
+    library = load(
+        tmp_path,
+        {
+            "a.md": note("aoki", "基調講演：ブロック構文のこれから", "佐藤 健"),
+            "b.md": note("ueda", "Keynote", speaker),
+        },
+    )
+    keynote = talk_from(library, "b.md", "Keynote")
+    assert len(keynote.sources) == (2 if merged else 1)
+    assert sorted(len(t.sources) for t in library.talks) == ([2, 2, 2] if merged else [1, 1, 2, 2])
+
+
+def test_the_one_keynote_between_shared_talks_merges_and_other_rooms_stay_apart(
+    tmp_path: Path,
+) -> None:
+    room_a = conf_note(
+        "aoki",
+        """\
+        ## 型チェッカーを社内に入れた一年
+        * 導入は段階的に
+
+        ## 組み込み機器でRubyを動かす
+        * マイコンで動くmruby
+
+        ## 基調講演：ブロック構文のこれから
+        * 構文の歴史を振り返る
+
+        ## 社内勉強会の続け方
+        * 毎週金曜の昼に集まる
+
+        ## 巨大なモノリスを分割した話
+        * 境界はデータから決めた
+        """,
+    )
+    room_b = conf_note(
+        "ueda",
+        """\
+        ## 型チェッカー導入の一年
+        * まずはCIで警告だけ
+
+        ## データ分析基盤のRuby化
+        * 集計バッチを書き直した
+
+        ## 基調講演
+        * 会場は満席
+
+        ## 音楽ライブラリを作った話
+        * 波形を生成するgem
+
+        ## 巨大モノリスの分割
+        * データの持ち主で切る
+        """,
+    )
+    library = load(tmp_path, {"a.md": room_a, "b.md": room_b})
+    keynote = talk_from(library, "b.md", "基調講演")
+    assert titles_by_note(keynote) == [("a.md", "ブロック構文のこれから"), ("b.md", "基調講演")]
+    assert sorted(len(t.sources) for t in library.talks) == [1, 1, 1, 1, 2, 2, 2]
+
+
 def test_a_title_with_a_digit_run_too_long_for_int_still_loads(tmp_path: Path) -> None:
     # int() refuses more than 4,300 digits: an event's number is compared as text.
     title = "Sample Go Night #" + "1" * 5000

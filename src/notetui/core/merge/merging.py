@@ -22,9 +22,10 @@ import datetime as dt
 import hashlib
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
@@ -253,17 +254,28 @@ def _fill_anchored(
     matrix: list[list[float]],
 ) -> None:
     """Pair a keynote titled only "基調講演" with the keynote in the same place of the
-    other notes: between the same two paired talks, or at the same end of both lists.
-    Only talks of a lone role, one of them a placeholder, are paired this way: in the
-    same gap of a conference with tracks, two notes may well have seen two talks."""
-    used = set(matched.values())
-    for i in range(len(rows)):
-        if i in matched:
-            continue
-        for j in range(len(clusters)):
-            if j in used or matrix[i][j] < within.ROLE_PAIR:
+    other notes: in the same gap between talks both give (or between one and the same
+    end of both lists), when that gap holds one talk of that role on each side. Only
+    talks of a lone role, one of them a placeholder, are paired this way: in the same
+    gap of a conference with tracks, two notes may well have seen other talks."""
+    anchors = sorted(matched.items())
+    if not anchors or any(b[1] <= a[1] for a, b in pairwise(anchors)):
+        return  # no talk in common, or one paired out of order: no gaps to speak of
+    bounds = [(-1, -1), *anchors, (len(rows), len(clusters))]
+    for (row_from, col_from), (row_to, col_to) in pairwise(bounds):
+        lone_rows: dict[str | None, list[int]] = defaultdict(list)
+        for i in range(row_from + 1, row_to):
+            for role in {within.lone_role(d.traits[k]) for d, k in rows[i]} - {None}:
+                lone_rows[role].append(i)
+        lone_cols: dict[str | None, list[int]] = defaultdict(list)
+        for j in range(col_from + 1, col_to):
+            for role in {within.lone_role(m.traits[n]) for m, n in clusters[j].members} - {None}:
+                lone_cols[role].append(j)
+        for role, found in lone_rows.items():
+            if len(found) != 1 or len(lone_cols.get(role, ())) != 1:
                 continue
-            if not within.anchored(matched, i, j, len(rows), len(clusters)):
+            i, j = found[0], lone_cols[role][0]
+            if i in matched or matrix[i][j] < within.ROLE_PAIR:
                 continue
             if any(
                 within.alone_pair(d.traits[k], m.traits[n])
@@ -271,8 +283,6 @@ def _fill_anchored(
                 for m, n in clusters[j].members
             ):
                 matched[i] = j
-                used.add(j)
-                break
 
 
 def _insert_unmatched(

@@ -19,7 +19,7 @@ the titles say little, other things do:
 
 Nothing here decides alone: `merging.talk_score` adds these to the title score, and
 `merging.cluster_talks` uses `note_units` (one note noting a talk twice) and
-`anchored` (a keynote between two talks both notes share).
+`lone_role` (the one keynote between two talks both notes share).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ MENTIONED = 15.0  # ...and a speaker of one is named in the other's text, or one
 QUOTED = 62.0  # one note's title quoted at the head of the other's body
 ROLE_CLASH = 20.0  # a keynote is not a lightning talk
 SAME_DECK = (55.0, 25.0)  # the same deck linked: as good as the same speaker
-_HEAD_CHARS = 1200  # how much of a body is searched for names
+_HEAD_CHARS = 400  # how much of a body is searched for names: who gives it comes first
 _QUOTE_CHARS = 400  # ...and for a quoted title, which comes first if at all
 _QUOTED_MIN = 16  # characters of a title key, for its quotation to count
 _QUOTED_RATIO = 90.0
@@ -117,8 +117,12 @@ def same_people(a: Traits, b: Traits) -> bool:
 
 
 def _other_people(a: Traits, b: Traits) -> bool:
-    """Both name their speakers, and no one is in both."""
-    return bool(a.people and b.people) and not same_people(a, b)
+    """Both name their speakers, in forms that can be compared (two handles, or two
+    names in the same script), and no one is in both. "Matz" and "まつもとゆきひろ"
+    cannot be told apart or together, so they say nothing."""
+    if not a.people or not b.people or same_people(a, b):
+        return False
+    return any((x.handle and y.handle) or x.latin == y.latin for x in a.people for y in b.people)
 
 
 def note_units(items: Sequence[Traits]) -> list[list[int]]:
@@ -152,14 +156,9 @@ def alone_pair(a: Traits, b: Traits) -> bool:
     return a.placeholder or b.placeholder
 
 
-def anchored(pairs: dict[int, int], row: int, column: int, rows: int, columns: int) -> bool:
-    """Whether an unpaired row and column sit between the same neighbours: the rows
-    before and after them are paired with the columns before and after (an end of
-    both lists counts as a neighbour), with at least one real pair among them."""
-    before = (row == 0 and column == 0) or pairs.get(row - 1) == column - 1 >= 0
-    after = (row == rows - 1 and column == columns - 1) or pairs.get(row + 1) == column + 1
-    real = pairs.get(row - 1) == column - 1 >= 0 or pairs.get(row + 1) == column + 1
-    return before and after and real
+def lone_role(item: Traits) -> str | None:
+    """The talk's role if it is one given alone in its slot (a keynote)."""
+    return item.role if item.role in _ALONE else None
 
 
 # ---------------------------------------------------------------------------- roles
@@ -242,6 +241,10 @@ class Person:
     whole: frozenset[str]  # the name and the handle as match keys
     parts: frozenset[str]  # their words ("yukihiro", "matz"), long enough to mean something
     handle: str | None
+    # The words of its name and of its handle, when two or more: "Hiroshi Shibata" is
+    # "SHIBATA Hiroshi" and @hiroshi_shibata.
+    spellings: frozenset[frozenset[str]]
+    latin: bool  # written in Latin letters: comparable with another Latin name
 
 
 @lru_cache(maxsize=4096)
@@ -253,7 +256,13 @@ def _person(speaker: Speaker) -> Person:
         whole.add(handle or "")
         parts.update(p for p in _NAME_PARTS.split(fold(speaker.handle)) if _long_enough(p))
     whole.discard("")
-    return Person(frozenset(whole), frozenset(parts) - whole, handle)
+    spellings = frozenset(
+        words
+        for text in (speaker.name, speaker.handle or "")
+        if len(words := frozenset(w for w in _NAME_PARTS.split(fold(text)) if w)) >= 2
+    )
+    latin = not _CJK.search(speaker.name)
+    return Person(frozenset(whole), frozenset(parts) - whole, handle, spellings, latin)
 
 
 def _long_enough(part: str) -> bool:
@@ -270,6 +279,8 @@ def _same_person(a: Person, b: Person) -> bool:
     if a.handle and b.handle:
         return False
     if a.whole & b.parts or b.whole & a.parts:
+        return True
+    if a.spellings & b.spellings:
         return True
     return any(_starts(x, y) or _starts(y, x) for x in a.whole for y in b.whole)
 
