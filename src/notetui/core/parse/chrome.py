@@ -53,7 +53,11 @@ _SENTENCE_END = re.compile(r"[。．、,，:：]$")
 def is_chrome_line(line: str) -> bool:
     folded = fold(line.strip())
     match = vocabulary.pattern("chrome").match(folded)
-    return match is not None and len(folded) <= _FOOTER_LINE_CHARS
+    if match is None or len(folded) > _FOOTER_LINE_CHARS:
+        return False
+    # "タグ: go" and "シェアする" are chrome; "タグを打てば…" is a sentence of the post.
+    rest = folded[match.end() :]
+    return not rest or not rest[0].isalnum() or rest.isdigit()
 
 
 def content_end(lines: list[str], code: frozenset[int] = frozenset()) -> int:
