@@ -414,7 +414,7 @@ RAW_IN_JSON = ("\x9b31m", "\x9d0;title\x9c", "\x9f", "\u202e", "\u2066", "\u200f
 def test_list_json_escapes_c1_and_bidi_and_parses_back_to_the_text(
     tmp_path: Path, run_notetui: Any
 ) -> None:
-    title = "発表 " + " ".join(RAW_IN_JSON) + " end"
+    title = "話題 " + " ".join(RAW_IN_JSON) + " end"
     (tmp_path / "odd.md").write_text(f"# 制御文字の勉強会\n\n## {title}\n\n- 本文\n", "utf-8")
     done = subprocess.run(
         [str(Path(sys.executable).parent / "notetui"), "list", "--json", str(tmp_path)],
