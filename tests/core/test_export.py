@@ -547,12 +547,15 @@ Speaker: Jane Doe (@jane)
 - a point
 
 ## CON
+Speaker: Ann Lee (@ann)
 - a point
 
 ## ..
+Speaker: Bo Kim (@bo)
 - a point
 
 ## ../../etc/passwd
+Speaker: Cy Ono (@cy)
 - the same title again
 """
 
@@ -571,7 +574,7 @@ def test_titles_cannot_escape_the_output_folder(
             "2025-01-02 etc passwd.md",  # the event's index
             "2025-01-02 etc passwd (2).md",
             "2025-01-02 CON.md",
-            "2025-01-02.md",
+            # "## .." reads as code, not a talk: its stem is checked by the test below
             "2025-01-02 etc passwd (3).md",
         ]
     )

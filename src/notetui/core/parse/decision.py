@@ -192,7 +192,7 @@ def _outline(
         up = parent[heading.index]
         heading.features["parent_plausible"] = float(up is not None and up.index in plausible)
     score_all(rest, w)
-    level = _talk_level(rest)
+    level = ctx.talk_level or _talk_level(rest)
     at_level = [h for h in rest if h.line.level == level]
     _siblings(at_level, lambda h: _parent_line(parent, h))
     score_all(at_level, w)

@@ -61,6 +61,7 @@ class Context:
     markdown: bool = False
     has_title: bool = False  # the front matter names the post
     front_title_key: str = ""  # that name, as title_key folds it
+    talk_level: int = 0  # known from the note's format (notetui's own export: 2), else 0
     container_items: frozenset[int] = frozenset()  # items right under a container heading
     container_heads: frozenset[int] = frozenset()  # those container headings
     _below: dict[tuple[int, bool], Below] = field(default_factory=dict)

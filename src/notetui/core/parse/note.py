@@ -47,6 +47,7 @@ from notetui.core.text import title_key
 _SURE = 3.0
 # How far into a note's opening lines event facts ("日時: …") are looked for.
 _PREAMBLE_LINES = 40
+_EXPORT_TALK_LEVEL = 2
 # Fewer talks than this from a plain-text note's lines say little about its shape.
 _FEW_TALKS = 2
 
@@ -69,7 +70,9 @@ def parse_note(note: NoteText, known_titles: Sequence[str] = ()) -> Parsed:
     """The pipeline on one read note, told what its front matter names the post."""
     named = [note.metadata[key] for key in ("title", "name", "subject") if key in note.metadata]
     front_title = named[0] if named and isinstance(named[0], str) else ""
-    return parse(note.body, note.body_line, known_titles, bool(named), front_title)
+    # notetui's own export writes each talk as a `##` heading, every author's part under it.
+    level = _EXPORT_TALK_LEVEL if "notetui_version" in note.metadata else 0
+    return parse(note.body, note.body_line, known_titles, bool(named), front_title, level)
 
 
 def split_note(note: NoteText, rel_path: str, known_titles: Sequence[str] = ()) -> Note:
@@ -101,9 +104,12 @@ def parse(
     known_titles: Sequence[str] = (),
     has_title: bool = False,
     front_title: str = "",
+    talk_level: int = 0,
 ) -> Parsed:
     blocks = read_blocks(body)
-    parsed = _parse_blocks(blocks, body_line, known_titles, has_title, front_title=front_title)
+    parsed = _parse_blocks(
+        blocks, body_line, known_titles, has_title, front_title=front_title, talk_level=talk_level
+    )
     dumped = promote_dumped_headings(blocks)
     if dumped is not blocks:
         # A page copied as text whose lines alone say little: read the lines that stand
@@ -136,6 +142,7 @@ def _parse_blocks(
     *,
     page_copy: bool = False,
     front_title: str = "",
+    talk_level: int = 0,
 ) -> Parsed:
     texts = [line.text for line in blocks.lines]
     markdown = any(line.kind is Kind.HEADING for line in blocks.lines)
@@ -146,6 +153,7 @@ def _parse_blocks(
         markdown=markdown,
         has_title=has_title,
         front_title_key=title_key(front_title),
+        talk_level=talk_level,
     )
     ctx.container_heads, ctx.container_items = _containers(blocks)
     code = frozenset(line.index for line in blocks.lines if line.kind is Kind.CODE)
