@@ -216,7 +216,9 @@ def _outline(
                 heading.why = f"below the talk level {level}, not a talk on its own"
             continue
         starts.append(heading)
-        if lvl == level and heading.score > w.threshold:
+        # A format that says where its talks are (notetui's export) is taken at its word.
+        exported = ctx.talk_level and lvl == level and not _non_talk(heading)
+        if exported or (lvl == level and heading.score > w.threshold):
             _take(heading, f"at the talk level {level}")
             talks.append(heading)
             inside_talk = heading
@@ -300,6 +302,8 @@ def _title_heading(
         return None
     if _non_talk(first) or first.features.get("container_word"):
         return None  # "# Day1", "# 感想": a part of the note, not its name
+    if ctx.talk_level and first.line.level < ctx.talk_level:
+        return first  # the event's heading above a known talk level
     if _names_the_post(title_key(first.title), ctx.front_title_key):
         return first  # the front matter's title again, as the body's first heading
     same_level = [h for h in headings[1:] if h.line.level <= first.line.level]
