@@ -20,10 +20,9 @@ MAX_CLASS_LINES = 400
 # Over the limit on main today, in files other areas own (issue 14): to be split
 # there. Each may shrink, never grow.
 OVER: dict[str, int] = {
-    "core/parse/decision.py": 625,
+    "core/parse/decision.py": 617,
     "core/parse/titles.py": 605,
     "core/search/index.py": 764,
-    "ui/screens/main.py::MainScreen": 470,
 }
 
 

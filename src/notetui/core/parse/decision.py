@@ -28,6 +28,16 @@ from notetui.core.load.budget import poll
 from notetui.core.parse import detectors as d
 from notetui.core.parse.blocks import Kind
 from notetui.core.parse.features import Candidate, candidate_for, with_text_lines
+from notetui.core.parse.outline_rules import (
+    _after,
+    _backed,
+    _has_people,
+    _list_below,
+    _names_the_post,
+    _take,
+    _the_post_is_the_talk,
+    _timetable,
+)
 from notetui.core.parse.scorer import Weights, weights
 from notetui.core.text import title_key
 
@@ -255,44 +265,6 @@ def _outline(
     return Decision(talks, title, level, starts)
 
 
-def _the_post_is_the_talk(
-    ctx: d.Context,
-    rest: list[Candidate],
-    parent: dict[int, Candidate | None],
-    talks: list[Candidate],
-    starts: list[Candidate],
-) -> tuple[list[Candidate], list[Candidate]]:
-    """A note whose front matter names one of its headings is a note on that talk:
-    the headings under it (each author's part, with speaker lines) are its body."""
-    post = [h for h in rest if _names_the_post(title_key(h.title), ctx.front_title_key)]
-    if len(post) != 1 or post[0] in talks:
-        return talks, starts
-    head = post[0]
-
-    def under(candidate: Candidate) -> bool:
-        ancestor = parent.get(candidate.index)
-        while ancestor is not None:
-            if ancestor is head:
-                return True
-            ancestor = parent.get(ancestor.index)
-        return False
-
-    inside = [t for t in talks if under(t)]
-    if not inside:
-        return talks, starts
-    for talk in inside:
-        talk.taken = False
-        talk.why = f"inside {head.title!r}, the talk the front matter names: its body"
-    _take(head, "the talk the front matter names")
-    keep = [t for t in talks if t not in inside]
-    talks = sorted([*keep, head], key=lambda c: c.index)
-    starts = sorted(
-        {s.index: s for s in [*starts, head] if s not in inside and not under(s)}.values(),
-        key=lambda c: c.index,
-    )
-    return talks, starts
-
-
 def _title_heading(
     ctx: d.Context, headings: list[Candidate], parent: dict[int, Candidate | None]
 ) -> Candidate | None:
@@ -320,14 +292,6 @@ def _title_heading(
         eventish = first.features.get("eventish") and not _evident(first)
         return first if eventish and not before and not ctx.has_title else None
     return first
-
-
-def _names_the_post(heading_key: str, front_key: str) -> bool:
-    """A heading that repeats the front matter's title, perhaps without its tail
-    ("Harbor Night 5" under "Harbor Night 5 参加メモ")."""
-    if len(heading_key) < 4 or len(front_key) < 4:
-        return False
-    return heading_key == front_key or heading_key in front_key or front_key in heading_key
 
 
 def _talk_level(headings: list[Candidate]) -> int:
@@ -637,23 +601,6 @@ def _lines(ctx: d.Context, found: list[Candidate], w: Weights) -> Decision:
     return Decision(talks, None, 0, starts)
 
 
-def _list_below(ctx: d.Context, candidate: Candidate) -> bool:
-    nxt = next(
-        (
-            ctx.line(i)
-            for i in range(candidate.index + 1, min(len(ctx.texts), candidate.index + 3))
-            if ctx.texts[i]
-        ),
-        None,
-    )
-    return nxt is not None and nxt.kind is Kind.ITEM
-
-
-def _has_people(candidate: Candidate) -> bool:
-    f = candidate.features
-    return bool(f.get("speaker_below") or f.get("slides_below") or f.get("speaker_in_title"))
-
-
 def _heads_parts(ctx: d.Context, pool: list[Candidate]) -> None:
     """Mark the lines right above a repeated part line (the same "感想" under each talk)."""
     for position, candidate in enumerate(pool[:-1]):
@@ -668,45 +615,3 @@ def _heads_parts(ctx: d.Context, pool: list[Candidate]) -> None:
 
 
 _PART_GAP = 8  # lines between a talk's title and its first part line
-
-
-def _backed(candidate: Candidate) -> bool:
-    """Something beyond its words says a plain line is a title: what is under it, a
-    shape other titles share, or standing alone as a heading does."""
-    f = candidate.features
-    return candidate.evidence or bool(f.get("sibling_share") or f.get("standalone"))
-
-
-def _after(ctx: d.Context, candidate: Candidate) -> int:
-    """The first line after a title and the speaker and slide lines under it."""
-    end = candidate.below.end if candidate.below.lines else candidate.index + 1
-    return end
-
-
-def _timetable(ctx: d.Context, found: list[Candidate]) -> list[Candidate]:
-    """Runs of three or more timed lines with nothing between them: a timetable."""
-    rows: list[Candidate] = []
-    run: list[Candidate] = []
-
-    def flush() -> None:
-        if len(run) >= 3:
-            rows.extend(run)
-        run.clear()
-
-    for candidate in found:
-        if candidate.shape != "timed":
-            flush()
-            continue
-        if run:
-            between = [t for t in ctx.texts[_after(ctx, run[-1]) : candidate.index] if t]
-            if between:
-                flush()
-        run.append(candidate)
-    flush()
-    return rows
-
-
-def _take(candidate: Candidate, why: str) -> Candidate:
-    candidate.taken = True
-    candidate.why = why
-    return candidate

@@ -30,7 +30,7 @@ _PROSE = re.compile(
     r"|^[(（].*[)）]$|[!！]{1}.*[!！]$"
 )
 # A "title" that is code or punctuation: a `# => true` comment read as a heading.
-_CODE_LIKE = re.compile(r"^(?:=>|->|\$ |//|[{}<>\[\]=;])|^[^\w]*$|[;{}]$|\(\)$")
+_CODE_LIKE = re.compile(r"^(?:=>|->|\$ |//|[{}<>=;])|^[^\w]*$|[;{}]$|\(\)$")
 _HANDLE_ONLY = re.compile(r"[@＠][A-Za-z0-9_][A-Za-z0-9_\-]{0,38}")
 _SPEAKER_LABEL = re.compile(
     r"^(?:登壇者|発表者|講演者|講師|スピーカー|speakers?|presenters?|presented by)\s*[:：]", re.I
