@@ -22,7 +22,7 @@ from notetui.core.text import sanitize_line
 @click.command("explain")
 @click.argument("note", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def explain_command(note: Path) -> None:
-    """Show how a note's talks were found: each candidate, its features and score."""
+    """Show each talk candidate of NOTE: features, score, taken or not and why."""
     try:
         text = read_note(note)
     except ReadFailure as failure:
