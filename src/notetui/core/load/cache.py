@@ -74,7 +74,7 @@ from notetui.core.models import Event, Note, Problem, Speaker
 # same file (new fields, new heuristics, changed thresholds).
 PARSER_VERSION = 1
 
-FORMAT_VERSION = 2  # the layout of the cache file itself (2: the outline first)
+FORMAT_VERSION = 3  # the layout of the cache file itself (2: the outline first, 3: its sections)
 MAGIC = b"notetui note cache\n"
 # Notes changed this close (in ns) to the scan that cached them are read again next
 # time: an edit in the same timestamp tick would keep their stamp. File systems that
