@@ -96,6 +96,7 @@ class MainScreen(Screen[None]):
         self.tag_filter: tuple[str, ...] = ()
         self.shown: NodeRef | None = None
         self._chosen_early: NodeRef | None = None  # enter on the outline, before the library
+        self._focus_when_filled = False  # into the talk's columns once they are filled
         self.point_threshold = point_threshold
         self.annotator = Annotator(self)
         self.exporter = Exporter(self)
@@ -180,6 +181,7 @@ class MainScreen(Screen[None]):
             self.show(wanted)
             if chosen is not None and chosen.kind in ("talk", "event", "event-notes"):
                 self.pane.sources.focus_column(0)
+                self._focus_when_filled = True  # a talk's columns may come a moment later
         elif library.talks:
             self.open_talk(library.talks[0].id, focus=False)
         elif library.events:
@@ -305,6 +307,9 @@ class MainScreen(Screen[None]):
 
     @on(TalkView.Filled)
     def _mark_filled_columns(self) -> None:
+        if self._focus_when_filled:
+            self._focus_when_filled = False
+            self.pane.sources.focus_column(0)
         talk = self.current_talk()
         if talk is not None and self.attachments is not None:
             self.pane.show_passage_marks(talk, self.attachments)
