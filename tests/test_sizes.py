@@ -20,8 +20,6 @@ MAX_CLASS_LINES = 400
 # Over the limit on main today, in files other areas own (issue 14): to be split
 # there. Each may shrink, never grow.
 OVER: dict[str, int] = {
-    "core/parse/decision.py": 617,
-    "core/parse/titles.py": 605,
     "core/search/index.py": 764,
 }
 
