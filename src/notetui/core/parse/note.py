@@ -149,7 +149,10 @@ def _parse_blocks(
     ctx = d.Context(
         blocks,
         texts,
-        hint_keys=[key for key in (title_key(t) for t in known_titles) if len(key) >= 4],
+        # Each key once: several notes of an event give the same titles.
+        hint_keys=list(
+            dict.fromkeys(k for k in (title_key(t) for t in known_titles) if len(k) >= 4)
+        ),
         markdown=markdown,
         has_title=has_title,
         front_title_key=title_key(front_title),
