@@ -117,12 +117,28 @@ def parse(
         again = _parse_blocks(
             dumped, body_line, known_titles, has_title, page_copy=True, front_title=front_title
         )
-        if _backed_talks(again) > _backed_talks(parsed) or (
-            len(parsed.decision.talks) < _FEW_TALKS
-            and len(again.decision.talks) > len(parsed.decision.talks)
+        if _backed_talks(again.parsed) > _backed_talks(parsed.parsed) or (
+            len(parsed.parsed.decision.talks) < _FEW_TALKS
+            and len(again.parsed.decision.talks) > len(parsed.parsed.decision.talks)
         ):
-            return dataclasses.replace(again, format="text")
-    return parsed
+            return dataclasses.replace(again.with_sections(), format="text")
+    return parsed.with_sections()
+
+
+@dataclass(frozen=True)
+class _Decided:
+    """One reading of a note up to its decision; its sections (the costly fields of
+    every talk) are made only for the reading `parse` keeps."""
+
+    parsed: Parsed  # without sections yet
+    ctx: d.Context
+    start: int
+    end: int
+    body_line: int
+
+    def with_sections(self) -> Parsed:
+        found = _sections(self.ctx, self.parsed.decision, self.start, self.end, self.body_line)
+        return dataclasses.replace(self.parsed, sections=tuple(found))
 
 
 def _backed_talks(parsed: Parsed) -> int:
@@ -143,7 +159,7 @@ def _parse_blocks(
     page_copy: bool = False,
     front_title: str = "",
     talk_level: int = 0,
-) -> Parsed:
+) -> _Decided:
     texts = [line.text for line in blocks.lines]
     markdown = any(line.kind is Kind.HEADING for line in blocks.lines)
     ctx = d.Context(
@@ -190,7 +206,6 @@ def _parse_blocks(
                     candidate.why = "the page's chrome above the post"
             decision.talks = [t for t in decision.talks if t.index >= chrome_end]
             decision.starts = [s for s in decision.starts if s.index >= chrome_end]
-    sections = _sections(ctx, decision, start, end, body_line)
     first = decision.starts[0].index if decision.starts else end
     skip = decision.title.index if decision.title is not None else -1
     preamble = [line for i, line in enumerate(raw[:first]) if i != skip]
@@ -202,7 +217,8 @@ def _parse_blocks(
     fmt = "markdown" if markdown and decision.level else "text"
     if markdown and decision.title is not None and not decision.talks:
         fmt = "markdown"
-    return Parsed(blocks, decision, tuple(sections), title, blog, preamble, table_rows, fmt)
+    parsed = Parsed(blocks, decision, (), title, blog, preamble, table_rows, fmt)
+    return _Decided(parsed, ctx, start, end, body_line)
 
 
 _CONTAINER_CHARS = 40
