@@ -395,6 +395,7 @@ def nfkc_light(text: str) -> str:
     return _FULL_WIDTH.sub(lambda m: nfkc(m.group(0)), text) if _FULL_WIDTH.search(text) else text
 
 
+@lru_cache(maxsize=8192)  # asked of each line under a title by the features and the fields
 def handle_only(line: str) -> str | None:
     """`@dulltz` on a line of its own: a handle that belongs to the speaker above."""
     match = _HANDLE.fullmatch(undecorate(line))
