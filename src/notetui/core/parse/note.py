@@ -173,7 +173,13 @@ def _parse_blocks(
     if page_copy or not markdown:
         # The page's name and the post's title stand alone like headings: its chrome
         # runs up to the first talk that is sure of itself.
-        sure = [t.index for t in decision.talks if t.evidence or t.score >= weights().strong]
+        # A line naming an event ("X 2024 参加レポート") is sure only with a speaker or deck
+        # under it: otherwise it is the post's title, however its label makes it score.
+        sure = [
+            t.index
+            for t in decision.talks
+            if t.evidence or (t.score >= weights().strong and not t.features.get("eventish"))
+        ]
         first = sure[0] if sure else len(raw)
     if not markdown or page_copy or decision.title is None:
         blog, top_title, chrome_end = top_chrome(raw, first)
