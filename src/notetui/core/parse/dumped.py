@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 
 from notetui.core.load.budget import poll
 from notetui.core.parse.blocks import Blocks, Kind, Line
@@ -61,10 +62,11 @@ def _stands_as_heading(lines: list[Line], index: int) -> bool:
     if not index % 64:
         poll()
     line = lines[index]
-    if line.kind is not Kind.TEXT or line.indent > 4:
+    # A dump starts its headings at the margin: an indented line is a quote's or a list's.
+    if line.kind is not Kind.TEXT or line.indent:
         return False
     text = line.text
-    if not 2 <= len(text) <= MAX_HEADING_CHARS or _SENTENCE_END.search(text):
+    if not 2 <= len(text) <= MAX_HEADING_CHARS or _SENTENCE_END.search(_unadorned(text)):
         return False
     if _NOT_A_HEADING.match(text):
         return False
@@ -75,3 +77,15 @@ def _stands_as_heading(lines: list[Line], index: int) -> bool:
     if index + 2 >= len(lines) or lines[index + 1].kind is not Kind.BLANK:
         return False
     return lines[index + 2].kind in (Kind.TEXT, Kind.ITEM, Kind.TABLE, Kind.CODE)
+
+
+# What may follow a sentence's end: emoji and their joiners, a closing mark or bracket.
+_ADORNMENT = frozenset(("So", "Sk", "Mn", "Cf", "Pe", "Pf"))
+
+
+def _unadorned(text: str) -> str:
+    """`text` without the emoji or closing marks after its last word ("…たいです💪")."""
+    end = len(text)
+    while end and unicodedata.category(text[end - 1]) in _ADORNMENT:
+        end -= 1
+    return text[:end].rstrip()
