@@ -14,7 +14,10 @@ import re
 import unicodedata
 
 from notetui.core.load.budget import poll
+from notetui.core.parse.assemble import talk_parts
 from notetui.core.parse.blocks import Blocks, Kind, Line
+from notetui.core.parse.decision import Decision
+from notetui.core.parse.features import Candidate
 
 # Fewer lines than this that stand alone are paragraphs, not a page's headings.
 MIN_HEADINGS = 3
@@ -89,3 +92,51 @@ def _unadorned(text: str) -> str:
     while end and unicodedata.category(text[end - 1]) in _ADORNMENT:
         end -= 1
     return text[:end].rstrip()
+
+
+# -- the levels a copy lost ---------------------------------------------------------------
+
+# Fewer talks naming their speaker or deck than this say nothing about the note's shape.
+MIN_BACKED_TALKS = 2
+
+
+def fold_flattened_parts(raw: list[str], decision: Decision, strong: float) -> None:
+    """A copy drops the heading levels: a talk's own sub-headings ("良い名前を選ぶ" under
+    "Matz Keynote") stand alone just as the talks do. Where the note names a speaker or
+    a deck in some talks' sections, and each of those talks is followed by headings
+    naming none, those headings are the parts of the talk above, not talks: they are
+    taken off `decision` (in place) and their text is the talk's body. A heading that
+    scores as a talk on its own (`strong`) stays one."""
+    starts = [s for s in decision.starts if s.line.kind is Kind.HEADING]
+    talks = {t.index for t in decision.talks}
+    groups: list[list[Candidate]] = []  # a backed talk, then the talks naming no one
+    for position, head in enumerate(starts):
+        if head.index not in talks:
+            groups.append([])  # a non-talk heading (まとめ) ends the talk above
+            continue
+        stop = starts[position + 1].index if position + 1 < len(starts) else len(raw)
+        if _names_people_or_decks(raw, head, stop):
+            groups.append([head])
+        elif groups and groups[-1]:
+            groups[-1].append(head)
+    backed = [g for g in groups if g]
+    if len(backed) < MIN_BACKED_TALKS or any(len(g) < 2 for g in backed):
+        return  # some backed talk has no part after it: the others are talks of their own
+    parts = {
+        part.index: part for group in backed for part in group[1:] if part.score < strong
+    }
+    for part in parts.values():
+        part.taken = False
+        part.why = (
+            "a page copy's heading under a talk that names its speaker or deck, naming "
+            "none itself: that talk's part"
+        )
+    decision.talks = [t for t in decision.talks if t.index not in parts]
+    decision.starts = [s for s in decision.starts if s.index not in parts]
+
+
+def _names_people_or_decks(raw: list[str], head: Candidate, stop: int) -> bool:
+    if head.evidence:
+        return True
+    found = talk_parts(head.line.text, raw[head.index + 1 : stop])
+    return bool(found.speakers or found.slides)

@@ -29,7 +29,7 @@ from notetui.core.parse.assemble import inline_text, is_slides, talk_parts
 from notetui.core.parse.blocks import Blocks, Kind, read_blocks
 from notetui.core.parse.chrome import content_end, top_chrome
 from notetui.core.parse.decision import Decision, decide
-from notetui.core.parse.dumped import promote_dumped_headings
+from notetui.core.parse.dumped import fold_flattened_parts, promote_dumped_headings
 from notetui.core.parse.events import (
     EventFields,
     build_event_info,
@@ -162,6 +162,8 @@ def _parse_blocks(
     found = [c for c in candidates(ctx, kinds) if c.index < end]
     decision = decide(ctx, found)
     raw = blocks.raw
+    if page_copy:
+        fold_flattened_parts(raw, decision, weights().strong)
     blog: str | None = None
     title: str | None = None
     start = 0
