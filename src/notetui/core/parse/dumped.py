@@ -17,7 +17,7 @@ from notetui.core.load.budget import poll
 from notetui.core.parse.assemble import talk_parts
 from notetui.core.parse.blocks import Blocks, Kind, Line
 from notetui.core.parse.decision import Decision
-from notetui.core.parse.features import Candidate
+from notetui.core.parse.features import CODE_LIKE, Candidate
 
 # Fewer lines than this that stand alone are paragraphs, not a page's headings.
 MIN_HEADINGS = 3
@@ -37,9 +37,13 @@ def promote_dumped_headings(blocks: Blocks) -> Blocks:
     when the note has no headings (but perhaps one setext look-alike, made text again)
     and at least MIN_HEADINGS such lines."""
     lines = blocks.lines
-    headings = [line for line in lines if line.kind is Kind.HEADING]
-    # A dumped code sample can read as one setext heading ("=> true" over "---").
-    if len(headings) > 1 or any(not line.setext for line in headings):
+    # A dumped code sample can read as a heading: a comment ("# => true") or one setext
+    # look-alike ("=> true" over "---"). Those are text; any other heading is Markdown's.
+    headings = [
+        line for line in lines if line.kind is Kind.HEADING and not CODE_LIKE.search(line.text)
+    ]
+    setext = [line for line in lines if line.kind is Kind.HEADING and line.setext]
+    if any(not line.setext for line in headings) or len(setext) > 1:
         return blocks
     found = [index for index in range(len(lines)) if _stands_as_heading(lines, index)]
     if len(found) < MIN_HEADINGS:
