@@ -90,8 +90,9 @@ def content_end(lines: list[str], code: frozenset[int] = frozenset()) -> int:
     return cut
 
 
-# How lines of a post's content start; a page's title or blog name never does.
-_NOT_A_TITLE_LINE = ("|", "- ", "* ", "+ ", "> ", "・", "•", "```")
+# How lines of a post's content start; a page's title or blog name never does. A
+# template tag ("{% img … %}", "{{< tweet … >}}") is left in a page copy as it was written.
+_NOT_A_TITLE_LINE = ("|", "- ", "* ", "+ ", "> ", "・", "•", "```", "{%", "{{")
 
 
 def top_chrome(lines: list[str], first_title: int) -> tuple[str | None, str | None, int]:
