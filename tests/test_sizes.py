@@ -22,7 +22,6 @@ MAX_CLASS_LINES = 400
 OVER: dict[str, int] = {
     "core/parse/decision.py": 617,
     "core/parse/titles.py": 605,
-    "core/search/index.py": 764,
 }
 
 

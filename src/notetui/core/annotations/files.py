@@ -138,6 +138,11 @@ def _read_main(path: Path, file: Path) -> tuple[int | None, os.stat_result | Non
     return fd, found, raw  # parse_store empties it once decoded
 
 
+def _stale_temps(file: Path, journal: Path) -> list[Path]:
+    """Temp files of rewrites of the main file or the journal that were killed."""
+    return [*stale_temp_files(file), *stale_temp_files(journal)]
+
+
 def _check_records(
     entries: Sequence[Entry], changes: Sequence[Change], file: Path, journal: Path
 ) -> None:
@@ -320,21 +325,20 @@ class StoreFiles:
 
     def remove_stale_temps(self) -> None:
         """Temp files of rewrites that were killed; removed only while no save runs."""
-        if not self._stale_temps():
+        if not _stale_temps(self.file, self.journal.path):
             return
         try:
             self._lock.acquire(timeout=0)
         except (Timeout, OSError):
             return  # a save in progress owns its temp file; a later open cleans up
         try:
-            for tmp in self._stale_temps():  # listed again: no save can run now
+            for tmp in _stale_temps(
+                self.file, self.journal.path
+            ):  # listed again: no save can run now
                 with contextlib.suppress(OSError):
                     tmp.unlink(missing_ok=True)
         finally:
             self._lock.release()
-
-    def _stale_temps(self) -> list[Path]:
-        return [*stale_temp_files(self.file), *stale_temp_files(self.journal.path)]
 
     # -- writing ----------------------------------------------------------------------
 
