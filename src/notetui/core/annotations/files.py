@@ -86,6 +86,13 @@ def _base_stat(st: os.stat_result) -> BaseStat:
     return (st.st_mtime_ns, st.st_size, st.st_ino, st.st_dev)
 
 
+def _mode_of(file: Path) -> int | None:
+    try:
+        return stat.S_IMODE(file.stat().st_mode)
+    except OSError:
+        return None
+
+
 def _reason(error: OSError) -> str:
     return error.strerror or str(error)
 
@@ -129,6 +136,11 @@ def _read_main(path: Path, file: Path) -> tuple[int | None, os.stat_result | Non
         os.close(fd)
         raise
     return fd, found, raw  # parse_store empties it once decoded
+
+
+def _stale_temps(file: Path, journal: Path) -> list[Path]:
+    """Temp files of rewrites of the main file or the journal that were killed."""
+    return [*stale_temp_files(file), *stale_temp_files(journal)]
 
 
 def _check_records(
@@ -313,14 +325,16 @@ class StoreFiles:
 
     def remove_stale_temps(self) -> None:
         """Temp files of rewrites that were killed; removed only while no save runs."""
-        if not stale_temp_files(self.file):
+        if not _stale_temps(self.file, self.journal.path):
             return
         try:
             self._lock.acquire(timeout=0)
         except (Timeout, OSError):
             return  # a save in progress owns its temp file; a later open cleans up
         try:
-            for tmp in stale_temp_files(self.file):  # listed again: no save can run now
+            for tmp in _stale_temps(
+                self.file, self.journal.path
+            ):  # listed again: no save can run now
                 with contextlib.suppress(OSError):
                     tmp.unlink(missing_ok=True)
         finally:
@@ -460,7 +474,7 @@ class StoreFiles:
             self.journal.forget()
             raise StoreUnreadable(f"{error}; it was left untouched") from None
         try:
-            self.journal.append([line], None)
+            self.journal.append([line], _mode_of(self.file))
         except OSError as error:
             self.journal.forget()
             raise SaveFailed(
@@ -477,7 +491,7 @@ class StoreFiles:
             self._acquire()
             try:
                 self.sync()
-                if self.journal.offset or self._base_schema != SCHEMA_VERSION:
+                if self.journal.has_changes or self._base_schema != SCHEMA_VERSION:
                     self._rewrite()
             finally:
                 self._lock.release()
@@ -530,9 +544,15 @@ class StoreFiles:
         self._base = self._verified = _base_stat(found)
         self._mode = stat.S_IMODE(found.st_mode)
         self._repin(fd)
-        if drop_journal and self.journal.identity is not None:
-            try:
+        if not drop_journal:
+            return
+        try:
+            if found.st_size >= REWRITE_BELOW:
+                # A big store keeps an empty journal naming this file, so the next add
+                # by a process that reads nothing (`notetui annotate`) stays cheap.
+                self.journal.restart(_base_stat(found), self._mode)
+            elif self.journal.identity is not None:
                 self.journal.remove()
-            except OSError as error:  # replayed harmlessly on top: its lines are states
-                log.warning("could not remove %s: %s", self.journal.path, error)
-                self._forget()
+        except OSError as error:  # replayed harmlessly on top: its lines are states
+            log.warning("could not replace %s: %s", self.journal.path, error)
+            self._forget()

@@ -147,11 +147,12 @@ def _take(candidate: Candidate, why: str) -> Candidate:
 
 
 def _list_below(ctx: d.Context, candidate: Candidate) -> bool:
+    # An empty item ("  •" alone, left to fill in) has no text but is a list all the same.
     nxt = next(
         (
             ctx.line(i)
             for i in range(candidate.index + 1, min(len(ctx.texts), candidate.index + 3))
-            if ctx.texts[i]
+            if ctx.texts[i] or ctx.line(i).kind is Kind.ITEM
         ),
         None,
     )
