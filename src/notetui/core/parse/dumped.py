@@ -126,9 +126,7 @@ def fold_flattened_parts(raw: list[str], decision: Decision, strong: float) -> N
     backed = [g for g in groups if g]
     if len(backed) < MIN_BACKED_TALKS or any(len(g) < 2 for g in backed):
         return  # some backed talk has no part after it: the others are talks of their own
-    parts = {
-        part.index: part for group in backed for part in group[1:] if part.score < strong
-    }
+    parts = {part.index: part for group in backed for part in group[1:] if part.score < strong}
     for part in parts.values():
         part.taken = False
         part.why = (

@@ -97,6 +97,7 @@ def decide_lines(ctx: d.Context, found: list[Candidate], w: Weights) -> Decision
             candidate.why = "the speaker or slide line of the title above"
             continue
         talks.append(_take(candidate, f"scores {candidate.score:.1f}"))
+    talks = _with_part_siblings(pool, talks)
     # Timed schedule lines ("19:00 受付") are sections of their own, not talks.
     schedule = [
         c for c in pool if not c.taken and c.shape == "timed" and c.features.get("schedule")
@@ -121,3 +122,28 @@ def _heads_parts(ctx: d.Context, pool: list[Candidate]) -> None:
 
 
 _PART_GAP = 8  # lines between a talk's title and its first part line
+
+
+# Talks heading the parts that repeat under each of them ("感想", an embed line) make
+# the note's way of titling plain when there are this many, and this share of the heads.
+_MIN_PART_TALKS = 3
+_PART_SHARE = 0.75
+
+
+def _with_part_siblings(pool: list[Candidate], talks: list[Candidate]) -> list[Candidate]:
+    """`talks` and the other lines standing alone above a repeated part, where most such
+    lines are talks: a title that reads like a sentence ("…運用まで。") above the "感想"
+    every talk has is a talk too."""
+    heads = [c for c in pool if c.features.get("heads_parts")]
+    taken = sum(1 for c in heads if c.taken)
+    if taken < _MIN_PART_TALKS or taken < _PART_SHARE * len(heads):
+        return talks
+    more: list[Candidate] = []
+    for candidate in heads:
+        f = candidate.features
+        if candidate.taken or not f.get("standalone") or _non_talk(candidate):
+            continue
+        if f.get("eventish") or f.get("code_like"):
+            continue
+        more.append(_take(candidate, "stands above the part its sibling talks have"))
+    return sorted([*talks, *more], key=lambda c: c.index) if more else talks
