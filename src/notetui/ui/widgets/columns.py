@@ -24,12 +24,13 @@ from notetui.ui.rows import Row, SourceRows
 from notetui.ui.widgets.column_tabs import ColumnTabs
 from notetui.ui.widgets.point_view import PointView, source_colour, source_letter
 from notetui.ui.widgets.source_column import SourceColumn, source_title
+from notetui.ui.widgets.steady import SteadyVertical
 
 NARROW_WIDTH = 100  # below this, one column at a time
 _TAB_LABEL = 14  # cells of an author's name on a tab: three tabs fit in 80 columns
 
 
-class SourcesPane(Vertical):
+class SourcesPane(SteadyVertical):
     """Columns of sources plus the merged list; toggles between them.
 
     `active` is the one source of truth for the column being read: focus, a click on

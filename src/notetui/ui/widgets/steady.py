@@ -1,44 +1,27 @@
-"""Widgets that are not laid out and drawn twice when a layout resizes them.
+"""Containers that are not drawn twice when a layout resizes them.
 
-When a layout gives a widget a new size, Textual stores it and then asks for another
-layout and a repaint of the whole widget (its virtual size is a reactive that lays
-out on change). The layout that set the size has placed everything already: the
-second one moves nothing, but the repaint sends the whole area to the terminal again,
-in a frame of its own. A talk whose header is a line taller or shorter than the last
-one's resizes every container below it, so each `n` drew the columns twice. These
-take their new size as Textual's scroll path does (no layout asked): the size change
-itself still repaints them, in the frame that made it.
+When a layout gives a widget a new size, Textual stores it and asks for another
+layout and a repaint of the whole widget (its virtual size is a reactive that does
+both on change). A talk whose header is a line taller or shorter than the last one's
+resizes every column below it, so each such `n` sent the columns to the terminal a
+second time, in a frame of its own. Here the second layout is still asked for (the
+children may need it) but not the repaint: the size change itself repaints the
+widget in the frame that made it, and the second layout repaints whatever it moves.
+Scrollable containers are left as they are (a HorizontalScroll drew stale columns).
 """
 
 from __future__ import annotations
 
-from textual.containers import HorizontalScroll, Vertical
+from textual.containers import Vertical
 from textual.geometry import Size
-from textual.widget import Widget
-from textual.widgets import Static
 
 
-class SteadySize(Widget):
-    """Mixed in before a widget class: a new size from a layout asks for no other."""
-
+class SteadyVertical(Vertical):
     def _size_updated(
         self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
     ) -> bool:
-        # The first size (from mounting or being shown) still asks: an auto-sized
-        # container's children are measured again in it.
-        settled = bool(self.size) and bool(size)
-        return super()._size_updated(
-            size, virtual_size, container_size, layout=layout and not settled
-        )
-
-
-class SteadyVertical(SteadySize, Vertical):
-    pass
-
-
-class SteadyHorizontalScroll(SteadySize, HorizontalScroll):
-    pass
-
-
-class SteadyStatic(SteadySize, Static):
-    pass
+        changed = super()._size_updated(size, virtual_size, container_size, layout=False)
+        if changed and layout:
+            self.clear_cached_dimensions()
+            self.refresh(repaint=False, layout=True)
+        return changed
