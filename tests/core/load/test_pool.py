@@ -69,10 +69,10 @@ def test_the_pool_gives_the_library_serial_loading_gives(
     if not root.is_dir():
         pytest.skip(f"{root} is not here")
     spied: list[int] = []
-    real = pool.load_in_pool
+    real = pool.run_in_pool
     monkeypatch.setattr(
         library,
-        "load_in_pool",
+        "run_in_pool",
         lambda root, jobs, *rest: spied.append(len(jobs)) or real(root, jobs, *rest),
     )
     pooled = load_library(root, cache=False)
@@ -86,7 +86,18 @@ def test_a_generated_library_is_the_same_from_the_pool(
 ) -> None:
     _generator().generate(tmp_path / "gen", 120, seed=11)
     root = tmp_path / "gen" / "notes"
+    spied: list[str] = []
+    real = pool.run_in_pool
+    monkeypatch.setattr(
+        library,
+        "run_in_pool",
+        lambda root, jobs, workers, work, *rest: (
+            spied.append(work.run_chunk.__name__) or real(root, jobs, workers, work, *rest)
+        ),
+    )
     pooled = load_library(root, cache=False)
+    # The first split and the second look with other notes' titles both ran there.
+    assert spied == ["_load_chunk", "_resplit_chunk"]
     assert pooled == serial(root, monkeypatch)
     assert len(pooled.notes) > 100
 
@@ -143,7 +154,7 @@ def test_a_small_folder_loads_in_process(monkeypatch: pytest.MonkeyPatch) -> Non
     def no_pool(*_args: object) -> None:
         raise AssertionError("a pool for a few notes")
 
-    monkeypatch.setattr(library, "load_in_pool", no_pool)
+    monkeypatch.setattr(library, "run_in_pool", no_pool)
     monkeypatch.delenv("NOTETUI_WORKERS", raising=False)
     assert load_library(NOTES, cache=False).talks
 

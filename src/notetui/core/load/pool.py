@@ -38,9 +38,9 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Generic, TypeVar
 
 from notetui.core.load.budget import LoadCancelled
-from notetui.core.models import Note, Problem
 
 log = logging.getLogger(__name__)
 
@@ -48,20 +48,28 @@ POOL_MIN_NOTES = 200  # fewer cache misses than this load in-process
 _CHUNK_MAX = 16  # notes per task: small, so the cores share the work out evenly
 _POLL_SECONDS = 0.1  # how often the caller's `cancelled()` is asked while workers run
 
-# What a worker gives back for one note: the note (None if it gave none), the
-# problems it gave, and whether its budget cut it off.
-Loaded = tuple[Note | None, tuple[Problem, ...], bool]
-# Loads the notes (path, path relative to the root) under a root, in a worker: the
-# `Loaded` of each, in order, encoded by `core.load.cache.dump_models`.
-ChunkReader = Callable[[str, list[tuple[str, str]]], bytes]
+# Runs in a worker: given the root and some jobs' tasks, the result of each, in
+# order, as a list encoded by `core.load.cache.dump_models`.
+ChunkRunner = Callable[[str, list[Any]], bytes]
 Cancelled = Callable[[], bool]
+Result = TypeVar("Result")
 
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    index: int  # where the note's result goes
-    path: Path
-    rel: str
+    index: int  # where its result goes
+    rel: str  # the note it is about
+    task: tuple[object, ...]  # what the chunk runner is given for it (picklable)
+
+
+@dataclass(frozen=True, slots=True)
+class Work(Generic[Result]):
+    """What a pool runs and what it does with the results, for one kind of job."""
+
+    run_chunk: ChunkRunner  # in a worker (by reference: a module-level function)
+    here: Callable[[Job], Result]  # one job in this process: a chunk came back unreadable
+    died: Callable[[Job], Result]  # the result of a job whose worker died on it
+    done: Callable[[Job, Result], None]  # each result, as it comes (in no particular order)
 
 
 def workers_for(misses: int) -> int:
@@ -85,27 +93,19 @@ def _configured_workers() -> int:
         return os.cpu_count() or 1
 
 
-def load_in_pool(
-    root: Path,
-    jobs: Sequence[Job],
-    workers: int,
-    read_chunk: ChunkReader,
-    in_process: Callable[[Job], Loaded],
-    loaded: Callable[[Job, Loaded], None],
-    cancelled: Cancelled | None = None,
+def run_in_pool(
+    root: Path, jobs: Sequence[Job], workers: int, work: Work[Result], cancelled: Cancelled | None
 ) -> None:
-    """Load every job in `workers` processes with `read_chunk`, calling `loaded` for
-    each as its result comes back (in no particular order). `in_process` loads one
-    note here, for the chunks whose results cannot be read back. Raises
-    LoadCancelled when `cancelled()` says so (the workers finish their chunk and go).
-    """
+    """Run every job in `workers` processes, in chunks, handing each result to
+    `work.done`. Raises LoadCancelled when `cancelled()` says so (the workers finish
+    their chunk and go)."""
     size = max(1, min(_CHUNK_MAX, len(jobs) // (workers * 8)))
     chunks = [list(jobs[at : at + size]) for at in range(0, len(jobs), size)]
     orphans: list[Job] = []  # in a chunk that was running or waiting when a worker died
     answered = False  # some chunk came back: the workers can start and run
     pool = ProcessPoolExecutor(workers, mp_context=_context())
     try:
-        pending = {_submit(pool, read_chunk, root, chunk): chunk for chunk in chunks}
+        pending = {_submit(pool, work, root, chunk): chunk for chunk in chunks}
         while pending:
             done, _ = wait(pending, timeout=_POLL_SECONDS, return_when=FIRST_COMPLETED)
             _check(cancelled)
@@ -118,7 +118,7 @@ def load_in_pool(
                     continue
                 answered = True
                 for at, job in enumerate(chunk):
-                    loaded(job, results[at] if results is not None else in_process(job))
+                    work.done(job, results[at] if results is not None else work.here(job))
     finally:
         # Not waiting: after a cancel, the workers finish their chunk on their own.
         pool.shutdown(wait=False, cancel_futures=True)
@@ -126,13 +126,13 @@ def load_in_pool(
     if orphans and not answered:
         # Not one chunk came back: the workers cannot start here (a main module
         # without `if __name__ == "__main__":` runs again in each and fails).
-        log.warning("worker processes failed; reading %d notes in-process", len(orphans))
+        log.warning("worker processes failed; running %d jobs in-process", len(orphans))
         for job in orphans:
             _check(cancelled)
-            loaded(job, in_process(job))
+            work.done(job, work.here(job))
     elif orphans:
-        log.warning("a note-reading process stopped; reading %d notes one by one", len(orphans))
-        _one_by_one(root, orphans, workers, read_chunk, in_process, loaded, cancelled)
+        log.warning("a note-reading process stopped; running %d jobs one by one", len(orphans))
+        _one_by_one(root, orphans, workers, work, cancelled)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -145,12 +145,12 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 def _submit(
-    pool: ProcessPoolExecutor, read_chunk: ChunkReader, root: Path, chunk: list[Job]
+    pool: ProcessPoolExecutor, work: Work[Result], root: Path, chunk: list[Job]
 ) -> Future[bytes]:
-    return pool.submit(read_chunk, str(root), [(str(job.path), job.rel) for job in chunk])
+    return pool.submit(work.run_chunk, str(root), [job.task for job in chunk])
 
 
-def _results(future: Future[bytes], count: int) -> list[Loaded] | None:
+def _results(future: Future[bytes], count: int) -> list[Any] | None:
     """A chunk's results; None if they cannot be had (load the chunk here then).
     Raises BrokenProcessPool if a worker died before they came back."""
     from notetui.core.load.cache import CacheError, load_models
@@ -173,16 +173,10 @@ def _results(future: Future[bytes], count: int) -> list[Loaded] | None:
 
 
 def _one_by_one(
-    root: Path,
-    jobs: list[Job],
-    workers: int,
-    read_chunk: ChunkReader,
-    in_process: Callable[[Job], Loaded],
-    loaded: Callable[[Job, Loaded], None],
-    cancelled: Cancelled | None,
+    root: Path, jobs: list[Job], workers: int, work: Work[Result], cancelled: Cancelled | None
 ) -> None:
-    """After a worker died: each note in a worker of its own pool, `workers` at a
-    time, so the note that kills its worker is known (and only it is lost)."""
+    """After a worker died: each job in a worker of its own pool, `workers` at a
+    time, so the note that kills its worker is known (and only its job is lost)."""
     context = _context()
     queue = list(reversed(jobs))
     running: dict[Future[bytes], tuple[Job, ProcessPoolExecutor]] = {}
@@ -192,7 +186,7 @@ def _one_by_one(
             while queue and len(running) < workers:
                 job = queue.pop()
                 pool = idle.pop() if idle else ProcessPoolExecutor(1, mp_context=context)
-                running[_submit(pool, read_chunk, root, [job])] = (job, pool)
+                running[_submit(pool, work, root, [job])] = (job, pool)
             done, _ = wait(running, timeout=_POLL_SECONDS, return_when=FIRST_COMPLETED)
             _check(cancelled)
             for future in done:
@@ -201,12 +195,11 @@ def _one_by_one(
                     results = _results(future, 1)
                 except BrokenProcessPool as error:
                     pool.shutdown(wait=False)
-                    log.debug("the process reading %s stopped: %s", job.rel, error)
-                    stopped = Problem(job.rel, "could not be read: the process reading it stopped")
-                    loaded(job, (None, (stopped,), False))
+                    log.debug("the process working on %s stopped: %s", job.rel, error)
+                    work.done(job, work.died(job))
                     continue
                 idle.append(pool)
-                loaded(job, results[0] if results is not None else in_process(job))
+                work.done(job, results[0] if results is not None else work.here(job))
     finally:
         for left in [*idle, *(pool for _, pool in running.values())]:
             left.shutdown(wait=False, cancel_futures=True)
