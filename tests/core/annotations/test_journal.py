@@ -66,7 +66,7 @@ def test_a_big_store_appends_one_line_per_change_and_leaves_the_file(
     store = seeded(path)
     before = path.read_bytes()
     note = store.add_annotation(target="passage", target_id="t1", text="日本語", anchor=ANCHOR)
-    store.add_tags(target="talk", target_id="t1", tags=["Go"])
+    store.change_tags(target="talk", target_id="t1", add=["Go"])
     store.delete_annotation(note.uid)
 
     assert path.read_bytes() == before  # the main file was not rewritten
@@ -159,8 +159,8 @@ def test_a_compaction_cut_short_replays_harmlessly(path: Path, journaling: None)
     store.delete_annotation(a.uid)
     store.undo_delete()
     store.delete_annotation(b.uid)
-    store.add_tags(target="talk", target_id="t1", tags=["x", "y"])
-    store.remove_tags(target="talk", target_id="t1", tags=["x"])
+    store.change_tags(target="talk", target_id="t1", add=["x", "y"])
+    store.change_tags(target="talk", target_id="t1", remove=["x"])
     journal = journal_of(path).read_bytes()
     expected = (store.annotations(), store.trash(), store.tag_sets())
 
