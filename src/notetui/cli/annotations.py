@@ -24,9 +24,9 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.text import Text
 
 from notetui.cli.admin import configured_notes
 from notetui.cli.annotation_json import AnnotationRows, echo_json, echo_json_lines
@@ -56,6 +56,9 @@ from notetui.core.annotations.records import Annotation
 from notetui.core.annotations.service import AnnotationRefused, AnnotationService
 from notetui.core.models import Library
 
+if TYPE_CHECKING:  # imported where a table is printed
+    from rich.text import Text
+
 CONFLICT_EXIT = 3  # `annotations edit`: the text changed elsewhere; yours was not saved
 
 
@@ -84,6 +87,8 @@ def _find(service: AnnotationService, uid: str) -> str:
 
 
 def _where(placement: Placement) -> Text:
+    from rich.text import Text
+
     if placement.orphan:
         return Text("orphan", style="bold red")
     if placement.annotation.anchor is None:
@@ -233,6 +238,8 @@ def annotations_group(
 def _print_table(
     library: Library, placements: list[Placement], elsewhere: list[Annotation]
 ) -> None:
+    from rich.text import Text
+
     table = new_table("uid", "updated", "talk / event", "where", "text")
     rows = AnnotationRows(library)
     for placement in placements:
