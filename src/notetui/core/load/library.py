@@ -34,11 +34,13 @@ from notetui.core.load.cache import (
     Merged,
     NoteCache,
     Stamp,
+    dump_models,
     is_racy,
     pack_stamps,
     stamp_of,
 )
 from notetui.core.load.files import NoteText, ReadFailure, read_note, scan_notes
+from notetui.core.load.pool import Job, Loaded, load_in_pool, workers_for
 from notetui.core.merge.merging import MergeSettings, NoteDigest, digest, group_events, merge_groups
 from notetui.core.models import Library, Note, Problem
 from notetui.core.parse.event_evidence import not_event_notes
@@ -71,14 +73,19 @@ def load_library(
     progress: Progress | None = None,
     cache: bool | Path = True,
     cancelled: Cancelled | None = None,
+    timings: dict[str, float] | None = None,
 ) -> Library:
     """Read, split and merge every note under `root`.
 
     `cache`: True uses the cache folder (`locations.cache_dir()`), a Path uses that
     folder instead, False neither reads nor writes a cache. `progress(done, total)`
     is called as notes are read; `cancelled()` is polled between notes and between
-    the phases, and when it returns True the load raises `LoadCancelled`.
+    the phases, and when it returns True the load raises `LoadCancelled`. `timings`,
+    if given, gets the seconds each stage took (benchmarks/bench.py prints them).
+
+    Many cache misses are read and split in worker processes (`core.load.pool`).
     """
+    clock = _Stopwatch(timings)
     root = root.expanduser()
     try:
         exists, is_dir = root.exists(), root.is_dir()
@@ -120,28 +127,55 @@ def load_library(
             notes=merged.notes,
         )
 
+    clock.lap("scan and cache read")
     entries: dict[str, Entry] = {}
     texts: dict[str, NoteText] = {}  # plain-text notes read in this load, for re-splitting
-    notes: list[Note] = []
-    problems: list[Problem] = []
-    cut_off = False  # a note was cut by its budget: this load is not the file's final word
-    for done, (path, rel, stamp) in enumerate(zip(files, rels, stamps, strict=True), 1):
-        _check(cancelled)
+    slots: list[Entry | None] = [None] * len(files)
+    misses: list[Job] = []
+    for index, (path, rel, stamp) in enumerate(zip(files, rels, stamps, strict=True)):
         entry = old.fresh(rel, stamp) if old is not None else None
         if entry is None:
-            note, text, found, cut = _load_one(path, rel, root, cancelled)
-            # A note cut off by its budget is read again next time (the machine may
-            # just have been busy), so it is cached with a stamp that never matches.
-            entry = Entry(_NO_STAMP if cut else stamp or _NO_STAMP, note, found)
-            cut_off = cut_off or cut
-            if note is not None and text is not None and note.format == "text":
-                texts[rel] = text
-        entries[rel] = entry
-        problems.extend(entry.problems)
-        if entry.note is not None:
-            notes.append(entry.note)
+            misses.append(Job(index, path, rel))
+        slots[index] = entry
+    done = len(files) - len(misses)
+    cut_off = False  # a note was cut by its budget: this load is not the file's final word
+
+    def loaded(job: Job, result: Loaded, text: NoteText | None = None) -> None:
+        nonlocal done, cut_off
+        note, found, cut = result
+        # A note cut off by its budget is read again next time (the machine may
+        # just have been busy), so it is cached with a stamp that never matches.
+        slots[job.index] = Entry(_NO_STAMP if cut else stamps[job.index] or _NO_STAMP, note, found)
+        cut_off = cut_off or cut
+        if note is not None and text is not None and note.format == "text":
+            texts[job.rel] = text
+        done += 1
         if progress is not None:
             progress(done, len(files))
+
+    def here(job: Job) -> Loaded:
+        note, _text, found, cut = _load_one(job.path, job.rel, root, cancelled)
+        return note, found, cut
+
+    if (workers := workers_for(len(misses))) > 0:
+        # Their texts stay in the workers: a re-split with hints reads a note again.
+        load_in_pool(root, misses, workers, _load_chunk, here, loaded, cancelled)
+    else:
+        for job in misses:
+            _check(cancelled)
+            note, text, found, cut = _load_one(job.path, job.rel, root, cancelled)
+            loaded(job, (note, found, cut), text)
+    if progress is not None and not misses:
+        progress(len(files), len(files))
+    notes: list[Note] = []
+    problems: list[Problem] = []
+    for rel, slot in zip(rels, slots, strict=True):
+        assert slot is not None  # every miss was loaded above
+        entries[rel] = slot
+        problems.extend(slot.problems)
+        if slot.note is not None:
+            notes.append(slot.note)
+    clock.lap("read and split")
     old = None  # let the cached library go before merging builds a new one
     _check(cancelled)
 
@@ -149,10 +183,14 @@ def load_library(
         _check(cancelled)
 
     digests = _digests(notes, problems, cancelled)
+    clock.lap("merge digests")
     groups = group_events(digests, settings, check)
+    clock.lap("grouping events")
     groups = _resplit_with_hints(root, groups, texts, entries, cancelled)
+    clock.lap("re-split with hints")
     notes = [d.note for d in sorted((d for g in groups for d in g), key=lambda d: d.position)]
     events = tuple(merge_groups(groups, settings, check))
+    clock.lap("merging events")
     note_problems = tuple(problems)
     library = Library(
         root=root,
@@ -168,10 +206,36 @@ def load_library(
             settings_key, scanned_ns, rels, packed, events, note_problems, library.notes
         )
         _write_cache(store, merged, entries)
+        clock.lap("cache write")
     return library
 
 
 _NO_STAMP: Stamp = (0, -1, -1, 0)  # the file could not be stat-ed: never matches
+
+
+class _Stopwatch:
+    """Seconds per stage of a load, into `timings` (if there is one)."""
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self.timings = timings
+        self.last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        if self.timings is not None:
+            now = time.perf_counter()
+            self.timings[stage] = self.timings.get(stage, 0.0) + now - self.last
+            self.last = now
+
+
+def _load_chunk(root: str, jobs: list[tuple[str, str]]) -> bytes:
+    """In a worker process (`core.load.pool`): these notes loaded as `_load_one`
+    loads them, with what `load_library` keeps of each, for `cache.load_models`."""
+    base = Path(root)
+    results: list[Loaded] = []
+    for path, rel in jobs:
+        note, _text, found, cut = _load_one(Path(path), rel, base)
+        results.append((note, found, cut))
+    return dump_models(results)
 
 
 def _check(cancelled: Cancelled | None) -> None:

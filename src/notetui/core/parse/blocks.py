@@ -58,8 +58,11 @@ class Blocks:
 
 
 _LIST_MARKER = re.compile(r"^(?P<indent>[ \t\u3000]*)(?:[-*+]|\d{1,9}[.)])[ \t]+(?=\S)")
-# What a browser copy of a rendered list looks like: "  • item", "      □ item".
-_DUMP_BULLET = re.compile(r"^(?P<indent>[ \t\u3000]*)[•□◆■○◇●・‣◦][ \t\u3000]*(?=\S)")
+# What a browser copy of a rendered list looks like: "  • item", "      □ item", and an
+# empty item as a bullet alone ("  •": a list the author left to fill in later).
+_DUMP_BULLET = re.compile(
+    r"^(?P<indent>[ \t\u3000]*)[•□◆■○◇●・‣◦](?:[ \t\u3000]*(?=\S)|[ \t\u3000]*$)"
+)
 _MARKER_STARTS = frozenset("-*+_=•□◆■○◇●・‣◦━─—0123456789")
 _RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$|^\s*[━─—=]{3,}\s*$")
 

@@ -29,7 +29,7 @@ from notetui.core.parse.assemble import inline_text, is_slides, talk_parts
 from notetui.core.parse.blocks import Blocks, Kind, read_blocks
 from notetui.core.parse.chrome import content_end, top_chrome
 from notetui.core.parse.decision import Decision, decide
-from notetui.core.parse.dumped import promote_dumped_headings
+from notetui.core.parse.dumped import fold_flattened_parts, promote_dumped_headings
 from notetui.core.parse.events import (
     EventFields,
     build_event_info,
@@ -149,7 +149,10 @@ def _parse_blocks(
     ctx = d.Context(
         blocks,
         texts,
-        hint_keys=[key for key in (title_key(t) for t in known_titles) if len(key) >= 4],
+        # Each key once: several notes of an event give the same titles.
+        hint_keys=list(
+            dict.fromkeys(k for k in (title_key(t) for t in known_titles) if len(k) >= 4)
+        ),
         markdown=markdown,
         has_title=has_title,
         front_title_key=title_key(front_title),
@@ -162,6 +165,8 @@ def _parse_blocks(
     found = [c for c in candidates(ctx, kinds) if c.index < end]
     decision = decide(ctx, found)
     raw = blocks.raw
+    if page_copy:
+        fold_flattened_parts(raw, decision, weights().strong)
     blog: str | None = None
     title: str | None = None
     start = 0
@@ -173,7 +178,13 @@ def _parse_blocks(
     if page_copy or not markdown:
         # The page's name and the post's title stand alone like headings: its chrome
         # runs up to the first talk that is sure of itself.
-        sure = [t.index for t in decision.talks if t.evidence or t.score >= weights().strong]
+        # A line naming an event ("X 2024 参加レポート") is sure only with a speaker or deck
+        # under it: otherwise it is the post's title, however its label makes it score.
+        sure = [
+            t.index
+            for t in decision.talks
+            if t.evidence or (t.score >= weights().strong and not t.features.get("eventish"))
+        ]
         first = sure[0] if sure else len(raw)
     if not markdown or page_copy or decision.title is None:
         blog, top_title, chrome_end = top_chrome(raw, first)

@@ -95,6 +95,8 @@ class MainScreen(Screen[None]):
         self.search_index: SearchIndex | None = None
         self.tag_filter: tuple[str, ...] = ()
         self.shown: NodeRef | None = None
+        self._chosen_early: NodeRef | None = None  # enter on the outline, before the library
+        self._focus_when_filled = False  # into the talk's columns once they are filled
         self.point_threshold = point_threshold
         self.annotator = Annotator(self)
         self.exporter = Exporter(self)
@@ -129,7 +131,18 @@ class MainScreen(Screen[None]):
 
     @on(messages.LoadFailed)
     def _show_load_failure(self, message: messages.LoadFailed) -> None:
+        tree = self.query_one(LibraryTree)
+        if tree.outline is not None:  # the outline drew notes that cannot be read now
+            tree.show_library(Library(root=self.root, events=(), problems=(), notes=()))
         self.pane.loader.show_failure(message.reason)
+
+    @on(messages.LibraryOutlined)
+    def _show_outline(self, message: messages.LibraryOutlined) -> None:
+        """The tree from the cache's outline, until the full library replaces it."""
+        if self.library is None:
+            self.query_one(LibraryTree).show_outline(message.outline)
+        # Drawn on the next refresh; then the worker may go on with the full load.
+        self.call_after_refresh(message.drawn.set)
 
     @on(messages.LibraryLoaded)
     def _show_library(self, message: messages.LibraryLoaded) -> None:
@@ -138,6 +151,10 @@ class MainScreen(Screen[None]):
         _settle_in(library)
         self.pane.forget_rows()
         self.search_index = None
+        tree = self.query_one(LibraryTree)
+        if tree.outline is not None:  # the first picture: swapped for the library
+            self._replace_outline(tree, library)
+            return
         keep, self.shown = self.shown, None
         self._fill_tree(keep)
         if keep is not None and ref_exists(library, keep):
@@ -150,6 +167,27 @@ class MainScreen(Screen[None]):
             self.pane.loader.show_empty()
         if message.reload:
             self.notify("Notes reloaded", timeout=2)
+
+    def _replace_outline(self, tree: LibraryTree, library: Library) -> None:
+        """The full library behind the tree the outline drew: the cursor, the open
+        events and the scroll stay; what the cursor is on (or what enter chose on the
+        outline) is shown now."""
+        cursor = tree.cursor_node.data if tree.cursor_node is not None else None
+        chosen, self._chosen_early = self._chosen_early, None
+        tree.take_library(library, self.attachments, self.tag_filter)
+        self.query_one(KeyFooter).show_filter(tree.filter_summary)
+        wanted = chosen or cursor
+        if wanted is not None and ref_exists(library, wanted):
+            self.show(wanted)
+            if chosen is not None and chosen.kind in ("talk", "event", "event-notes"):
+                self.pane.sources.focus_column(0)
+                self._focus_when_filled = True  # a talk's columns may come a moment later
+        elif library.talks:
+            self.open_talk(library.talks[0].id, focus=False)
+        elif library.events:
+            self.open_event(library.events[0].id)
+        else:
+            self.pane.loader.show_empty()
 
     @on(messages.StoreOpened)
     def _attach_store(self, message: messages.StoreOpened) -> None:
@@ -219,6 +257,9 @@ class MainScreen(Screen[None]):
 
     @on(LibraryTree.Chosen)
     def _open_node(self, message: LibraryTree.Chosen) -> None:
+        if self.library is None:  # chosen on the outline: opened once the library is in
+            self._chosen_early = message.ref
+            return
         self.show(message.ref)
         if message.ref.kind in ("talk", "event", "event-notes"):
             self.pane.sources.focus_column(0)
@@ -266,6 +307,9 @@ class MainScreen(Screen[None]):
 
     @on(TalkView.Filled)
     def _mark_filled_columns(self) -> None:
+        if self._focus_when_filled:
+            self._focus_when_filled = False
+            self.pane.sources.focus_column(0)
         talk = self.current_talk()
         if talk is not None and self.attachments is not None:
             self.pane.show_passage_marks(talk, self.attachments)
