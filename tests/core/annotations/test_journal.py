@@ -66,7 +66,7 @@ def test_a_big_store_appends_one_line_per_change_and_leaves_the_file(
     store = seeded(path)
     before = path.read_bytes()
     note = store.add_annotation(target="passage", target_id="t1", text="日本語", anchor=ANCHOR)
-    store.add_tags(target="talk", target_id="t1", tags=["Go"])
+    store.change_tags(target="talk", target_id="t1", add=["Go"])
     store.delete_annotation(note.uid)
 
     assert path.read_bytes() == before  # the main file was not rewritten
@@ -159,8 +159,8 @@ def test_a_compaction_cut_short_replays_harmlessly(path: Path, journaling: None)
     store.delete_annotation(a.uid)
     store.undo_delete()
     store.delete_annotation(b.uid)
-    store.add_tags(target="talk", target_id="t1", tags=["x", "y"])
-    store.remove_tags(target="talk", target_id="t1", tags=["x"])
+    store.change_tags(target="talk", target_id="t1", add=["x", "y"])
+    store.change_tags(target="talk", target_id="t1", remove=["x"])
     journal = journal_of(path).read_bytes()
     expected = (store.annotations(), store.trash(), store.tag_sets())
 
@@ -309,3 +309,19 @@ def test_a_store_moved_aside_with_its_journal_keeps_everything(
     shutil.copy2(path, copy)
     shutil.copy2(journal_of(path), journal_of(copy))
     assert {a.text for a in Store(copy).annotations()} == {"the first one", "only in the journal"}
+
+
+def test_a_main_file_edited_beside_its_journal_is_checked_again(
+    path: Path, journaling: None
+) -> None:
+    # The journal names the main file it was started on, and a notetui trusts that
+    # file without counting its records again; a hand merge changes it, so it is.
+    store = seeded(path)
+    store.add_annotation(target="talk", target_id="t1", text="in the journal")
+    assert unfolded_changes(path) == 1
+    text = path.read_text("utf-8")
+    line = next(x for x in text.splitlines() if x.startswith('    "1": '))
+    record = line.rstrip(",")
+    path.write_text(text.replace(record, f"{record},\n{record}", 1), "utf-8")
+    with pytest.raises(StoreError, match="appears twice"):
+        Store(path)

@@ -33,9 +33,9 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     seen: list[Path] = []
     real = files.parse_store
 
-    def counting(raw: bytes | bytearray, where: Path, *, strict: bool = True) -> Any:
+    def counting(raw: bytes | bytearray, where: Path, **how: Any) -> Any:
         seen.append(where)
-        return real(raw, where, strict=strict)
+        return real(raw, where, **how)
 
     monkeypatch.setattr(files, "parse_store", counting)
     return seen

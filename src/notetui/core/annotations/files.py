@@ -138,6 +138,11 @@ def _read_main(path: Path, file: Path) -> tuple[int | None, os.stat_result | Non
     return fd, found, raw  # parse_store empties it once decoded
 
 
+def _close(fd: int | None) -> None:
+    if fd is not None:
+        os.close(fd)
+
+
 def _stale_temps(file: Path, journal: Path) -> list[Path]:
     """Temp files of rewrites of the main file or the journal that were killed."""
     return [*stale_temp_files(file), *stale_temp_files(journal)]
@@ -250,23 +255,25 @@ class StoreFiles:
                 entries = self.journal.read_all()
                 same = self._stat_base() == (None if found is None else _base_stat(found))
             except BadStore as error:
-                self._close(fd)
+                _close(fd)
                 raise StoreUnreadable(f"{error}; it was left untouched") from None
             except OSError as error:
-                self._close(fd)
+                _close(fd)
                 raise StoreUnreadable(
                     f"journal {self.journal.path} cannot be read ({_reason(error)})"
                 ) from None
             if same:
                 break
-            self._close(fd)
+            _close(fd)
         else:
             raise StoreUnreadable(f"{describe(self.path)} kept changing while read; try again")
         try:
+            # A main file the journal names was read whole and accepted already.
+            accepted = found is not None and self.journal.base == _base_stat(found)
             with paused_gc():
-                data, schema = self._parse(raw if found is not None else None, entries)
+                data, schema = self._parse(raw if found is not None else None, entries, accepted)
         except BaseException:
-            self._close(fd)
+            _close(fd)
             self.journal.forget()
             raise
         self._data, self._base_schema = data, schema
@@ -275,11 +282,13 @@ class StoreFiles:
         self._repin(fd)
 
     def _parse(
-        self, raw: bytearray | None, entries: Sequence[Entry]
+        self, raw: bytearray | None, entries: Sequence[Entry], accepted: bool
     ) -> tuple[StoreData, int | None]:
         name = describe(self.path)
         try:
-            tables = {} if raw is None else parse_store(raw, self.file, strict=False)
+            tables = (
+                {} if raw is None else parse_store(raw, self.file, strict=False, accepted=accepted)
+            )
             schema = schema_of(tables, self.file)
             data = StoreData.build(migrate(tables, self.file), self.file)
             if data.problems:
@@ -301,17 +310,12 @@ class StoreFiles:
         self.journal.forget()
         self._unpin()
 
-    @staticmethod
-    def _close(fd: int | None) -> None:
-        if fd is not None:
-            os.close(fd)
-
     def _repin(self, fd: int | None) -> None:
         self._unpin()
         if fd is not None and _POSIX:
             self._pin = fd
         else:  # Windows cannot rename over an open file: no pin, the signature must do
-            self._close(fd)
+            _close(fd)
 
     def _unpin(self) -> None:
         if self._pin is not None:
