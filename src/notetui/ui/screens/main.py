@@ -27,13 +27,14 @@ from notetui.ui.browser import LinkOpener
 from notetui.ui.keys import READER_BINDINGS
 from notetui.ui.rows import Row
 from notetui.ui.screens.annotator import Annotator
+from notetui.ui.screens.arrival import OPENED_INTO_COLUMNS, Arrival
 from notetui.ui.screens.exporter import Exporter
 from notetui.ui.screens.searcher import Searcher
 from notetui.ui.store_calls import StoreCall, perform
 from notetui.ui.widgets.columns import SourcesPane
 from notetui.ui.widgets.event_view import EventView
 from notetui.ui.widgets.footer import KeyFooter
-from notetui.ui.widgets.library_tree import LibraryTree, NodeRef, ref_exists, talk_after
+from notetui.ui.widgets.library_tree import LibraryTree, NodeRef, talk_after
 from notetui.ui.widgets.point_view import PointView
 from notetui.ui.widgets.reading_pane import ReadingPane
 from notetui.ui.widgets.talk_header import SlideLink
@@ -95,9 +96,8 @@ class MainScreen(Screen[None]):
         self.search_index: SearchIndex | None = None
         self.tag_filter: tuple[str, ...] = ()
         self.shown: NodeRef | None = None
-        self._chosen_early: NodeRef | None = None  # enter on the outline, before the library
-        self._focus_when_filled = False  # into the talk's columns once they are filled
         self.point_threshold = point_threshold
+        self.arrival = Arrival(self)
         self.annotator = Annotator(self)
         self.exporter = Exporter(self)
         self.searcher = Searcher(self)
@@ -151,43 +151,9 @@ class MainScreen(Screen[None]):
         _settle_in(library)
         self.pane.forget_rows()
         self.search_index = None
-        tree = self.query_one(LibraryTree)
-        if tree.outline is not None:  # the first picture: swapped for the library
-            self._replace_outline(tree, library)
-            return
-        keep, self.shown = self.shown, None
-        self._fill_tree(keep)
-        if keep is not None and ref_exists(library, keep):
-            self._restore(keep)
-        elif library.talks:
-            self.open_talk(library.talks[0].id, focus=False)
-        elif library.events:
-            self.open_event(library.events[0].id)
-        else:
-            self.pane.loader.show_empty()
+        self.arrival.show(library)
         if message.reload:
             self.notify("Notes reloaded", timeout=2)
-
-    def _replace_outline(self, tree: LibraryTree, library: Library) -> None:
-        """The full library behind the tree the outline drew: the cursor, the open
-        events and the scroll stay; what the cursor is on (or what enter chose on the
-        outline) is shown now."""
-        cursor = tree.cursor_node.data if tree.cursor_node is not None else None
-        chosen, self._chosen_early = self._chosen_early, None
-        tree.take_library(library, self.attachments, self.tag_filter)
-        self.query_one(KeyFooter).show_filter(tree.filter_summary)
-        wanted = chosen or cursor
-        if wanted is not None and ref_exists(library, wanted):
-            self.show(wanted)
-            if chosen is not None and chosen.kind in ("talk", "event", "event-notes"):
-                self.pane.sources.focus_column(0)
-                self._focus_when_filled = True  # a talk's columns may come a moment later
-        elif library.talks:
-            self.open_talk(library.talks[0].id, focus=False)
-        elif library.events:
-            self.open_event(library.events[0].id)
-        else:
-            self.pane.loader.show_empty()
 
     @on(messages.StoreOpened)
     def _attach_store(self, message: messages.StoreOpened) -> None:
@@ -219,24 +185,11 @@ class MainScreen(Screen[None]):
         self.attachments = attachments
         self.query_one(LibraryTree).set_annotation_counts(attachments.counts())
         if self.tag_filter:
-            self._fill_tree(self.shown)
+            self.arrival.fill_tree(self.shown)
         self._show_personal()
         self.search_index = None  # built again: now, or on the first `/` of a big library
         if self.library is not None and len(self.library.notes) <= _EAGER_INDEX_NOTES:
             self.searcher.index()
-
-    def _fill_tree(self, keep: NodeRef | None) -> None:
-        if self.library is not None:
-            tree = self.query_one(LibraryTree)
-            tree.show_filtered(self.library, self.attachments, self.tag_filter, keep=keep)
-            self.query_one(KeyFooter).show_filter(tree.filter_summary)
-
-    def _restore(self, ref: NodeRef) -> None:
-        """Show the same talk again after a reload, columns where they were."""
-        place = self.pane.place()
-        self.query_one(LibraryTree).move_to(ref)
-        self.show(ref)
-        self.pane.go_back_to(place)
 
     @on(messages.NotesChanged)
     def _reload_changed_notes(self) -> None:
@@ -258,10 +211,10 @@ class MainScreen(Screen[None]):
     @on(LibraryTree.Chosen)
     def _open_node(self, message: LibraryTree.Chosen) -> None:
         if self.library is None:  # chosen on the outline: opened once the library is in
-            self._chosen_early = message.ref
+            self.arrival.choose_early(message.ref)
             return
         self.show(message.ref)
-        if message.ref.kind in ("talk", "event", "event-notes"):
+        if message.ref.kind in OPENED_INTO_COLUMNS:
             self.pane.sources.focus_column(0)
 
     @on(EventView.TalkChosen)
@@ -307,8 +260,7 @@ class MainScreen(Screen[None]):
 
     @on(TalkView.Filled)
     def _mark_filled_columns(self) -> None:
-        if self._focus_when_filled:
-            self._focus_when_filled = False
+        if self.arrival.take_focus_when_filled():
             self.pane.sources.focus_column(0)
         talk = self.current_talk()
         if talk is not None and self.attachments is not None:
@@ -479,7 +431,7 @@ class MainScreen(Screen[None]):
     def filter_tree(self, tags: tuple[str, ...]) -> None:
         """Show only the talks and events carrying every one of `tags` (none: all)."""
         self.tag_filter = tags
-        self._fill_tree(self.shown)
+        self.arrival.fill_tree(self.shown)
 
     # ------------------------------------------------------------------ search
 

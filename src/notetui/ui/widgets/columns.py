@@ -24,12 +24,13 @@ from notetui.ui.rows import Row, SourceRows
 from notetui.ui.widgets.column_tabs import ColumnTabs
 from notetui.ui.widgets.point_view import PointView, source_colour, source_letter
 from notetui.ui.widgets.source_column import SourceColumn, source_title
+from notetui.ui.widgets.steady import SteadyVertical
 
 NARROW_WIDTH = 100  # below this, one column at a time
 _TAB_LABEL = 14  # cells of an author's name on a tab: three tabs fit in 80 columns
 
 
-class SourcesPane(Vertical):
+class SourcesPane(SteadyVertical):
     """Columns of sources plus the merged list; toggles between them.
 
     `active` is the one source of truth for the column being read: focus, a click on
@@ -79,13 +80,16 @@ class SourcesPane(Vertical):
         # Columns are kept and refilled; one is added only when a talk has more sources
         # than any shown before, and the spare ones are hidden.
         self._columns: list[SourceColumn] = []
+        self._described: tuple[int | None, Row | None, Text] | None = None  # the status line
 
     def compose(self) -> ComposeResult:
         yield ColumnTabs(id="column-tabs")
         yield HorizontalScroll(id="columns", can_focus=False)
         with Vertical(id="merged"):
             yield Static(id="merged-header", markup=False)
-            yield PointView(id="merged-points")
+            merged = PointView(id="merged-points")
+            merged.cursor_moved = self._cursor_moved
+            yield merged
         yield Static(id="point-info", markup=False)
 
     # -------------------------------------------------------------- data in
@@ -103,6 +107,7 @@ class SourcesPane(Vertical):
         shared = self._shared_counts()
         while len(self._columns) < count:
             column = SourceColumn(len(self._columns))
+            column.points.cursor_moved = self._cursor_moved
             self._columns.append(column)
             self.query_one("#columns", HorizontalScroll).mount(column)
         # A focused column about to be hidden hands focus to the first one: Textual
@@ -193,10 +198,8 @@ class SourcesPane(Vertical):
 
     # ----------------------------------------------------------- the cursor
 
-    @on(PointView.CursorMoved)
-    def _cursor_moved(self, event: PointView.CursorMoved) -> None:
-        event.stop()
-        view = event.view
+    def _cursor_moved(self, view: PointView, row: int) -> None:
+        """A view's cursor moved: say what is under it, and move the synced columns."""
         if view.id == "merged-points":
             self._describe(None, view.current)
             return
@@ -205,7 +208,7 @@ class SourcesPane(Vertical):
             return
         self._describe(column.index, view.current)
         if self.synced and not self._syncing:
-            self._sync_from(column.index, event.row)
+            self._sync_from(column.index, row)
 
     def _sync_from(self, source: int, row: int) -> None:
         """Move the other columns to the point they share with this one."""
@@ -268,6 +271,11 @@ class SourcesPane(Vertical):
             info = Text.assemble(remark, info)
         if self.synced:
             info.append("  [synced]", palette().style("tag"))
+        # A new talk describes its first point more than once (shown, then marked):
+        # the same line again is not drawn again, nor announced.
+        if (column, row, info) == self._described:
+            return
+        self._described = (column, row, info)
         self.query_one("#point-info", Static).update(info, layout=False)
         self.post_message(self.PointChanged(column, row))
 

@@ -9,6 +9,7 @@ Rendering goes through the line API, so a long note costs only the lines on scre
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from rich.cells import cell_len
@@ -19,7 +20,6 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
-from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -88,18 +88,6 @@ class PointView(ScrollView, can_focus=True):
     # The watcher repaints the two rows the cursor leaves and enters, not the view.
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
 
-    class CursorMoved(Message):
-        """The point cursor moved (by key, click or code)."""
-
-        def __init__(self, view: PointView, row: int) -> None:
-            super().__init__()
-            self.view = view
-            self.row = row
-
-        @property
-        def control(self) -> PointView:
-            return self.view
-
     def __init__(
         self, *, name: str | None = None, id: str | None = None, classes: str | None = None
     ) -> None:
@@ -108,6 +96,10 @@ class PointView(ScrollView, can_focus=True):
         self.sources = 0  # how many sources the marks can name
         self.own: int | None = None  # this column's source, for "only this author"
         self.matches: set[int] = set()  # rows to highlight (search hits)
+        # Told at once when the cursor moves (by key, click or code), by the pane holding
+        # the view: its status line then changes in the cursor's frame. A message would
+        # reach it a frame later, and every `j` would be drawn twice.
+        self.cursor_moved: Callable[[PointView, int], None] | None = None
         self._lines: list[tuple[int, Text | None]] = []  # (row index, line; None: blank)
         self._row_top: list[int] = []
         self._layout_width = 0
@@ -327,7 +319,8 @@ class PointView(ScrollView, can_focus=True):
         self._refresh_row(old)
         self._refresh_row(clamped)
         self.scroll_to_row(clamped)
-        self.post_message(self.CursorMoved(self, clamped))
+        if self.cursor_moved is not None:
+            self.cursor_moved(self, clamped)
 
     def _refresh_row(self, row: int) -> None:
         """Repaint the lines of `row` that are on screen (scrolling repaints the rest)."""

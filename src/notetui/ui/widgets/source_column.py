@@ -5,13 +5,13 @@ from __future__ import annotations
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.widgets import Static
 
 from notetui.core.text import sanitize_line
 from notetui.ui.palette import palette
 from notetui.ui.rows import Row
 from notetui.ui.widgets.point_view import PointView, source_colour, source_letter
+from notetui.ui.widgets.steady import SteadyVertical
 
 
 def source_title(index: int, label: str, detail: str, *, shared: int | None = None) -> Text:
@@ -29,7 +29,7 @@ def source_title(index: int, label: str, detail: str, *, shared: int | None = No
     return text
 
 
-class SourceColumn(Vertical):
+class SourceColumn(SteadyVertical):
     """A column: the source's header and a PointView of its section.
 
     Its parts exist from the start, so `show` works before the column is mounted:
