@@ -3,8 +3,9 @@
 A cold load is mostly splitting notes, one at a time, each on its own: with the
 notes shared out between processes it takes a fraction of the time on a machine
 with several cores. `load_library` hands its cache misses here when there are
-enough of them (`POOL_MIN_NOTES`: a pool costs a tenth of a second or more to
-start, and a few dozen notes take less than that in-process).
+enough of them, and so the second look at plain-text notes with their event's
+titles (`POOL_MIN_NOTES`: the fork server and its import of the parser cost about
+0.4 s on a busy 2-core machine, the time of some 200 notes split in-process).
 
 What a worker does with a note is what `load_library` does in-process (the same
 function, the same per-note firewall and budget: the budget's watchdog runs in each
