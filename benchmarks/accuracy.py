@@ -100,7 +100,8 @@ BARS: dict[str, Bar] = {
 METAMORPHIC_BAR = Bar(talks=0.95)  # for each rewrite, over the shared Markdown notes
 # Rewrites still short of issue 11's bar, held at the floor reached so far so that they
 # cannot slide back; raise these as the parser improves, and drop them at 0.95.
-METAMORPHIC_FLOORS = {"browser-dump": Bar(talks=0.88)}
+# (browser-dump, the last one, reached the bar: 0.97/0.96.)
+METAMORPHIC_FLOORS: dict[str, Bar] = {}
 
 SYNTHETIC_NOTES = 200
 SYNTHETIC_SEED = 11

@@ -13,14 +13,18 @@ it asserts nothing.
 
 Figures:
 - floor: find every note, read, decode and parse its front matter (`read_note`), nothing else
-- full load: `load_library(cache=False)`: read, split, re-split with hints, merge
+- full load: `load_library(cache=False)`: read, split, re-split with hints, merge;
+  the notes are split in worker processes, one per core (`core.load.pool`)
+- full load on one core, per stage: the same with NOTETUI_WORKERS=1, and the seconds
+  of each stage (`load_library(timings=...)`), one run
 - merge only: `build_events` on the loaded notes (its growth with N is the slope)
 - first load: `load_library` with an empty cache: a full load plus writing the cache
 - warm load: `load_library` with the cache filled by the first load
 - the tree's outline: `core.load.outline.read_outline`, the cache's light part alone
 - warm start to a filled tree: `make_app(...).run_test()` with the warm cache, until
-  `MainScreen.library` is set and the tree has nodes; bare Textual: an App with a Tree
-  filled in `on_mount`, the same way
+  the tree has nodes (drawn from the cache's outline); then until `MainScreen.library`
+  is set (the full library in); bare Textual: an App with a Tree filled in
+  `on_mount`, the same way
 - peak RSS: max resident set of a child process doing one full load (RUSAGE_CHILDREN)
 - search: benchmarks/bench_search.py (p50/p95 per keystroke over 50,000 talks)
 - save: benchmarks/bench_store.py (one annotation save with 10,000 stored)
@@ -92,7 +96,7 @@ def work_full(root: Path, _cache: Path) -> dict[str, float]:
     from notetui.core.merge.merging import build_events
 
     start = time.perf_counter()
-    library = load_library(root, cache=False)
+    library = load_library(root, cache=False)  # in worker processes, one per core
     full = time.perf_counter() - start
     notes = list(library.notes)
     start = time.perf_counter()
@@ -115,6 +119,19 @@ def work_load(root: Path, cache: Path) -> dict[str, float]:
     with store.path.open("rb") as file:
         head = file.read(len(MAGIC) + len(store.key))
     return {"load": elapsed, "valid": float(head == MAGIC + store.key.encode())}
+
+
+def work_stages(root: Path, _cache: Path) -> dict[str, float]:
+    """A full load on one core (no worker processes), per stage: the pipeline's own cost."""
+    os.environ["NOTETUI_WORKERS"] = "1"
+    _import_core()
+    from notetui.core.load.library import load_library
+
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    load_library(root, cache=False, timings=timings)
+    elapsed = time.perf_counter() - start
+    return {"one_core": elapsed, **{f"stage:{k}": v for k, v in timings.items()}}
 
 
 def work_outline(root: Path, cache: Path) -> dict[str, float]:
@@ -168,7 +185,7 @@ def work_paint(root: Path, cache: Path) -> dict[str, float]:
     from notetui.ui.screens.main import MainScreen
     from notetui.ui.widgets.library_tree import LibraryTree
 
-    async def run() -> float:
+    async def run() -> dict[str, float]:
         with tempfile.TemporaryDirectory(prefix="bench-paint-") as home:
             start = time.perf_counter()
             app = make_app(
@@ -177,21 +194,20 @@ def work_paint(root: Path, cache: Path) -> dict[str, float]:
                 state_path=Path(home) / "state.json",
                 watch=False,
             )
+            found: dict[str, float] = {}
             async with app.run_test(size=(120, 40)) as pilot:
-                while True:
+                while "library" not in found:
                     screen = app.screen
-                    if (
-                        isinstance(screen, MainScreen)
-                        and screen.library is not None
-                        and screen.query_one(LibraryTree).root.children
-                    ):
-                        break
+                    if isinstance(screen, MainScreen):
+                        if "paint" not in found and screen.query_one(LibraryTree).root.children:
+                            found["paint"] = time.perf_counter() - start  # from the outline
+                        if screen.library is not None and "paint" in found:
+                            found["library"] = time.perf_counter() - start
                     await asyncio.sleep(0.002)
-                elapsed = time.perf_counter() - start
                 await pilot.pause()  # let the first talk finish showing before quitting
-            return elapsed
+            return found
 
-    return {"paint": asyncio.run(run())}
+    return asyncio.run(run())
 
 
 def work_bare(_root: Path, _cache: Path) -> dict[str, float]:
@@ -229,6 +245,7 @@ WORKERS: dict[str, Callable[[Path, Path], dict[str, float]]] = {
     "full": work_full,
     "load": work_load,
     "outline": work_outline,
+    "stages": work_stages,
     "rss": work_rss,
     "paint": work_paint,
     "bare": work_bare,
@@ -305,18 +322,20 @@ def measure_size(notes: int, runs: int) -> dict[str, Any]:
         outline = run_worker("outline", root, cache)
         if not outline["outline_ok"]:
             print(f"warning: N={notes}: the cache had no outline", file=sys.stderr)
-        paint = run_worker("paint", root, cache)["paint"]
+        paint = run_worker("paint", root, cache)
         bare = run_worker("bare", root, cache)["paint"]
         add(
             {
                 "warm": warm,
                 "outline": outline["outline"],
-                "paint": paint,
+                "paint": paint["paint"],
+                "library": paint["library"],
                 "bare": bare,
-                "paint_ratio": paint / bare,
+                "paint_ratio": paint["paint"] / bare,
             }
         )
     add(run_worker("rss", root, cache))
+    add(run_worker("stages", root, cache))  # once: a minute of one core at 10,000 notes
     return {"n": notes, **{key: median(values) for key, values in figures.items()}}
 
 
@@ -414,11 +433,19 @@ def table(
     row("floor (read + decode + front matter)", lambda r: _s(r["floor"]))
     row("full load, cache off", lambda r: _s(r["full"]))
     row("full load ÷ floor", lambda r: f"{r['ratio']:.1f}×", "≤ 3×")
+    row("full load on one core (one run)", lambda r: _s(r["one_core"]))
+    for stage in [k for k in sizes[-1] if k.startswith("stage:")]:
+
+        def seconds(r: dict[str, Any], key: str = stage) -> str:
+            return _s(r.get(key, 0.0))
+
+        row(f"· {stage[6:]}, one core", seconds)
     row("merge only (`build_events`)", lambda r: _s(r["merge"]))
     row("first load, cache empty (writes it)", lambda r: _s(r["first"]))
     row("warm load from the cache", lambda r: _s(r["warm"]))
     row("the tree's outline alone, from the cache", lambda r: _s(r["outline"]))
     row("warm start to a filled tree", lambda r: _s(r["paint"]), "≤ 0.5 s")
+    row("warm start to the full library in", lambda r: _s(r["library"]))
     row("bare Textual app with a Tree", lambda r: _s(r["bare"]))
     row("warm start ÷ bare Textual", lambda r: f"{r['paint_ratio']:.1f}×")
     row("peak RSS, full load", lambda r: f"{r['rss_full']:.0f} MiB", "≤ 400 MiB")

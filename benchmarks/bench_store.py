@@ -12,7 +12,8 @@ of them on passages), then times, in this process:
   add by a process that opens the store only to add (`Store(path, load=False)`, as
   `notetui annotate` does; skipped on versions without it);
 and, as a user runs them, the console script (`python -m notetui`) in a fresh process:
-`annotate` and `annotations --json`, with their wall time and peak RSS.
+`annotate` and `annotations --json`, with their wall time and peak RSS, then
+`annotate` again right after a compaction (the first add on a freshly folded store).
 
 Only public APIs that every version of the store has are used, so the same script
 measures an older checkout: `PYTHONPATH=/old/src python benchmarks/bench_store.py`.
@@ -251,6 +252,11 @@ def large(folder: Path, count: int, runs: int, targets: list[dict[str, Any]]) ->
     _cli(["list", str(notes)], env)  # warms the note cache, as a second start would be
     annotate = _cli(["annotate", talk.id, "--text", "from the CLI", "--notes", str(notes)], env)
     listing = _cli(["annotations", "--json", "--notes", str(notes)], env)
+    compacted = None
+    if hasattr(Store, "compact"):  # the first add after a compaction (versions with one)
+        with Store(path) as store:
+            store.compact()
+        compacted = _cli(["annotate", talk.id, "--text", "after it", "--notes", str(notes)], env)
     print(f"-- {count:,} annotations stored ({size / 1e6:.1f} MB main file)")
     print(f"{'Store(path): open':<34} {opened:8.1f} ms   holds {held:6.0f} MB RSS")
     print(f"{'first save (schema 1 -> current)':<34} {first:8.1f} ms")
@@ -261,6 +267,7 @@ def large(folder: Path, count: int, runs: int, targets: list[dict[str, Any]]) ->
     for label, (wall, cpu, rss, _) in (
         ("CLI annotate", annotate),
         ("CLI annotations --json", listing),
+        *([("CLI annotate, after a compaction", compacted)] if compacted else []),
     ):
         print(f"{label:<34} {wall:8.1f} ms   CPU {cpu:6.2f} s   peak {rss:6.0f} MB RSS")
 

@@ -71,6 +71,18 @@ def test_list_json_reads_the_library_without_the_reader_or_the_store(tmp_path: P
     assert loaded(modules, READER + STORE + EXPORT) == []
 
 
+def test_annotations_json_imports_no_table_printer(tmp_path: Path) -> None:
+    # Rich only draws tables; at 100,000 annotations every import counts.
+    db = tmp_path / "annotations.json"
+    done, modules = imported(
+        tmp_path, "annotations", "--json", "--notes", str(NOTES), "--db", str(db)
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == []
+    assert "notetui.core.annotations.store" in modules
+    assert loaded(modules, (*READER, "rich")) == []
+
+
 def test_help_lists_every_command_with_its_own_summary(tmp_path: Path) -> None:
     """The registry's summaries are what each command says of itself."""
     ctx = click.Context(cli)

@@ -17,13 +17,9 @@ SRC = Path(notetui.__file__).parent
 MAX_MODULE_LINES = 600
 MAX_CLASS_LINES = 400
 
-# Over the limit on main today, in files other areas own (issue 14): to be split
-# there. Each may shrink, never grow.
-OVER: dict[str, int] = {
-    "core/parse/decision.py": 617,
-    "core/parse/titles.py": 605,
-    "core/search/index.py": 764,
-}
+# Modules or classes allowed over the limit, each with the size it may not outgrow.
+# Empty since issue 14 split the last three; an entry needs a reason next to it.
+OVER: dict[str, int] = {}
 
 
 @cache

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from support.cli import Cli, copy_samples, talk_with
+from support.journals import unfolded_changes
 
 STORED = 1_200  # about 400 KB: past the size below which every save rewrites the file
 
@@ -61,5 +62,9 @@ def test_annotate_on_a_big_store_appends_and_keeps_everything(cli: Cli, tmp_path
     assert len(rows) == STORED + 3
     assert {"一つ目", "二つ目", "三つ目"} <= {row["text"] for row in rows}
     cli.ok("db", "compact")
-    assert not journal.exists()
-    assert len(cli.json("annotations", "--json", "--notes", notes)) == STORED + 3
+    assert unfolded_changes(cli.db) == 0
+    compacted = cli.db.read_bytes()
+    cli.ok("annotate", talk["id"], "--text", "四つ目", "--notes", notes)
+    assert cli.db.read_bytes() == compacted  # the first add after it is appended, too
+    assert unfolded_changes(cli.db) == 1
+    assert len(cli.json("annotations", "--json", "--notes", notes)) == STORED + 4

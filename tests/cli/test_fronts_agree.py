@@ -134,9 +134,9 @@ def test_removing_a_tag_stored_under_old_ids_removes_it_everywhere_from_either_f
     with Store(cli.db) as store:
         # Tags saved by older versions: under a source's key, and under an id from
         # before the title was edited (found again by its title).
-        store.add_tags(target="talk", target_id=source_key, tags=["draft", "retries"])
-        store.add_tags(target="talk", target_id="t0ld1d", tags=["draft"], title=beta.title)
-        store.add_tags(target="talk", target_id=beta.id, tags=["resilience"])
+        store.change_tags(target="talk", target_id=source_key, add=["draft", "retries"])
+        store.change_tags(target="talk", target_id="t0ld1d", add=["draft"], title=beta.title)
+        store.change_tags(target="talk", target_id=beta.id, add=["resilience"])
     app_db = twin(cli.db, tmp_path)
 
     cli.ok("tag", beta.id, "remove", "draft", "--notes", notes)

@@ -507,6 +507,8 @@ def test_the_benchmark_runs_quickly_and_prints_its_table() -> None:
         "| full load ÷ floor |",
         "| warm load from the cache |",
         "| warm start to a filled tree |",
+        "| warm start to the full library in |",
+        "| full load on one core (one run) |",
         "| peak RSS, full load |",
         "| first paint on the sample notes |",
         "| search,",

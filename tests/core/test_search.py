@@ -13,6 +13,7 @@ import pytest
 
 from notetui.core.search import index as search
 from notetui.core.search.index import SearchDoc, SearchHit, SearchIndex
+from notetui.core.search.matching import FRAGMENT_WIDTH
 from support.paths import CORPUS
 
 
@@ -22,7 +23,7 @@ def well_formed(hits: Iterable[SearchHit]) -> list[SearchHit]:
     for hit in out:
         assert "\n" not in hit.fragment
         assert not re.search(r"[\x00-\x1f\x7f]", hit.fragment)
-        assert len(hit.fragment) <= search._FRAGMENT_WIDTH + 2  # plus the two "…"
+        assert len(hit.fragment) <= FRAGMENT_WIDTH + 2  # plus the two "…"
         last = 0
         for start, end in hit.spans:
             assert last <= start < end <= len(hit.fragment)

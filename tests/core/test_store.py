@@ -198,19 +198,19 @@ def test_normalize_tag(raw: str, expected: str) -> None:
 
 def test_tags_add_remove_set_and_count(path: Path) -> None:
     store = Store(path)
-    added = store.add_tags(
-        target="talk", target_id="t1", tags=["Ｋｕｂｅｒｎｅｔｅｓ  Ops", "#SRE", ""], title="HPA"
+    added = store.change_tags(
+        target="talk", target_id="t1", add=["Ｋｕｂｅｒｎｅｔｅｓ  Ops", "#SRE", ""], title="HPA"
     )
     assert added == TagSet("talk", "t1", ("kubernetes-ops", "sre"), "HPA", "")
-    store.add_tags(target="talk", target_id="t1", tags=["sre", "Go"])
-    store.add_tags(target="event", target_id="e1", tags={"sre"}, event_title="Meetup")
+    store.change_tags(target="talk", target_id="t1", add=["sre", "Go"])
+    store.change_tags(target="event", target_id="e1", add={"sre"}, event_title="Meetup")
     assert store.tags_of("t1") == ("go", "kubernetes-ops", "sre")
     assert [(t.target_id, t.tags) for t in store.tag_sets()] == [
         ("e1", ("sre",)),
         ("t1", ("go", "kubernetes-ops", "sre")),
     ]
 
-    removed = store.remove_tags(target="talk", target_id="t1", tags=["GO", "unknown"])
+    removed = store.change_tags(target="talk", target_id="t1", remove=["GO", "unknown"])
     assert removed.tags == ("kubernetes-ops", "sre")
     assert removed.title == "HPA"  # an empty title keeps the one on record
 
@@ -249,7 +249,7 @@ def _same_operations(path: Path) -> None:
     store = Store(path)
     a = store.add_annotation(target="talk", target_id="t1", text="日本語のメモ\n二行目", title="話")
     store.add_annotation(target="passage", target_id="t1", text="引用について", anchor=ANCHOR)
-    store.add_tags(target="talk", target_id="t1", tags=["機械学習", "Go"])
+    store.change_tags(target="talk", target_id="t1", add=["機械学習", "Go"])
     store.update_annotation(a.uid, "書き直した")
     store.delete_annotation(a.uid)
 
@@ -330,7 +330,7 @@ def test_a_v0_store_is_migrated_on_open_and_saved_as_v1(
     assert path.read_bytes() == before  # opening never writes
     assert check_store(path) == []
 
-    store.add_tags(target="talk", target_id="t1", tags=["x"])
+    store.change_tags(target="talk", target_id="t1", add=["x"])
     raw = _raw(path)
     assert raw["meta"] == {"1": {"schema": SCHEMA_VERSION}}
     assert "notes" not in raw and raw["annotations"]["1"]["uid"] == "u1"
@@ -414,7 +414,7 @@ def test_the_file_is_one_tinydb_itself_reads(path: Path) -> None:
 
     store = Store(path)
     kept = store.add_annotation(target="talk", target_id="t1", text="日本語のメモ")
-    store.add_tags(target="talk", target_id="t1", tags=["go"])
+    store.change_tags(target="talk", target_id="t1", add=["go"])
     with TinyDB(path, access_mode="r") as db:
         assert [doc["uid"] for doc in db.table("annotations").all()] == [kept.uid]
         assert [doc["tags"] for doc in db.table("tags").all()] == [["go"]]
@@ -432,8 +432,8 @@ def test_two_stores_on_one_file_interleave_without_losing_anything(path: Path) -
     d = two.add_annotation(target="event", target_id="e", text="d by two")
     two.update_annotation(a.uid, "a edited by two")
     one.delete_annotation(b.uid)
-    one.add_tags(target="talk", target_id="t", tags=["one"])
-    two.add_tags(target="talk", target_id="t", tags=["two"])
+    one.change_tags(target="talk", target_id="t", add=["one"])
+    two.change_tags(target="talk", target_id="t", add=["two"])
     assert two.undo_delete() == b
     one.update_annotation(c.uid, "c edited by one")
 

@@ -76,15 +76,17 @@ def echo_json_lines(lines: Iterable[str]) -> None:
     out.flush()
 
 
+def _safe(json_text: str) -> str:
+    """JSON text with the characters a terminal acts on escaped. They are all
+    unprintable, and `isprintable` says most text has none faster than the search."""
+    if json_text.isprintable() or not _TERMINAL_UNSAFE.search(json_text):
+        return json_text
+    return _TERMINAL_UNSAFE.sub(_escape, json_text)
+
+
 def _s(value: str | None) -> str:
-    """A JSON string, terminal-safe. Every unsafe character is unprintable, and
-    `isprintable` is much cheaper than the search, so most strings skip it."""
-    if value is None:
-        return "null"
-    text = encode_basestring(value)
-    if not value.isprintable() and _TERMINAL_UNSAFE.search(value):
-        text = _TERMINAL_UNSAFE.sub(_escape, text)
-    return text
+    """A JSON string, terminal-safe."""
+    return "null" if value is None else _safe(encode_basestring(value))
 
 
 def _i(value: int | None) -> str:
@@ -145,12 +147,19 @@ class AnnotationRows:
         anchor = annotation.anchor
         orphan = placement is not None and placement.orphan
         how = None if placement is None or orphan else placement.how
+        # What is this row's own is made safe here; what rows share went through `_s`,
+        # once (checking the whole row cost more than building it).
+        own = _safe(
+            f'{{"uid": {e(annotation.uid)}, "target": {e(annotation.target)}, '
+            f'"text": {e(annotation.text)}, "created": {e(annotation.created)}, '
+            f'"updated": {e(annotation.updated)}, "rev": {int(annotation.rev)}, '
+        )
         if anchor is None:
             quote = "null"
             stored_anchor = '"note": null, "line": null, "prefix": null, "suffix": null'
         else:
-            quote = e(anchor.quote)
-            stored_anchor = (
+            quote = _safe(e(anchor.quote))
+            stored_anchor = _safe(
                 f'"note": {e(anchor.note)}, "line": {int(anchor.line)}, '
                 f'"prefix": {e(anchor.prefix)}, "suffix": {e(anchor.suffix)}'
             )
@@ -160,23 +169,15 @@ class AnnotationRows:
         else:
             here = (
                 f'"here": true, "orphan": {"true" if orphan else "false"}, '
-                f'"attached_by": {"null" if how is None else e(how)}'
+                f'"attached_by": {"null" if how is None else _s(how)}'
             )
             found = f'"note": {_s(placement.note)}, "line": {_i(placement.line)}'
-        row = (
-            f'{{"uid": {e(annotation.uid)}, "target": {e(annotation.target)}, '
-            f'"text": {e(annotation.text)}, "created": {e(annotation.created)}, '
-            f'"updated": {e(annotation.updated)}, "rev": {int(annotation.rev)}, '
-            f'"folder": {_s(annotation.root)}, {here}, '
+        return (
+            f'{own}"folder": {_s(annotation.root)}, {here}, '
             f"{self._target(annotation, placement)}, "
             f'"quote": {quote}, {found}, '
             f'"stored": {self._stored(annotation)}, {stored_anchor}}}}}'
         )
-        # Unsafe characters are all unprintable, and only ever inside strings; most
-        # rows have none, and `isprintable` says so faster than the search.
-        if not row.isprintable() and _TERMINAL_UNSAFE.search(row):
-            row = _TERMINAL_UNSAFE.sub(_escape, row)
-        return row
 
     def _stored(self, annotation: Annotation) -> str:
         """The start of the `stored` object: what annotations on one talk share."""

@@ -12,13 +12,9 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
-from rich import box
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from notetui.cli.common import fail, open_store
 from notetui.core.annotations.errors import StoreError
@@ -29,6 +25,11 @@ from notetui.core.annotations.targets import resolve as resolve_query
 from notetui.core.locations import database_path
 from notetui.core.models import Event, Library, Talk
 from notetui.core.text import sanitize_line
+
+if TYPE_CHECKING:  # Rich is imported when a table is printed: not for --json
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
 
 _FLEXIBLE = {"title": 2, "talk / event": 2, "text": 2, "where": 1}  # share what is left
 
@@ -112,10 +113,15 @@ def safe_line(text: str) -> str:
 
 
 def console(*, err: bool = False) -> Console:
+    from rich.console import Console
+
     return Console(stderr=err, highlight=False, soft_wrap=False)
 
 
 def new_table(*columns: str) -> Table:
+    from rich import box
+    from rich.table import Table
+
     flexible = any(column in _FLEXIBLE for column in columns)
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, expand=flexible)
     for column in columns:
@@ -130,6 +136,8 @@ def new_table(*columns: str) -> Table:
 
 def cells(*values: str) -> list[Text]:
     """Note text is untrusted: no markup, no escape sequences, one line."""
+    from rich.text import Text
+
     return [Text(safe_line(value)) for value in values]
 
 

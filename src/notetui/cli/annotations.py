@@ -21,14 +21,12 @@ from __future__ import annotations
 
 import itertools
 import os
-import shlex
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.text import Text
 
 from notetui.cli.admin import configured_notes
 from notetui.cli.annotation_json import AnnotationRows, echo_json, echo_json_lines
@@ -43,12 +41,23 @@ from notetui.cli.annotation_views import (
     shown_path,
     warn_if_cleaned,
 )
-from notetui.cli.common import PATH, db_option, fail, notes_option, open_library
+from notetui.cli.common import (
+    PATH,
+    db_option,
+    editor_command,
+    fail,
+    notes_option,
+    open_library,
+    run_editor,
+)
 from notetui.core.annotations.anchoring import Placement
 from notetui.core.annotations.errors import AnnotationGone, EditConflict
 from notetui.core.annotations.records import Annotation
 from notetui.core.annotations.service import AnnotationRefused, AnnotationService
 from notetui.core.models import Library
+
+if TYPE_CHECKING:  # imported where a table is printed
+    from rich.text import Text
 
 CONFLICT_EXIT = 3  # `annotations edit`: the text changed elsewhere; yours was not saved
 
@@ -78,6 +87,8 @@ def _find(service: AnnotationService, uid: str) -> str:
 
 
 def _where(placement: Placement) -> Text:
+    from rich.text import Text
+
     if placement.orphan:
         return Text("orphan", style="bold red")
     if placement.annotation.anchor is None:
@@ -227,6 +238,8 @@ def annotations_group(
 def _print_table(
     library: Library, placements: list[Placement], elsewhere: list[Annotation]
 ) -> None:
+    from rich.text import Text
+
     table = new_table("uid", "updated", "talk / event", "where", "text")
     rows = AnnotationRows(library)
     for placement in placements:
@@ -304,23 +317,12 @@ def _folder(ctx: click.Context, notes: Path | None) -> Path:
 
 def _edit_in_editor(text: str, uid: str) -> tuple[str, Path]:
     """The text after the user edited it in $VISUAL or $EDITOR, and the file it is in."""
-    editor = os.environ.get("VISUAL", "").strip() or os.environ.get("EDITOR", "").strip()
-    if not editor:
-        fail("no editor: set $VISUAL or $EDITOR, or give the new text with --text")
-    try:
-        command = shlex.split(editor)
-    except ValueError as error:
-        fail(f"cannot read the editor command {editor!r} ({error})")
+    command = editor_command(", or give the new text with --text")
     handle, name = tempfile.mkstemp(prefix=f"notetui-{uid[:8]}-", suffix=".md")
     path = Path(name)
     with os.fdopen(handle, "w", encoding="utf-8", errors="surrogateescape") as out:
         out.write(text)
-    try:
-        done = subprocess.run([*command, str(path)], check=False)
-    except OSError as error:
-        fail(f"cannot run the editor {command[0]!r} ({error.strerror or error})")
-    if done.returncode != 0:
-        fail(f"the editor {command[0]!r} exited with code {done.returncode}; {path} is kept", 1)
+    run_editor(command, path, f"; {path} is kept")
     return path.read_text("utf-8", errors="replace"), path
 
 

@@ -6,10 +6,12 @@ library can be cached, compared and handed to another thread without copying.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 
 class SectionKind(StrEnum):
@@ -155,6 +157,21 @@ class Problem:
     message: str
 
 
+_Keyed = TypeVar("_Keyed", Talk, Event)
+
+
+def _by_key(items: Sequence[_Keyed]) -> dict[str, _Keyed]:
+    """Each id an item answers to -> the first item answering to it; an item's own id
+    always wins over another's source key."""
+    index: dict[str, _Keyed] = {}
+    for item in items:
+        for key in item.keys:
+            index.setdefault(key, item)
+    for item in items:
+        index[item.id] = item
+    return index
+
+
 @dataclass(frozen=True)
 class Library:
     root: Path
@@ -169,23 +186,11 @@ class Library:
 
     @cached_property
     def _talk_index(self) -> dict[str, Talk]:
-        index: dict[str, Talk] = {}
-        for talk in self.talks:
-            for key in talk.keys:
-                index.setdefault(key, talk)
-        for talk in self.talks:  # a talk's own id always wins over a source key
-            index[talk.id] = talk
-        return index
+        return _by_key(self.talks)
 
     @cached_property
     def _event_index(self) -> dict[str, Event]:
-        index: dict[str, Event] = {}
-        for event in self.events:
-            for key in event.keys:
-                index.setdefault(key, event)
-        for event in self.events:
-            index[event.id] = event
-        return index
+        return _by_key(self.events)
 
     def talk(self, talk_id: str) -> Talk | None:
         return self._talk_index.get(talk_id)

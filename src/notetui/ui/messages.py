@@ -6,6 +6,7 @@ are the results of work done off the UI thread.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,9 +18,20 @@ if TYPE_CHECKING:  # the store, search and export stay unimported until first us
     from notetui.core.annotations.files import StoreSignature
     from notetui.core.annotations.records import Annotation
     from notetui.core.annotations.service import AnnotationService
+    from notetui.core.load.outline import Outline
     from notetui.core.models import Library
     from notetui.core.search.index import SearchIndex
     from notetui.ui.exporting import ExportJob
+
+
+@dataclass
+class LibraryOutlined(Message):
+    """The cache's outline of the library (event and talk titles) is read: enough to
+    draw the tree while the full library loads. `drawn` is set once it is on screen:
+    the worker waits for it, as loading the full library holds the interpreter."""
+
+    outline: Outline
+    drawn: threading.Event
 
 
 @dataclass

@@ -72,9 +72,9 @@ def test_editing_an_annotation_deleted_meanwhile_says_so(path: Path) -> None:
 
 def test_tag_changes_merge_with_what_another_process_added(path: Path) -> None:
     reader, cli = Store(path), Store(path)
-    reader.add_tags(target="talk", target_id="t1", tags=["alpha"])
+    reader.change_tags(target="talk", target_id="t1", add=["alpha"])
     shown = reader.tags_of("t1")  # the tag dialog opens on this
-    cli.add_tags(target="talk", target_id="t1", tags=["beta"])
+    cli.change_tags(target="talk", target_id="t1", add=["beta"])
 
     # The dialog returns alpha + gamma: the user added gamma, and never saw beta.
     chosen = {"alpha", "gamma"}
@@ -88,7 +88,7 @@ def test_a_transaction_is_one_save_or_none(path: Path) -> None:
     store = Store(path)
     keep = store.add_annotation(target="talk", target_id="t1", text="keep")
     with pytest.raises(RuntimeError), store.transaction():
-        store.add_tags(target="talk", target_id="t1", tags=["never"])
+        store.change_tags(target="talk", target_id="t1", add=["never"])
         store.delete_annotation(keep.uid)
         raise RuntimeError("the caller changed its mind")
     assert store.tags_of("t1") == ()
@@ -96,7 +96,7 @@ def test_a_transaction_is_one_save_or_none(path: Path) -> None:
     assert [a.uid for a in Store(path).annotations()] == [keep.uid]
 
     with store.transaction():
-        store.add_tags(target="talk", target_id="t1", tags=["both"])
+        store.change_tags(target="talk", target_id="t1", add=["both"])
         assert store.tags_of("t1") == ("both",)  # reads inside see the change
         store.delete_annotation(keep.uid)
     reopened = Store(path)

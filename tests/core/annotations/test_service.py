@@ -110,7 +110,7 @@ def test_tag_counts_are_one_implementation(service: AnnotationService) -> None:
     service.change_tags(queue, add=["perf", "ops"])
     service.change_tags(profiling, add=["perf"])
     service.change_tags(event, add=["perf"])
-    service.store.add_tags(target="talk", target_id="t-gone", tags=["perf"], title="Gone talk")
+    service.store.change_tags(target="talk", target_id="t-gone", add=["perf"], title="Gone talk")
     counts = service.tag_counts()
     perf = counts["perf"]
     assert (perf.talks, perf.events, perf.orphaned, perf.count) == (2, 1, 1, 3)

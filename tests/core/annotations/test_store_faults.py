@@ -141,7 +141,7 @@ def test_text_with_undecodable_bytes_is_stored_without_breaking_the_file(
     store.add_annotation(target="talk", target_id="t1", text="first")
     raw = os.fsdecode(b"caf\xe9")
     store.add_annotation(target="talk", target_id="t1", text=raw)
-    store.add_tags(target="talk", target_id="t1", tags=[raw])
+    store.change_tags(target="talk", target_id="t1", add=[raw])
     json.loads(path.read_bytes().decode("utf-8"))  # both still valid UTF-8 JSON
     for line in journal_of(path).read_bytes().decode("utf-8").splitlines():
         json.loads(line)

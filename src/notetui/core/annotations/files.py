@@ -86,6 +86,13 @@ def _base_stat(st: os.stat_result) -> BaseStat:
     return (st.st_mtime_ns, st.st_size, st.st_ino, st.st_dev)
 
 
+def _mode_of(file: Path) -> int | None:
+    try:
+        return stat.S_IMODE(file.stat().st_mode)
+    except OSError:
+        return None
+
+
 def _reason(error: OSError) -> str:
     return error.strerror or str(error)
 
@@ -129,6 +136,16 @@ def _read_main(path: Path, file: Path) -> tuple[int | None, os.stat_result | Non
         os.close(fd)
         raise
     return fd, found, raw  # parse_store empties it once decoded
+
+
+def _close(fd: int | None) -> None:
+    if fd is not None:
+        os.close(fd)
+
+
+def _stale_temps(file: Path, journal: Path) -> list[Path]:
+    """Temp files of rewrites of the main file or the journal that were killed."""
+    return [*stale_temp_files(file), *stale_temp_files(journal)]
 
 
 def _check_records(
@@ -238,23 +255,25 @@ class StoreFiles:
                 entries = self.journal.read_all()
                 same = self._stat_base() == (None if found is None else _base_stat(found))
             except BadStore as error:
-                self._close(fd)
+                _close(fd)
                 raise StoreUnreadable(f"{error}; it was left untouched") from None
             except OSError as error:
-                self._close(fd)
+                _close(fd)
                 raise StoreUnreadable(
                     f"journal {self.journal.path} cannot be read ({_reason(error)})"
                 ) from None
             if same:
                 break
-            self._close(fd)
+            _close(fd)
         else:
             raise StoreUnreadable(f"{describe(self.path)} kept changing while read; try again")
         try:
+            # A main file the journal names was read whole and accepted already.
+            accepted = found is not None and self.journal.base == _base_stat(found)
             with paused_gc():
-                data, schema = self._parse(raw if found is not None else None, entries)
+                data, schema = self._parse(raw if found is not None else None, entries, accepted)
         except BaseException:
-            self._close(fd)
+            _close(fd)
             self.journal.forget()
             raise
         self._data, self._base_schema = data, schema
@@ -263,11 +282,13 @@ class StoreFiles:
         self._repin(fd)
 
     def _parse(
-        self, raw: bytearray | None, entries: Sequence[Entry]
+        self, raw: bytearray | None, entries: Sequence[Entry], accepted: bool
     ) -> tuple[StoreData, int | None]:
         name = describe(self.path)
         try:
-            tables = {} if raw is None else parse_store(raw, self.file, strict=False)
+            tables = (
+                {} if raw is None else parse_store(raw, self.file, strict=False, accepted=accepted)
+            )
             schema = schema_of(tables, self.file)
             data = StoreData.build(migrate(tables, self.file), self.file)
             if data.problems:
@@ -289,17 +310,12 @@ class StoreFiles:
         self.journal.forget()
         self._unpin()
 
-    @staticmethod
-    def _close(fd: int | None) -> None:
-        if fd is not None:
-            os.close(fd)
-
     def _repin(self, fd: int | None) -> None:
         self._unpin()
         if fd is not None and _POSIX:
             self._pin = fd
         else:  # Windows cannot rename over an open file: no pin, the signature must do
-            self._close(fd)
+            _close(fd)
 
     def _unpin(self) -> None:
         if self._pin is not None:
@@ -313,14 +329,16 @@ class StoreFiles:
 
     def remove_stale_temps(self) -> None:
         """Temp files of rewrites that were killed; removed only while no save runs."""
-        if not stale_temp_files(self.file):
+        if not _stale_temps(self.file, self.journal.path):
             return
         try:
             self._lock.acquire(timeout=0)
         except (Timeout, OSError):
             return  # a save in progress owns its temp file; a later open cleans up
         try:
-            for tmp in stale_temp_files(self.file):  # listed again: no save can run now
+            for tmp in _stale_temps(
+                self.file, self.journal.path
+            ):  # listed again: no save can run now
                 with contextlib.suppress(OSError):
                     tmp.unlink(missing_ok=True)
         finally:
@@ -460,7 +478,7 @@ class StoreFiles:
             self.journal.forget()
             raise StoreUnreadable(f"{error}; it was left untouched") from None
         try:
-            self.journal.append([line], None)
+            self.journal.append([line], _mode_of(self.file))
         except OSError as error:
             self.journal.forget()
             raise SaveFailed(
@@ -477,7 +495,7 @@ class StoreFiles:
             self._acquire()
             try:
                 self.sync()
-                if self.journal.offset or self._base_schema != SCHEMA_VERSION:
+                if self.journal.has_changes or self._base_schema != SCHEMA_VERSION:
                     self._rewrite()
             finally:
                 self._lock.release()
@@ -530,9 +548,15 @@ class StoreFiles:
         self._base = self._verified = _base_stat(found)
         self._mode = stat.S_IMODE(found.st_mode)
         self._repin(fd)
-        if drop_journal and self.journal.identity is not None:
-            try:
+        if not drop_journal:
+            return
+        try:
+            if found.st_size >= REWRITE_BELOW:
+                # A big store keeps an empty journal naming this file, so the next add
+                # by a process that reads nothing (`notetui annotate`) stays cheap.
+                self.journal.restart(_base_stat(found), self._mode)
+            elif self.journal.identity is not None:
                 self.journal.remove()
-            except OSError as error:  # replayed harmlessly on top: its lines are states
-                log.warning("could not remove %s: %s", self.journal.path, error)
-                self._forget()
+        except OSError as error:  # replayed harmlessly on top: its lines are states
+            log.warning("could not replace %s: %s", self.journal.path, error)
+            self._forget()

@@ -38,7 +38,7 @@ from typing import Any
 
 from notetui.core.annotations.errors import BadStore
 from notetui.core.annotations.storage import encode_record, loads_strict
-from notetui.core.atomic import sync_folder
+from notetui.core.atomic import atomic_write, sync_folder
 
 __all__ = ["JOURNAL_VERSION", "TABLES", "Change", "Entry", "Journal", "journal_path"]
 
@@ -282,8 +282,8 @@ class Journal:
                 )
             ):
                 raise OSError(f"journal {self.path} was replaced during a save")
-            if created and _POSIX and mode is not None:
-                os.fchmod(fd, mode)  # as private as the main file
+            if _POSIX and mode is not None and stat.S_IMODE(st.st_mode) != mode:
+                os.fchmod(fd, mode)  # as private as the main file, if chmod-ed since
             if st.st_size > self.offset:
                 os.ftruncate(fd, self.offset)
             payload = b"".join(lines)
@@ -325,3 +325,19 @@ class Journal:
         self.forget()
         with suppress(FileNotFoundError):
             self.path.unlink()
+
+    def restart(self, base: BaseStat, mode: int | None) -> None:
+        """Replace the journal, atomically, with one that holds no change yet and
+        names `base`, the main file its entries just went into: the next add by a
+        process that has not read the main file can then append at once. Until the
+        rename the old journal stays, and its lines (states) replay harmlessly on the
+        new main file. OSError if it could not be replaced."""
+        self.forget()
+        header = encode_record({**_HEADER, "base": list(base)}) + b"\n"
+        atomic_write(self.path, [header], mode=mode)
+        self.read_all()
+
+    @property
+    def has_changes(self) -> bool:
+        """Whether lines past the header were read: changes the main file may lack."""
+        return self.lines > 1

@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -275,17 +276,17 @@ class AnnotationService:
             anchor = annotation.anchor
             if anchor is not None:
                 anchor = nearest(find_passage(target.sources, anchor.quote), anchor) or anchor
-            moved = replace(
-                annotation,
-                target="passage" if anchor is not None else target.kind,
-                target_id=target.id,
-                title=target.title,
-                titles=target.titles,
-                event_title=target.event.title,
-                event_date=target.event.date,
-                anchor=anchor,
-                root=self.folder,
-            )
+            placed: dict[str, Any] = {
+                "target": "passage" if anchor is not None else target.kind,
+                "target_id": target.id,
+                "title": target.title,
+                "titles": target.titles,
+                "event_title": target.event.title,
+                "event_date": target.event.date,
+                "anchor": anchor,
+                "root": self.folder,
+            }
+            moved = replace(annotation, **placed)
             [placement] = attach(self.library, [moved], folder=self.folder).placements
             if placement.target_id != target.id:
                 where = self._title_of(placement.talk_id, placement.event_id, annotation.title)
@@ -293,17 +294,7 @@ class AnnotationService:
                     f"{uid[:8]} quotes a passage of {where!r}, not of {target.title!r}; "
                     "a passage annotation stays with its passage"
                 )
-            return self.store.retarget_annotation(
-                uid,
-                target=moved.target,
-                target_id=target.id,
-                title=target.title,
-                titles=target.titles,
-                event_title=target.event.title,
-                event_date=target.event.date,
-                anchor=anchor,
-                root=self.folder,
-            )
+            return self.store.retarget_annotation(uid, **placed)
 
     def change_tags(
         self, target: Target, *, add: Iterable[str] = (), remove: Iterable[str] = ()

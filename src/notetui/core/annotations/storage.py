@@ -124,7 +124,9 @@ def loads_strict(text: str | bytes) -> Any:
     return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_reject_constant)
 
 
-def parse_store(raw: bytes | bytearray, path: Path, *, strict: bool = True) -> Tables:
+def parse_store(
+    raw: bytes | bytearray, path: Path, *, strict: bool = True, accepted: bool = False
+) -> Tables:
     """Decode and check a store file's structure: tables of numbered records.
 
     `strict` refuses a key that appears twice in any object (json.loads would keep
@@ -133,7 +135,9 @@ def parse_store(raw: bytes | bytearray, path: Path, *, strict: bool = True) -> T
     still catches two records or two tables under one name (what a botched merge
     leaves) and falls back to the strict parse when the counts disagree; a key twice
     inside one record is then only caught by a strict parse (`db check`, or the
-    store before it rewrites the file).
+    store before it rewrites the file). `accepted`: the file is one a notetui has
+    read whole and accepted, unchanged since (a journal's header names it), so the
+    count is skipped as well.
 
     A bytearray is emptied once decoded: a big store's bytes need not stay in memory
     while its records are built.
@@ -150,7 +154,7 @@ def parse_store(raw: bytes | bytearray, path: Path, *, strict: bool = True) -> T
         raw.clear()
     if not strict:
         data = _parse(text, path, strict=False)
-        if sum(map(len, data.values())) == len(_RECORD_OPENING.findall(text)):
+        if accepted or sum(map(len, data.values())) == len(_RECORD_OPENING.findall(text)):
             return data
     return _parse(text, path, strict=True)
 

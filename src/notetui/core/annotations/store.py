@@ -325,44 +325,6 @@ class Store:
         wanted = tag_input(tags)
         return self._change_tags(target, target_id, title, event_title, root, lambda _: wanted)
 
-    def add_tags(
-        self,
-        *,
-        target: str,
-        target_id: str,
-        tags: Iterable[str],
-        title: str = "",
-        event_title: str = "",
-        root: str | None = None,
-    ) -> TagSet:
-        return self.change_tags(
-            target=target,
-            target_id=target_id,
-            add=tags,
-            title=title,
-            event_title=event_title,
-            root=root,
-        )
-
-    def remove_tags(
-        self,
-        *,
-        target: str,
-        target_id: str,
-        tags: Iterable[str],
-        title: str = "",
-        event_title: str = "",
-        root: str | None = None,
-    ) -> TagSet:
-        return self.change_tags(
-            target=target,
-            target_id=target_id,
-            remove=tags,
-            title=title,
-            event_title=event_title,
-            root=root,
-        )
-
     @staticmethod
     def _tag_fields(target: str, target_id: str, title: str, event_title: str) -> dict[str, str]:
         return {

@@ -34,11 +34,13 @@ from notetui.core.load.cache import (
     Merged,
     NoteCache,
     Stamp,
+    dump_models,
     is_racy,
     pack_stamps,
     stamp_of,
 )
 from notetui.core.load.files import NoteText, ReadFailure, read_note, scan_notes
+from notetui.core.load.pool import Job, Work, run_in_pool, workers_for
 from notetui.core.merge.merging import MergeSettings, NoteDigest, digest, group_events, merge_groups
 from notetui.core.models import Library, Note, Problem
 from notetui.core.parse.event_evidence import not_event_notes
@@ -71,14 +73,19 @@ def load_library(
     progress: Progress | None = None,
     cache: bool | Path = True,
     cancelled: Cancelled | None = None,
+    timings: dict[str, float] | None = None,
 ) -> Library:
     """Read, split and merge every note under `root`.
 
     `cache`: True uses the cache folder (`locations.cache_dir()`), a Path uses that
     folder instead, False neither reads nor writes a cache. `progress(done, total)`
     is called as notes are read; `cancelled()` is polled between notes and between
-    the phases, and when it returns True the load raises `LoadCancelled`.
+    the phases, and when it returns True the load raises `LoadCancelled`. `timings`,
+    if given, gets the seconds each stage took (benchmarks/bench.py prints them).
+
+    Many cache misses are read and split in worker processes (`core.load.pool`).
     """
+    clock = _Stopwatch(timings)
     root = root.expanduser()
     try:
         exists, is_dir = root.exists(), root.is_dir()
@@ -120,28 +127,56 @@ def load_library(
             notes=merged.notes,
         )
 
+    clock.lap("scan and cache read")
     entries: dict[str, Entry] = {}
     texts: dict[str, NoteText] = {}  # plain-text notes read in this load, for re-splitting
-    notes: list[Note] = []
-    problems: list[Problem] = []
-    cut_off = False  # a note was cut by its budget: this load is not the file's final word
-    for done, (path, rel, stamp) in enumerate(zip(files, rels, stamps, strict=True), 1):
-        _check(cancelled)
+    slots: list[Entry | None] = [None] * len(files)
+    misses: list[Job] = []
+    for index, (path, rel, stamp) in enumerate(zip(files, rels, stamps, strict=True)):
         entry = old.fresh(rel, stamp) if old is not None else None
         if entry is None:
-            note, text, found, cut = _load_one(path, rel, root, cancelled)
-            # A note cut off by its budget is read again next time (the machine may
-            # just have been busy), so it is cached with a stamp that never matches.
-            entry = Entry(_NO_STAMP if cut else stamp or _NO_STAMP, note, found)
-            cut_off = cut_off or cut
-            if note is not None and text is not None and note.format == "text":
-                texts[rel] = text
-        entries[rel] = entry
-        problems.extend(entry.problems)
-        if entry.note is not None:
-            notes.append(entry.note)
+            misses.append(Job(index, rel, (str(path), rel)))
+        slots[index] = entry
+    done = len(files) - len(misses)
+    cut_off = False  # a note was cut by its budget: this load is not the file's final word
+
+    def loaded(job: Job, result: Loaded, text: NoteText | None = None) -> None:
+        nonlocal done, cut_off
+        note, found, cut = result
+        # A note cut off by its budget is read again next time (the machine may
+        # just have been busy), so it is cached with a stamp that never matches.
+        slots[job.index] = Entry(_NO_STAMP if cut else stamps[job.index] or _NO_STAMP, note, found)
+        cut_off = cut_off or cut
+        if note is not None and text is not None and note.format == "text":
+            texts[job.rel] = text
+        done += 1
         if progress is not None:
             progress(done, len(files))
+
+    def here(job: Job) -> Loaded:
+        note, _text, found, cut = _load_one(files[job.index], job.rel, root, cancelled)
+        return note, found, cut
+
+    if (workers := workers_for(len(misses))) > 0:
+        # Their texts stay in the workers: a re-split with hints reads a note again.
+        work = Work(_load_chunk, here, _worker_died, loaded)
+        run_in_pool(root, misses, workers, work, cancelled)
+    else:
+        for job in misses:
+            _check(cancelled)
+            note, text, found, cut = _load_one(files[job.index], job.rel, root, cancelled)
+            loaded(job, (note, found, cut), text)
+    if progress is not None and not misses:
+        progress(len(files), len(files))
+    notes: list[Note] = []
+    problems: list[Problem] = []
+    for rel, slot in zip(rels, slots, strict=True):
+        assert slot is not None  # every miss was loaded above
+        entries[rel] = slot
+        problems.extend(slot.problems)
+        if slot.note is not None:
+            notes.append(slot.note)
+    clock.lap("read and split")
     old = None  # let the cached library go before merging builds a new one
     _check(cancelled)
 
@@ -149,10 +184,14 @@ def load_library(
         _check(cancelled)
 
     digests = _digests(notes, problems, cancelled)
+    clock.lap("merge digests")
     groups = group_events(digests, settings, check)
+    clock.lap("grouping events")
     groups = _resplit_with_hints(root, groups, texts, entries, cancelled)
+    clock.lap("re-split with hints")
     notes = [d.note for d in sorted((d for g in groups for d in g), key=lambda d: d.position)]
     events = tuple(merge_groups(groups, settings, check))
+    clock.lap("merging events")
     note_problems = tuple(problems)
     library = Library(
         root=root,
@@ -168,10 +207,52 @@ def load_library(
             settings_key, scanned_ns, rels, packed, events, note_problems, library.notes
         )
         _write_cache(store, merged, entries)
+        clock.lap("cache write")
     return library
 
 
 _NO_STAMP: Stamp = (0, -1, -1, 0)  # the file could not be stat-ed: never matches
+
+
+class _Stopwatch:
+    """Seconds per stage of a load, into `timings` (if there is one)."""
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self.timings = timings
+        self.last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        if self.timings is not None:
+            now = time.perf_counter()
+            self.timings[stage] = self.timings.get(stage, 0.0) + now - self.last
+            self.last = now
+
+
+# What `load_library` keeps of a note loaded: the note (None if it gave none), the
+# problems it gave, and whether its budget cut it off.
+Loaded = tuple[Note | None, tuple[Problem, ...], bool]
+
+
+def _load_chunk(root: str, tasks: list[tuple[str, str]]) -> bytes:
+    """In a worker process (`core.load.pool`): these notes (path, path relative to
+    the root) loaded as `_load_one` loads them, each as a `Loaded`."""
+    base = Path(root)
+    results: list[Loaded] = []
+    for path, rel in tasks:
+        note, _text, found, cut = _load_one(Path(path), rel, base)
+        results.append((note, found, cut))
+    return dump_models(results)
+
+
+def _worker_died(job: Job) -> Loaded:
+    return None, (Problem(job.rel, "could not be read: the process reading it stopped"),), False
+
+
+def _resplit_chunk(root: str, tasks: list[tuple[str, tuple[str, ...], int]]) -> bytes:
+    """In a worker process: these notes (path relative to the root, the titles to
+    split them with, their talks so far) split again, as `_split_again` does."""
+    base = Path(root)
+    return dump_models([_split_again(base, rel, None, known, talks) for rel, known, talks in tasks])
 
 
 def _check(cancelled: Cancelled | None) -> None:
@@ -325,50 +406,68 @@ def _resplit_with_hints(
 ) -> list[list[NoteDigest]]:
     """Plain-text notes get a second look with the talk titles other notes of their
     event give: a bare title line with nothing below it is found that way. The
-    groups stay as they are: the titles that guide the re-split came from them."""
-    result = []
-    for group in groups:
+    groups stay as they are: the titles that guide the re-split came from them.
+
+    The answer is kept in the note's cache entry with the titles it was given, and
+    reused while the note and the titles stay the same. Many second looks run in
+    worker processes, as the first ones do."""
+    wanted: list[tuple[int, int, tuple[str, ...]]] = []  # group, member, titles
+    for g, group in enumerate(groups):
         if len(group) < 2 or all(d.note.format != "text" for d in group):
-            result.append(group)
             continue
-        _check(cancelled)
-        again = []
-        for d in group:
-            hinted = None
+        for m, d in enumerate(group):
             if d.note.format == "text":
                 known = tuple(t.title for o in group if o is not d for t in o.note.talks)
-                hinted = _hinted_split(root, d.note, known, texts, entries)
-            again.append(d if hinted is None else digest(d.position, hinted))
-        result.append(again)
+                wanted.append((g, m, known))
+    result = [list(group) for group in groups]
+    Again = tuple[bool, Note | None]
+
+    def done(job: Job, again: Again) -> None:
+        g, m, known = wanted[job.index]
+        d = result[g][m]
+        ok, better = again
+        if ok and (entry := entries.get(d.note.path)) is not None:
+            entries[d.note.path] = entry._replace(hinted=(known, better))
+        if better is not None:
+            result[g][m] = digest(d.position, better)
+
+    def here(job: Job) -> Again:
+        rel, known, talks = job.task
+        assert isinstance(rel, str) and isinstance(known, tuple) and isinstance(talks, int)
+        return _split_again(root, rel, texts.get(rel), known, talks)
+
+    jobs = []
+    for at, (g, m, known) in enumerate(wanted):
+        note = groups[g][m].note
+        entry = entries.get(note.path)
+        if entry is not None and entry.hinted is not None and entry.hinted[0] == known:
+            if entry.hinted[1] is not None:
+                result[g][m] = digest(groups[g][m].position, entry.hinted[1])
+        else:
+            jobs.append(Job(at, note.path, (note.path, known, len(note.talks))))
+    if (workers := workers_for(len(jobs))) > 0:
+        work: Work[Again] = Work(_resplit_chunk, here, lambda _job: (False, None), done)
+        run_in_pool(root, jobs, workers, work, cancelled)
+    else:
+        for job in jobs:
+            _check(cancelled)
+            done(job, here(job))
     return result
 
 
-def _hinted_split(
-    root: Path,
-    note: Note,
-    known: tuple[str, ...],
-    texts: dict[str, NoteText],
-    entries: dict[str, Entry],
-) -> Note | None:
-    """The note split again with these titles, if that finds more talks.
-
-    The answer is kept in the note's cache entry with the titles it was given,
-    and reused while the note and the titles stay the same."""
-    entry = entries.get(note.path)
-    if entry is not None and entry.hinted is not None and entry.hinted[0] == known:
-        return entry.hinted[1]
-    text = texts.get(note.path)
+def _split_again(
+    root: Path, rel: str, text: NoteText | None, known: tuple[str, ...], talks: int
+) -> tuple[bool, Note | None]:
+    """The note split again with these titles: (whether that worked, the note if it
+    found more than its `talks`). Read again if `text` is None."""
     try:
         with note_budget():
-            if text is None:  # split in an earlier load: read it again
-                text = read_note(root / note.path, root)
-            again = split_note(text, note.path, known)
+            if text is None:  # split in an earlier load or another process: read it again
+                text = read_note(root / rel, root)
+            again = split_note(text, rel, known)
     except LoadCancelled:
         raise
     except (Exception, BudgetExceeded):  # a failed second look keeps the first one
-        log.debug("note %s could not be split again", note.path, exc_info=True)
-        return None
-    better = again if len(again.talks) > len(note.talks) else None
-    if entry is not None:
-        entries[note.path] = entry._replace(hinted=(known, better))
-    return better
+        log.debug("note %s could not be split again", rel, exc_info=True)
+        return False, None
+    return True, (again if len(again.talks) > talks else None)

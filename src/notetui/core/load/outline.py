@@ -41,6 +41,7 @@ class OutlineEvent:
     aliases: tuple[str, ...]
     notes: int  # how many notes describe the event
     talks: tuple[OutlineTalk, ...]
+    sections: int = 0  # its notes' parts that are no talk (the tree's "Event notes")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +56,7 @@ class Outline:
 
 # As stored: plain tuples of str, int and None, so that loading it calls no class.
 TalkRow = tuple[str, str, str | None, int]
-EventRow = tuple[str, str, str | None, tuple[str, ...], int, tuple[TalkRow, ...]]
+EventRow = tuple[str, str, str | None, tuple[str, ...], int, tuple[TalkRow, ...], int]
 
 
 def outline_rows(
@@ -70,6 +71,7 @@ def outline_rows(
             event.aliases,
             len(event.notes),
             tuple((talk.id, talk.title, talk.time, len(talk.sources)) for talk in event.talks),
+            len(event.sections),
         )
         for event in events
     )
@@ -94,8 +96,9 @@ def outline_from_rows(stored: object) -> Outline | None:
                     OutlineTalk(_text(t_id), _text(t_title), _maybe_text(t_time), _count(count))
                     for t_id, t_title, t_time, count in talks
                 ),
+                _count(sections),
             )
-            for event_id, title, date, aliases, notes, talks in rows
+            for event_id, title, date, aliases, notes, talks, sections in rows
         )
         return Outline(events, _count(problems))
     except (TypeError, ValueError):

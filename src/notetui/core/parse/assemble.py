@@ -23,7 +23,7 @@ from notetui.core.parse.speakers import handle_only, is_slide_line, parse_speake
 _DECORATED = re.compile(
     r"[\x00-\x1f@＠()（）「」『』\"“”':：/／|｜\-–—~〜\[\]【】<>{}*_`#\d!?？！,，、.。]"
     r"|\b(?:by|LT|keynote|session|talk|room|day)\b|さん|氏|様|講演|登壇|発表|基調|キーノート"
-    r"|\s[A-Z]",
+    r"|\s[A-Z]|(?-i:[a-z][A-Z])\s",  # the last: a room run into an event name, "rubykaigiA"
     re.IGNORECASE,
 )
 _HEADING_MARK = re.compile(r"^#{1,6}\s*")

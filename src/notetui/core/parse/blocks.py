@@ -58,8 +58,12 @@ class Blocks:
 
 
 _LIST_MARKER = re.compile(r"^(?P<indent>[ \t\u3000]*)(?:[-*+]|\d{1,9}[.)])[ \t]+(?=\S)")
-# What a browser copy of a rendered list looks like: "  • item", "      □ item".
-_DUMP_BULLET = re.compile(r"^(?P<indent>[ \t\u3000]*)[•□◆■○◇●・‣◦][ \t\u3000]*(?=\S)")
+# What a browser copy of a rendered list looks like: "  • item", "      □ item", and an
+# empty item as a bullet alone ("  •": a list the author left to fill in later).
+_DUMP_BULLET = re.compile(
+    r"^(?P<indent>[ \t\u3000]*)[•□◆■○◇●・‣◦](?:[ \t\u3000]*(?=\S)|[ \t\u3000]*$)"
+)
+# The first character after the indent of every list marker and rule above.
 _MARKER_STARTS = frozenset("-*+_=•□◆■○◇●・‣◦━─—0123456789")
 _RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$|^\s*[━─—=]{3,}\s*$")
 
@@ -127,7 +131,8 @@ def read_blocks(body: str) -> Blocks:
         stripped = text.strip()
         if kind is None:
             kind = Kind.BLANK if not stripped else Kind.TEXT
-        if kind is Kind.TEXT:
+        # A bullet or a rule starts with one of a few characters: most lines have none.
+        if kind is Kind.TEXT and stripped[:1] in _MARKER_STARTS:
             marker = _LIST_MARKER.match(text) or _DUMP_BULLET.match(text)
             if marker:
                 indent = _columns(marker.group("indent"))

@@ -39,8 +39,10 @@ _EVENTISH = re.compile(
 _REPORTISH = re.compile(
     r"参加(?:メモ|レポ|記|報告)|に参加|行ってきた|参加してきた|notes from|recap|my notes"
 )
+# A year may be run into the event's name ("RubyKaigi2023"), as series often write it.
 _EPISODE = re.compile(
-    r"#\s?\d+|vol\.?\s?\d+|第\s?\d+\s?[回夜部期話弾号]|\b(?:19|20)\d{2}\b|\bpart\s?\d+",
+    r"#\s?\d+|vol\.?\s?\d+|第\s?\d+\s?[回夜部期話弾号]|(?:\b|(?<=[A-Za-z]))(?:19|20)\d{2}\b"
+    r"|\bpart\s?\d+",
     re.IGNORECASE,
 )
 _PROSE = re.compile(r"(?:です|ます|でした|ました|だった|ません|でしょう|ください)$|、.*、|[。!！]")
@@ -88,8 +90,9 @@ def content_end(lines: list[str], code: frozenset[int] = frozenset()) -> int:
     return cut
 
 
-# How lines of a post's content start; a page's title or blog name never does.
-_NOT_A_TITLE_LINE = ("|", "- ", "* ", "+ ", "> ", "・", "•", "```")
+# How lines of a post's content start; a page's title or blog name never does. A
+# template tag ("{% img … %}", "{{< tweet … >}}") is left in a page copy as it was written.
+_NOT_A_TITLE_LINE = ("|", "- ", "* ", "+ ", "> ", "・", "•", "```", "{%", "{{")
 
 
 def top_chrome(lines: list[str], first_title: int) -> tuple[str | None, str | None, int]:

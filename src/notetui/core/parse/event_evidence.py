@@ -39,6 +39,10 @@ def not_event_notes(note: Note) -> str | None:
 
 
 _OPENING_LINES = 6
+# A post's title or a blog's tagline is a short line; reading only the head of each
+# keeps a one-line note of megabytes linear (a word list's regex tried at every
+# position of a 3 MB line took seconds).
+_OPENING_LINE_CHARS = 300
 
 
 def _opening_tells_of_an_event(note: Note) -> bool:
@@ -46,7 +50,9 @@ def _opening_tells_of_an_event(note: Note) -> bool:
     lines saying "参加レポート" or "meetup" are evidence enough for a note to stay."""
     if not note.sections:
         return False
-    lines = [line for line in note.sections[0].body.splitlines() if line.strip()]
+    lines = [
+        line[:_OPENING_LINE_CHARS] for line in note.sections[0].body.splitlines() if line.strip()
+    ]
     return any(
         vocabulary.mentions("event_kind_words", line) or _reports(line)
         for line in lines[:_OPENING_LINES]

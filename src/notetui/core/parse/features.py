@@ -30,13 +30,15 @@ _PROSE = re.compile(
     r"|^[(（].*[)）]$|[!！]{1}.*[!！]$"
 )
 # A "title" that is code or punctuation: a `# => true` comment read as a heading.
-_CODE_LIKE = re.compile(r"^(?:=>|->|\$ |//|[{}<>=;])|^[^\w]*$|[;{}]$|\(\)$")
+CODE_LIKE = re.compile(r"^(?:=>|->|\$ |//|[{}<>=;])|^[^\w]*$|[;{}]$|\(\)$")
 _HANDLE_ONLY = re.compile(r"[@＠][A-Za-z0-9_][A-Za-z0-9_\-]{0,38}")
 _SPEAKER_LABEL = re.compile(
     r"^(?:登壇者|発表者|講演者|講師|スピーカー|speakers?|presenters?|presented by)\s*[:：]", re.I
 )
+# A session code ("B2 (S):") or a room run into an event's name ("rubykaigiA ",
+# "ScalamatsuriB "), the shape title_decoration takes off the title.
 _SESSION_CODE = re.compile(
-    r"^[A-Z]{1,2}\d{1,2}\s*(?:\([A-Z]{1,3}\))?\s*[:：]|^rubykaigi[a-z]\b", re.I
+    r"^[A-Z]{1,2}\d{1,2}\s*(?:\([A-Z]{1,3}\))?\s*[:：]|^(?-i:[A-Za-z][a-z]{3,}[A-Z])\s", re.I
 )
 _DAY = re.compile(
     r"^(?:day\s*\d+|\d+\s*日目|\d{1,2}\s*[/月]\s*\d{1,2}\s*日?(?:\s*[(（][^)）]{1,4}[)）])?"
@@ -188,7 +190,7 @@ def candidate_for(ctx: d.Context, line: Line, fired: tuple[str, ...]) -> Candida
     f["sentence_end"] = float(_SENTENCE_END.search(title) is not None)
     f["long"] = float(len(title) > 80)
     f["prose"] = float(_PROSE.search(title) is not None)
-    f["code_like"] = float(_CODE_LIKE.search(title) is not None)
+    f["code_like"] = float(CODE_LIKE.search(title) is not None)
     f["descriptive"] = float(_width(title) >= 28 and not f["long"])
     f["too_short"] = float(len(title) < 2)
     if title and len(title) <= _MAX_VOCAB_TITLE:

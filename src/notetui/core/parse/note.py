@@ -29,7 +29,7 @@ from notetui.core.parse.assemble import inline_text, is_slides, talk_parts
 from notetui.core.parse.blocks import Blocks, Kind, read_blocks
 from notetui.core.parse.chrome import content_end, top_chrome
 from notetui.core.parse.decision import Decision, decide
-from notetui.core.parse.dumped import promote_dumped_headings
+from notetui.core.parse.dumped import fold_flattened_parts, promote_dumped_headings
 from notetui.core.parse.events import (
     EventFields,
     build_event_info,
@@ -117,12 +117,28 @@ def parse(
         again = _parse_blocks(
             dumped, body_line, known_titles, has_title, page_copy=True, front_title=front_title
         )
-        if _backed_talks(again) > _backed_talks(parsed) or (
-            len(parsed.decision.talks) < _FEW_TALKS
-            and len(again.decision.talks) > len(parsed.decision.talks)
+        if _backed_talks(again.parsed) > _backed_talks(parsed.parsed) or (
+            len(parsed.parsed.decision.talks) < _FEW_TALKS
+            and len(again.parsed.decision.talks) > len(parsed.parsed.decision.talks)
         ):
-            return dataclasses.replace(again, format="text")
-    return parsed
+            return dataclasses.replace(again.with_sections(), format="text")
+    return parsed.with_sections()
+
+
+@dataclass(frozen=True)
+class _Decided:
+    """One reading of a note up to its decision; its sections (the costly fields of
+    every talk) are made only for the reading `parse` keeps."""
+
+    parsed: Parsed  # without sections yet
+    ctx: d.Context
+    start: int
+    end: int
+    body_line: int
+
+    def with_sections(self) -> Parsed:
+        found = _sections(self.ctx, self.parsed.decision, self.start, self.end, self.body_line)
+        return dataclasses.replace(self.parsed, sections=tuple(found))
 
 
 def _backed_talks(parsed: Parsed) -> int:
@@ -143,13 +159,16 @@ def _parse_blocks(
     page_copy: bool = False,
     front_title: str = "",
     talk_level: int = 0,
-) -> Parsed:
+) -> _Decided:
     texts = [line.text for line in blocks.lines]
     markdown = any(line.kind is Kind.HEADING for line in blocks.lines)
     ctx = d.Context(
         blocks,
         texts,
-        hint_keys=[key for key in (title_key(t) for t in known_titles) if len(key) >= 4],
+        # Each key once: several notes of an event give the same titles.
+        hint_keys=list(
+            dict.fromkeys(k for k in (title_key(t) for t in known_titles) if len(k) >= 4)
+        ),
         markdown=markdown,
         has_title=has_title,
         front_title_key=title_key(front_title),
@@ -162,6 +181,8 @@ def _parse_blocks(
     found = [c for c in candidates(ctx, kinds) if c.index < end]
     decision = decide(ctx, found)
     raw = blocks.raw
+    if page_copy:
+        fold_flattened_parts(raw, decision, weights().strong)
     blog: str | None = None
     title: str | None = None
     start = 0
@@ -173,7 +194,13 @@ def _parse_blocks(
     if page_copy or not markdown:
         # The page's name and the post's title stand alone like headings: its chrome
         # runs up to the first talk that is sure of itself.
-        sure = [t.index for t in decision.talks if t.evidence or t.score >= weights().strong]
+        # A line naming an event ("X 2024 参加レポート") is sure only with a speaker or deck
+        # under it: otherwise it is the post's title, however its label makes it score.
+        sure = [
+            t.index
+            for t in decision.talks
+            if t.evidence or (t.score >= weights().strong and not t.features.get("eventish"))
+        ]
         first = sure[0] if sure else len(raw)
     if not markdown or page_copy or decision.title is None:
         blog, top_title, chrome_end = top_chrome(raw, first)
@@ -187,7 +214,6 @@ def _parse_blocks(
                     candidate.why = "the page's chrome above the post"
             decision.talks = [t for t in decision.talks if t.index >= chrome_end]
             decision.starts = [s for s in decision.starts if s.index >= chrome_end]
-    sections = _sections(ctx, decision, start, end, body_line)
     first = decision.starts[0].index if decision.starts else end
     skip = decision.title.index if decision.title is not None else -1
     preamble = [line for i, line in enumerate(raw[:first]) if i != skip]
@@ -199,7 +225,8 @@ def _parse_blocks(
     fmt = "markdown" if markdown and decision.level else "text"
     if markdown and decision.title is not None and not decision.talks:
         fmt = "markdown"
-    return Parsed(blocks, decision, tuple(sections), title, blog, preamble, table_rows, fmt)
+    parsed = Parsed(blocks, decision, (), title, blog, preamble, table_rows, fmt)
+    return _Decided(parsed, ctx, start, end, body_line)
 
 
 _CONTAINER_CHARS = 40

@@ -1,12 +1,68 @@
-"""Small rules of the note-level decision, kept apart so decision.py stays readable:
-the talk a front matter names, timetables, and taking a candidate, and what backs a plain line."""
+"""The note-level decision's type and small rules, shared by its three parts
+(decision.py: notes with headings; talk_lists.py: lists of talks; plain_lines.py:
+notes without headings): scoring, what is not a talk, the talk a front matter names,
+timetables, taking a candidate, and what backs a plain line."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from notetui.core.load.budget import poll
 from notetui.core.parse import detectors as d
 from notetui.core.parse.blocks import Kind
 from notetui.core.parse.features import Candidate
+from notetui.core.parse.scorer import Weights
 from notetui.core.text import title_key
+
+_NON_TALK = (
+    "impressions",
+    "links",
+    "other",
+    "schedule",
+    "qa",
+    "chrome",
+    "day",
+    "speaker_line",
+    "sub_label",
+    "speaker_of_above",
+)
+_EVIDENCE = ("speaker_below", "slides_below", "speaker_in_title", "timed", "handle_in_title")
+
+
+@dataclass
+class Decision:
+    talks: list[Candidate]  # in note order
+    title: Candidate | None  # the note's own title heading
+    level: int  # the talk level (0: no headings used)
+    starts: list[Candidate]  # every heading or item that starts a section, in order
+    candidates: list[Candidate] = field(default_factory=list)
+
+
+def score_all(found: Sequence[Candidate], w: Weights) -> None:
+    for candidate in found:
+        poll()
+        candidate.score = w.score(candidate.features)
+
+
+def _evident(candidate: Candidate) -> bool:
+    f = candidate.features
+    if any(f.get(name) for name in _NON_TALK):
+        return False
+    return any(f.get(name) for name in _EVIDENCE) or bool(f.get("label_only"))
+
+
+def _non_talk(candidate: Candidate) -> bool:
+    return any(candidate.features.get(name) for name in _NON_TALK)
+
+
+def _under_non_talk(heading: Candidate, parent: dict[int, Candidate | None]) -> bool:
+    ancestor = parent.get(heading.index)
+    while ancestor is not None:
+        if _non_talk(ancestor) and not ancestor.features.get("day"):
+            return True
+        ancestor = parent.get(ancestor.index)
+    return False
 
 
 def _the_post_is_the_talk(
@@ -91,11 +147,12 @@ def _take(candidate: Candidate, why: str) -> Candidate:
 
 
 def _list_below(ctx: d.Context, candidate: Candidate) -> bool:
+    # An empty item ("  •" alone, left to fill in) has no text but is a list all the same.
     nxt = next(
         (
             ctx.line(i)
             for i in range(candidate.index + 1, min(len(ctx.texts), candidate.index + 3))
-            if ctx.texts[i]
+            if ctx.texts[i] or ctx.line(i).kind is Kind.ITEM
         ),
         None,
     )

@@ -75,6 +75,7 @@ def is_deck_file(url: str) -> bool:
     return "." in parts[1].rsplit("/", 1)[-1] and suffix in vocabulary.words("slide_files")
 
 
+@lru_cache(maxsize=4096)  # a talk's lines are read by the features, then by its fields
 def slide_links(text: str) -> tuple[str, ...]:
     """The talk's decks in `text`, in order, each once. The first line is read as the
     talk's title line (a deck file linked from the title is the talk's); pass "" first
@@ -157,6 +158,7 @@ def is_slide_embed(line: str) -> bool:
 _EMBED = re.compile(r"^@(?:\[([\w-]+)\]\([^)]*\)|([\w-]+))$")
 
 
+@lru_cache(maxsize=8192)  # the detectors, the features and the fields ask about a line
 def is_slide_line(line: str) -> bool:
     """A line that gives a talk's slides: a labelled link, a deck URL on its own, or a
     deck embedded by id."""

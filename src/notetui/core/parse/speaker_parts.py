@@ -12,7 +12,7 @@ social_labels.txt, topic_kanji.txt, not_name_kanji.txt).
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from notetui.core.models import Speaker
 from notetui.core.parse import vocabulary
@@ -103,6 +103,15 @@ def parse_speaker_line(
     `strong_only`: only a line with strong evidence (a handle, a label, an honorific,
     a company, "◆"): a list item "短期記憶（ワーキングメモリ）" has a name's shape.
     """
+    found = _speakers_of_line(raw, under_title, latin_ok, loose, strong_only)
+    return None if found is None else list(found)
+
+
+@lru_cache(maxsize=8192)  # a line is asked about by the detectors, features and fields
+def _speakers_of_line(
+    raw: str, under_title: bool, latin_ok: bool, loose: bool, strong_only: bool
+) -> tuple[Speaker, ...] | None:
+    """`parse_speaker_line`'s answer, as a tuple that can be shared."""
     line = collapse_spaces(raw)
     if not line or len(line) > 120 or _SENTENCE_END.search(line) or _EMBED.search(line):
         return None
@@ -152,7 +161,7 @@ def parse_speaker_line(
             return None
         if not all(shape.match(sp.name) and not looks_like_topic(sp.name) for sp, _ in found):
             return None
-    return [speaker for speaker, _ in found]
+    return tuple(speaker for speaker, _ in found)
 
 
 _NONE, _WEAK, _STRONG = 0, 1, 2
@@ -386,6 +395,7 @@ def nfkc_light(text: str) -> str:
     return _FULL_WIDTH.sub(lambda m: nfkc(m.group(0)), text) if _FULL_WIDTH.search(text) else text
 
 
+@lru_cache(maxsize=8192)  # asked of each line under a title by the features and the fields
 def handle_only(line: str) -> str | None:
     """`@dulltz` on a line of its own: a handle that belongs to the speaker above."""
     match = _HANDLE.fullmatch(undecorate(line))

@@ -27,13 +27,14 @@ from notetui.ui.browser import LinkOpener
 from notetui.ui.keys import READER_BINDINGS
 from notetui.ui.rows import Row
 from notetui.ui.screens.annotator import Annotator
+from notetui.ui.screens.arrival import OPENED_INTO_COLUMNS, Arrival
 from notetui.ui.screens.exporter import Exporter
 from notetui.ui.screens.searcher import Searcher
 from notetui.ui.store_calls import StoreCall, perform
 from notetui.ui.widgets.columns import SourcesPane
 from notetui.ui.widgets.event_view import EventView
 from notetui.ui.widgets.footer import KeyFooter
-from notetui.ui.widgets.library_tree import LibraryTree, NodeRef, ref_exists, talk_after
+from notetui.ui.widgets.library_tree import LibraryTree, NodeRef, talk_after
 from notetui.ui.widgets.point_view import PointView
 from notetui.ui.widgets.reading_pane import ReadingPane
 from notetui.ui.widgets.talk_header import SlideLink
@@ -96,6 +97,7 @@ class MainScreen(Screen[None]):
         self.tag_filter: tuple[str, ...] = ()
         self.shown: NodeRef | None = None
         self.point_threshold = point_threshold
+        self.arrival = Arrival(self)
         self.annotator = Annotator(self)
         self.exporter = Exporter(self)
         self.searcher = Searcher(self)
@@ -129,7 +131,18 @@ class MainScreen(Screen[None]):
 
     @on(messages.LoadFailed)
     def _show_load_failure(self, message: messages.LoadFailed) -> None:
+        tree = self.query_one(LibraryTree)
+        if tree.outline is not None:  # the outline drew notes that cannot be read now
+            tree.show_library(Library(root=self.root, events=(), problems=(), notes=()))
         self.pane.loader.show_failure(message.reason)
+
+    @on(messages.LibraryOutlined)
+    def _show_outline(self, message: messages.LibraryOutlined) -> None:
+        """The tree from the cache's outline, until the full library replaces it."""
+        if self.library is None:
+            self.query_one(LibraryTree).show_outline(message.outline)
+        # Drawn on the next refresh; then the worker may go on with the full load.
+        self.call_after_refresh(message.drawn.set)
 
     @on(messages.LibraryLoaded)
     def _show_library(self, message: messages.LibraryLoaded) -> None:
@@ -138,16 +151,7 @@ class MainScreen(Screen[None]):
         _settle_in(library)
         self.pane.forget_rows()
         self.search_index = None
-        keep, self.shown = self.shown, None
-        self._fill_tree(keep)
-        if keep is not None and ref_exists(library, keep):
-            self._restore(keep)
-        elif library.talks:
-            self.open_talk(library.talks[0].id, focus=False)
-        elif library.events:
-            self.open_event(library.events[0].id)
-        else:
-            self.pane.loader.show_empty()
+        self.arrival.show(library)
         if message.reload:
             self.notify("Notes reloaded", timeout=2)
 
@@ -181,24 +185,11 @@ class MainScreen(Screen[None]):
         self.attachments = attachments
         self.query_one(LibraryTree).set_annotation_counts(attachments.counts())
         if self.tag_filter:
-            self._fill_tree(self.shown)
+            self.arrival.fill_tree(self.shown)
         self._show_personal()
         self.search_index = None  # built again: now, or on the first `/` of a big library
         if self.library is not None and len(self.library.notes) <= _EAGER_INDEX_NOTES:
             self.searcher.index()
-
-    def _fill_tree(self, keep: NodeRef | None) -> None:
-        if self.library is not None:
-            tree = self.query_one(LibraryTree)
-            tree.show_filtered(self.library, self.attachments, self.tag_filter, keep=keep)
-            self.query_one(KeyFooter).show_filter(tree.filter_summary)
-
-    def _restore(self, ref: NodeRef) -> None:
-        """Show the same talk again after a reload, columns where they were."""
-        place = self.pane.place()
-        self.query_one(LibraryTree).move_to(ref)
-        self.show(ref)
-        self.pane.go_back_to(place)
 
     @on(messages.NotesChanged)
     def _reload_changed_notes(self) -> None:
@@ -219,8 +210,11 @@ class MainScreen(Screen[None]):
 
     @on(LibraryTree.Chosen)
     def _open_node(self, message: LibraryTree.Chosen) -> None:
+        if self.library is None:  # chosen on the outline: opened once the library is in
+            self.arrival.choose_early(message.ref)
+            return
         self.show(message.ref)
-        if message.ref.kind in ("talk", "event", "event-notes"):
+        if message.ref.kind in OPENED_INTO_COLUMNS:
             self.pane.sources.focus_column(0)
 
     @on(EventView.TalkChosen)
@@ -266,6 +260,8 @@ class MainScreen(Screen[None]):
 
     @on(TalkView.Filled)
     def _mark_filled_columns(self) -> None:
+        if self.arrival.take_focus_when_filled():
+            self.pane.sources.focus_column(0)
         talk = self.current_talk()
         if talk is not None and self.attachments is not None:
             self.pane.show_passage_marks(talk, self.attachments)
@@ -435,7 +431,7 @@ class MainScreen(Screen[None]):
     def filter_tree(self, tags: tuple[str, ...]) -> None:
         """Show only the talks and events carrying every one of `tags` (none: all)."""
         self.tag_filter = tags
-        self._fill_tree(self.shown)
+        self.arrival.fill_tree(self.shown)
 
     # ------------------------------------------------------------------ search
 

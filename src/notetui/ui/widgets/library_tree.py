@@ -21,7 +21,8 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from notetui.core.models import Event, Library, Talk
+from notetui.core.load.outline import Outline, OutlineEvent, OutlineTalk
+from notetui.core.models import Event, Library, Problem, Talk
 from notetui.core.state import load_state, save_state
 from notetui.core.text import sanitize_line
 from notetui.ui.annotating import visible_ids
@@ -45,13 +46,39 @@ PANE_MIN = 30  # columns the reading pane keeps beside the widest tree
 # Above this many events the tree opens folded and adds talks as events unfold.
 LAZY_EVENTS = 300
 
+# What a label is drawn from: the full library's, or the cache's outline of it
+# (drawn alike, so nothing moves when the full library replaces the outline).
+AnyTalk = Talk | OutlineTalk
+AnyEvent = Event | OutlineEvent
 
-def talk_label(talk: Talk, annotations: int = 0) -> Text:
+
+def _sources(talk: AnyTalk) -> int:
+    return talk.sources if isinstance(talk, OutlineTalk) else len(talk.sources)
+
+
+def _notes(event: AnyEvent) -> int:
+    return event.notes if isinstance(event, OutlineEvent) else len(event.notes)
+
+
+def _sections(event: AnyEvent) -> int:
+    return event.sections if isinstance(event, OutlineEvent) else len(event.sections)
+
+
+def _notes_label(event: AnyEvent) -> Text:
+    return Text(f"Event notes ({_sections(event)})", Style(italic=True, dim=True))
+
+
+def _shape(events: Iterable[AnyEvent]) -> list[tuple[str, tuple[str, ...], bool]]:
+    """What decides the tree's rows: the events, their talks, whether they have notes."""
+    return [(e.id, tuple(t.id for t in e.talks), bool(_sections(e))) for e in events]
+
+
+def talk_label(talk: AnyTalk, annotations: int = 0) -> Text:
     """ "19:35 3 Title ✎2": time, how many notes cover it, title, the user's annotations."""
     label = Text()
     if talk.time:
         label.append(f"{talk.time} ", _DIM)
-    count = len(talk.sources)
+    count = _sources(talk)
     label.append(f"{count}", palette().style("link", bold=True) if count > 1 else _DIM)
     label.append(" ")
     if annotations:
@@ -60,7 +87,7 @@ def talk_label(talk: Talk, annotations: int = 0) -> Text:
     return label
 
 
-def event_label(event: Event, annotations: int = 0, *, short: bool = False) -> Text:
+def event_label(event: AnyEvent, annotations: int = 0, *, short: bool = False) -> Text:
     """ "2025-06-12 Title aka Other  3 notes ✎1"; `short`: the date, title and ✎ only."""
     label = Text()
     label.append(f"{event.date or '—':<10} ", _DIM)
@@ -75,7 +102,7 @@ def event_label(event: Event, annotations: int = 0, *, short: bool = False) -> T
             hint = hint[:23] + "…"
         more = f" +{len(event.aliases) - 1}" if len(event.aliases) > 1 else ""
         label.append(f" aka {hint}{more}", Style(dim=True, italic=True))
-    notes = len(event.notes)
+    notes = _notes(event)
     label.append(f"  {notes} note{'s' if notes != 1 else ''}", _DIM)
     if annotations:
         label.append(f" ✎{annotations}", palette().style("note", bold=True))
@@ -183,10 +210,11 @@ class LibraryTree(Tree[NodeRef]):
         self.guide_depth = 2
         self._node_by_key: dict[str, TreeNode[NodeRef]] = {}
         self._annotation_counts: dict[str, int] = {}
-        self._talks: dict[str, Talk] = {}
-        self._events: dict[str, Event] = {}
+        self._talks: dict[str, AnyTalk] = {}
+        self._events: dict[str, AnyEvent] = {}
         self._event_of_talk: dict[str, str] = {}
-        self._unfilled: dict[str, list[Talk]] = {}  # event id: talks not added yet
+        self._unfilled: dict[str, list[AnyTalk]] = {}  # event id: talks not added yet
+        self.outline: Outline | None = None  # drawn from the cache's outline, until the library
         self.filter_summary: Text | None = None  # "#k8s · 2 of 14 talks" while filtered
         self._dragging = False  # the right edge (the divider) is being dragged
         self._width: int | None = None  # as last set by a key or the mouse
@@ -196,16 +224,64 @@ class LibraryTree(Tree[NodeRef]):
         self, library: Library, *, keep: NodeRef | None = None, visible: set[str] | None = None
     ) -> None:
         """Fill the tree; `visible` limits it to those talk and event ids (a tag filter)."""
+        self.outline = None
+        self._add_events(library.events, visible)
+        self._show_problems(library.problems)
+        if keep is not None:
+            self.call_after_refresh(self.move_to, keep)
+
+    def show_outline(self, outline: Outline) -> None:
+        """Fill the tree from the cache's outline while the full library loads, the
+        cursor on the first talk, where the full library puts it (`take_library`
+        then swaps it in)."""
+        self._add_events(outline.events, None)
+        if outline.problems:
+            self._problems_node(outline.problems)  # its rows come with the library
+        self.outline = outline
+        first = next((e.talks[0] for e in outline.events if e.talks), None)
+        if first is not None:
+            self.move_to(NodeRef("talk", first.id))
+
+    def take_library(
+        self, library: Library, attachments: Attachments | None, tags: tuple[str, ...]
+    ) -> None:
+        """The full library in place of the outline, the user's view kept: where the
+        cursor is, which events are open, how far the tree is scrolled."""
+        outline, self.outline = self.outline, None
+        if outline is not None and not tags and _shape(outline.events) == _shape(library.events):
+            self._relabel_from(library)  # the usual case: nothing on screen moves
+            return
+        cursor = self.cursor_node.data if self.cursor_node is not None else None
+        opened = {
+            node.data.id: node.is_expanded
+            for node in self.root.children
+            if node.data is not None and node.data.kind == "event"
+        }
+        scrolled = self.scroll_y
+        self.show_filtered(library, attachments, tags, keep=cursor)
+        for event_id, is_open in opened.items():
+            if (node := self._node_by_key.get(event_id)) is None or node.is_expanded == is_open:
+                continue
+            if is_open:
+                self._fill(node)
+                node.expand()
+            else:
+                node.collapse()
+        self.call_after_refresh(self.scroll_to, y=scrolled, animate=False)
+
+    def _add_events(self, events: Iterable[AnyEvent], visible: set[str] | None) -> None:
         self.clear()
         self._node_by_key.clear()
         self._unfilled.clear()
-        self._talks = {t.id: t for t in library.talks}
-        self._events = {e.id: e for e in library.events}
+        self._event_of_talk.clear()
+        events = tuple(events)
+        self._events = {e.id: e for e in events}
+        self._talks = {t.id: t for e in events for t in e.talks}
         # A small library opens with every event unfolded. A big one opens folded and
         # adds an event's talks when it is first unfolded: tens of thousands of nodes
         # would cost seconds to add and measure before the first paint.
-        lazy = len(library.events) > LAZY_EVENTS
-        for event in library.events:
+        lazy = len(events) > LAZY_EVENTS
+        for event in events:
             talks = [t for t in event.talks if visible is None or t.id in visible]
             if visible is not None and not talks and event.id not in visible:
                 continue
@@ -213,7 +289,7 @@ class LibraryTree(Tree[NodeRef]):
                 event_label(event, self._annotation_counts.get(event.id, 0)),
                 NodeRef("event", event.id),
                 expand=not lazy,
-                allow_expand=bool(talks or event.sections),
+                allow_expand=bool(talks or _sections(event)),
             )
             self._node_by_key[event.id] = event_node
             for talk in talks:
@@ -221,19 +297,41 @@ class LibraryTree(Tree[NodeRef]):
             self._unfilled[event.id] = talks
             if not lazy:
                 self._fill(event_node)
-        if library.problems:
-            problems = self.root.add(
-                Text(f"Problems ({len(library.problems)})", palette().style("problem", bold=True)),
-                NodeRef("problems"),
-                expand=False,
-            )
-            self._node_by_key["problems"] = problems
-            for problem in library.problems:
-                label = Text(sanitize_line(problem.note), Style(bold=True))
-                label.append(f"  {sanitize_line(problem.message)}", _DIM)
-                problems.add_leaf(label, NodeRef("problem", problem.note))
-        if keep is not None:
-            self.call_after_refresh(self.move_to, keep)
+
+    def _problems_node(self, count: int) -> TreeNode[NodeRef]:
+        label = Text(f"Problems ({count})", palette().style("problem", bold=True))
+        node = self._node_by_key.get("problems")
+        if node is None:
+            node = self.root.add(label, NodeRef("problems"), expand=False)
+            self._node_by_key["problems"] = node
+        else:
+            node.set_label(label)
+            node.remove_children()
+        return node
+
+    def _show_problems(self, problems: tuple[Problem, ...]) -> None:
+        if not problems:
+            if (node := self._node_by_key.pop("problems", None)) is not None:
+                node.remove()
+            return
+        node = self._problems_node(len(problems))
+        for problem in problems:
+            label = Text(sanitize_line(problem.note), Style(bold=True))
+            label.append(f"  {sanitize_line(problem.message)}", _DIM)
+            node.add_leaf(label, NodeRef("problem", problem.note))
+
+    def _relabel_from(self, library: Library) -> None:
+        """The same events and talks as the outline drew: the library's objects behind
+        the same nodes, labels drawn again from them, the problems' rows added."""
+        self._events = {e.id: e for e in library.events}
+        self._talks = {t.id: t for t in library.talks}
+        for event_id in self._unfilled:
+            self._unfilled[event_id] = list(self._events[event_id].talks)
+        self.set_annotation_counts(self._annotation_counts)
+        for event in library.events:
+            if (node := self._node_by_key.get("notes:" + event.id)) is not None:
+                node.set_label(_notes_label(event))
+        self._show_problems(library.problems)
 
     def show_filtered(
         self,
@@ -265,10 +363,9 @@ class LibraryTree(Tree[NodeRef]):
                 NodeRef("talk", talk.id),
             )
         event = self._events[ref.id]
-        if event.sections:
-            label = Text(f"Event notes ({len(event.sections)})", Style(italic=True, dim=True))
+        if _sections(event):
             self._node_by_key["notes:" + event.id] = event_node.add_leaf(
-                label, NodeRef("event-notes", event.id)
+                _notes_label(event), NodeRef("event-notes", event.id)
             )
 
     def _node_for(self, key: str) -> TreeNode[NodeRef] | None:

@@ -5,9 +5,10 @@ never waits for the disk; the results are posted up as `LibraryLoaded` and then
 `StoreOpened`. Everything heavy (the parser, merging, the store) is imported in the
 worker, after the first paint.
 
-This is the seam for starting from the cache's light part: a worker that first posts
-the event and talk titles (a `LibraryOutlined`, for the tree) and then the full
-library would slot in here, and the screen would fill the tree from the first.
+A start draws the tree from the cache's light part first: the worker reads the
+outline (event and talk titles, tens of milliseconds at 10,000 notes) and posts it as
+`LibraryOutlined`, waits until the screen has drawn it, then loads the full library,
+which the screen swaps in behind the same tree.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from notetui.core.text import sanitize_line
 from notetui.ui.messages import (
     IndexBuilt,
     LibraryLoaded,
+    LibraryOutlined,
     LoadFailed,
     NotesChanged,
     StoreChanged,
@@ -50,6 +52,9 @@ if TYPE_CHECKING:
 _PROGRESS_EVERY = 0.1  # seconds between progress updates
 _WATCH_DEBOUNCE_MS = 300  # live reload: a changed note shows within a second
 _STORE_POLL = 0.25  # seconds between two looks at the store's files (two stats)
+# The longest the worker waits for the outline to be drawn before loading on: the
+# full load holds the interpreter (unpickling), so it goes after the first paint.
+_OUTLINE_DRAWN_WAIT = 1.0
 
 
 @dataclass
@@ -97,6 +102,8 @@ class LibraryLoader(Vertical):
         from notetui.core.load.library import LibraryError, LoadCancelled, load_library
 
         worker = get_current_worker()
+        if not reload:
+            self._post_outline()
         last = [0.0]
 
         def progress(done: int, total: int) -> None:
@@ -137,6 +144,17 @@ class LibraryLoader(Vertical):
                 problem = str(error)
         if not worker.is_cancelled:
             self.post_message(StoreOpened(library, service, attachments, problem, signature))
+
+    def _post_outline(self) -> None:
+        """The tree's first picture from the cache, drawn before the full load starts."""
+        from notetui.core.load.outline import read_outline
+
+        outline = read_outline(self.root)
+        if outline is None or not outline.events:
+            return
+        drawn = threading.Event()
+        self.post_message(LibraryOutlined(outline, drawn))
+        drawn.wait(_OUTLINE_DRAWN_WAIT)
 
     @work(thread=True, exclusive=True, group="index", description="indexing for search")
     def index(self, library: Library | None, attachments: Attachments) -> None:
