@@ -8,6 +8,7 @@ swap must not move anything the user sees (labels, cursor, open events).
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -190,3 +191,36 @@ async def test_a_big_library_unfolds_on_the_outline(
         assert open_events(tree)[last.id] is True
         assert tree_cursor(app) == NodeRef("talk", last.talks[0].id)
         assert main(app).shown == NodeRef("talk", last.talks[0].id)
+
+
+async def test_a_cold_start_splits_the_notes_in_worker_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """No cache yet: the reader's load goes to the pool (forced on for the samples),
+    which must start under Textual (its stderr has no file descriptor)."""
+    from notetui.core.load import pool
+
+    monkeypatch.setattr(pool, "POOL_MIN_NOTES", 0)
+    monkeypatch.setenv("NOTETUI_WORKERS", "2")
+    ran: list[int] = []
+    real = pool.run_in_pool
+
+    def spy(root: Path, jobs: Any, *rest: Any) -> None:
+        ran.append(len(jobs))
+        real(root, jobs, *rest)
+
+    monkeypatch.setattr(library_module, "run_in_pool", spy)
+    root = copy_notes(tmp_path)
+    with monkeypatch.context() as here:  # in-process: the reader is first to start workers
+        here.setenv("NOTETUI_WORKERS", "1")
+        expected = load_library(root, cache=False)
+    app = new_app(root, tmp_path)
+    caplog.set_level(logging.WARNING, logger="notetui.core.load.pool")
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await loaded(pilot)
+        assert ran and ran[0] >= len(expected.notes)
+        # The workers did the work: none failed to start, none left it to this process.
+        assert [r.getMessage() for r in caplog.records if r.name.endswith(".pool")] == []
+        assert screen.library is not None
+        assert [t.id for t in screen.library.talks] == [t.id for t in expected.talks]
+        assert screen.library.problems == expected.problems

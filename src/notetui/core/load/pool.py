@@ -30,9 +30,11 @@ default, one per core this process may run on.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -103,9 +105,16 @@ def run_in_pool(
     chunks = [list(jobs[at : at + size]) for at in range(0, len(jobs), size)]
     orphans: list[Job] = []  # in a chunk that was running or waiting when a worker died
     answered = False  # some chunk came back: the workers can start and run
-    pool = ProcessPoolExecutor(workers, mp_context=_context())
     try:
+        pool = ProcessPoolExecutor(workers, mp_context=_context())
         pending = {_submit(pool, work, root, chunk): chunk for chunk in chunks}
+    except (OSError, ValueError, RuntimeError) as error:  # no processes to be had here
+        log.warning("cannot start worker processes (%s): running %d jobs here", error, len(jobs))
+        for job in jobs:
+            _check(cancelled)
+            work.done(job, work.here(job))
+        return
+    try:
         while pending:
             done, _ = wait(pending, timeout=_POLL_SECONDS, return_when=FIRST_COMPLETED)
             _check(cancelled)
@@ -136,12 +145,34 @@ def run_in_pool(
 
 
 def _context() -> multiprocessing.context.BaseContext:
+    context: multiprocessing.context.BaseContext
     if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    # Imported once in the server, inherited by every worker forked from it.
-    context.set_forkserver_preload(["notetui.core.load.library"])
+        context = multiprocessing.get_context("spawn")
+    else:
+        server = multiprocessing.get_context("forkserver")
+        # Imported once in the server, inherited by every worker forked from it.
+        server.set_forkserver_preload(["notetui.core.load.library"])
+        context = server
+    _start_resource_tracker()
     return context
+
+
+def _start_resource_tracker() -> None:
+    """multiprocessing's resource tracker hands its process this one's stderr; under
+    the reader, Textual has replaced sys.stderr with an object without a file
+    descriptor, and starting it there fails ("bad value(s) in fds_to_keep"). Then
+    it is started with its stderr on /dev/null (the swap lasts that long only)."""
+    from multiprocessing import resource_tracker
+
+    try:
+        usable = sys.stderr is not None and sys.stderr.fileno() >= 0
+    except (AttributeError, ValueError, OSError):
+        usable = False
+    if usable:
+        resource_tracker.ensure_running()
+        return
+    with open(os.devnull, "w") as quiet, contextlib.redirect_stderr(quiet):  # noqa: PTH123
+        resource_tracker.ensure_running()
 
 
 def _submit(

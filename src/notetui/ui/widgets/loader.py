@@ -96,14 +96,14 @@ class LibraryLoader(Vertical):
     @work(thread=True, exclusive=True, group="load", description="loading the library")
     def load(self, *, reload: bool = False, store: Store | None = None) -> None:
         """Read the library, then open the store (unless `store` is already open)."""
+        if not reload:
+            self._post_outline()  # first: importing the parser and the store takes a while
         from notetui.core.annotations.anchoring import Attachments
         from notetui.core.annotations.service import AnnotationService
         from notetui.core.annotations.store import Store, StoreError
         from notetui.core.load.library import LibraryError, LoadCancelled, load_library
 
         worker = get_current_worker()
-        if not reload:
-            self._post_outline()
         last = [0.0]
 
         def progress(done: int, total: int) -> None:
