@@ -12,7 +12,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import NARROW, WIDE, loaded, new_app, screen_lines, settle
+from helpers import (
+    NARROW,
+    WIDE,
+    copy_notes,
+    loaded,
+    new_app,
+    screen_lines,
+    settle,
+    view_text,
+    wait_for,
+)
 from textual.pilot import Pilot
 from textual.widget import Widget
 
@@ -50,3 +60,70 @@ async def test_every_talk_after_n_and_p_is_drawn_as_a_fresh_layout_draws_it(
             assert shown == await _drawn_again(pilot), f"{key} to {screen.current_talk()}"
             heights.add(screen.pane.talk_view.header.outer_size.height)
         assert len(heights) > 1, "no two talks had headers of different heights"
+
+
+async def test_the_next_talk_computed_ahead_shows_its_note_as_reloaded(tmp_path: Path) -> None:
+    """The talks next to the one read are aligned ahead; after `r` picks up an edit to
+    one of them, `n` shows the edit, never the rows computed before it."""
+    root = copy_notes(tmp_path)
+    app = new_app(root, tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await loaded(pilot)
+        assert screen.library is not None
+        upcoming = screen.library.talks[1]
+        await settle(pilot)  # the rows of the talks either side are computed by now
+        assert screen.pane.rows.cached(upcoming.id) is not None
+
+        source = upcoming.sources[0]
+        note = root / source.note
+        lines = note.read_text("utf-8").split("\n")
+        lines.insert(source.section.end_line, "* 読み直した後の一行")
+        note.write_text("\n".join(lines), "utf-8")
+        await pilot.press("r")
+        await wait_for(
+            pilot,
+            lambda: screen.library is not None and screen.library.talk(upcoming.id) != upcoming,
+            "the reload",
+        )
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert screen.current_talk() is not None
+        assert screen.current_talk().id == upcoming.id  # type: ignore[union-attr]
+        texts = [row.text for view in screen.pane.sources.point_views() for row in view.rows]
+        assert any("読み直した後の一行" in text for text in texts)
+        assert "読み直した後の一行" in "\n".join(screen_lines(pilot))
+
+
+async def _columns_of(root: Path, tmp_path: Path, talk_id: str) -> list[str]:
+    """Every column of a talk, as a reader started on it (nothing laid out ahead) draws it."""
+    app = new_app(root, tmp_path / "fresh")
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await loaded(pilot)
+        screen.open_talk(talk_id)
+        await settle(pilot)
+        return [view_text(view) for view in screen.pane.sources.point_views()]
+
+
+async def test_columns_laid_out_ahead_read_as_a_fresh_reader_draws_them(
+    notes_dir: Path, tmp_path: Path
+) -> None:
+    """n and p show lines wrapped while the talk before was read: they must be the
+    lines the talk's own rows give at the column's width."""
+    (tmp_path / "fresh").mkdir()
+    app = new_app(notes_dir, tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await loaded(pilot)
+        assert screen.library is not None
+        talks = screen.library.talks
+        seen: dict[str, list[str]] = {}
+        for key in ("n", "n", "p", "p", "p"):
+            await settle(pilot)  # the next talks are laid out by now
+            await pilot.press(key)
+            await settle(pilot)
+            talk = screen.current_talk()
+            assert talk is not None
+            seen[talk.id] = [view_text(v) for v in screen.pane.sources.point_views()]
+    assert {talks[1].id, talks[2].id, talks[-1].id} <= set(seen)
+    for talk_id in (talks[2].id, talks[-1].id):
+        assert seen[talk_id] == await _columns_of(notes_dir, tmp_path, talk_id)

@@ -389,7 +389,7 @@ class LibraryTree(Tree[NodeRef]):
     def _measured_width(self) -> int:
         """The content width while Textual measures every line of the tree: asked once
         per size, not once per line (at 10,000 notes the region took 14 ms a build)."""
-        key = (self.size, self.virtual_size)
+        key = (self.outer_size, self.virtual_size)  # outer_size is stored, size computed
         if self._width_for is None or self._width_for[0] != key:
             self._width_for = (key, self.scrollable_content_region.width)
         return self._width_for[1]
