@@ -20,7 +20,6 @@ from helpers import (
     new_app,
     screen_lines,
     settle,
-    view_text,
     wait_for,
 )
 from textual.pilot import Pilot
@@ -93,37 +92,3 @@ async def test_the_next_talk_computed_ahead_shows_its_note_as_reloaded(tmp_path:
         texts = [row.text for view in screen.pane.sources.point_views() for row in view.rows]
         assert any("読み直した後の一行" in text for text in texts)
         assert "読み直した後の一行" in "\n".join(screen_lines(pilot))
-
-
-async def _columns_of(root: Path, tmp_path: Path, talk_id: str) -> list[str]:
-    """Every column of a talk, as a reader started on it (nothing laid out ahead) draws it."""
-    app = new_app(root, tmp_path / "fresh")
-    async with app.run_test(size=WIDE) as pilot:
-        screen = await loaded(pilot)
-        screen.open_talk(talk_id)
-        await settle(pilot)
-        return [view_text(view) for view in screen.pane.sources.point_views()]
-
-
-async def test_columns_laid_out_ahead_read_as_a_fresh_reader_draws_them(
-    notes_dir: Path, tmp_path: Path
-) -> None:
-    """n and p show lines wrapped while the talk before was read: they must be the
-    lines the talk's own rows give at the column's width."""
-    (tmp_path / "fresh").mkdir()
-    app = new_app(notes_dir, tmp_path)
-    async with app.run_test(size=WIDE) as pilot:
-        screen = await loaded(pilot)
-        assert screen.library is not None
-        talks = screen.library.talks
-        seen: dict[str, list[str]] = {}
-        for key in ("n", "n", "p", "p", "p"):
-            await settle(pilot)  # the next talks are laid out by now
-            await pilot.press(key)
-            await settle(pilot)
-            talk = screen.current_talk()
-            assert talk is not None
-            seen[talk.id] = [view_text(v) for v in screen.pane.sources.point_views()]
-    assert {talks[1].id, talks[2].id, talks[-1].id} <= set(seen)
-    for talk_id in (talks[2].id, talks[-1].id):
-        assert seen[talk_id] == await _columns_of(notes_dir, tmp_path, talk_id)

@@ -132,17 +132,6 @@ class SourcesPane(SteadyVertical):
         self._mark_active()
         self.describe_current()
 
-    def lay_out_ahead(
-        self, specs: list[SourceRows], alignment: Alignment | None, merged_rows: list[Row]
-    ) -> None:
-        """Wrap another talk's columns now, at today's widths, so `show` finds them
-        laid out (a talk with as many sources as this one gets the same widths)."""
-        marks = len(specs) if alignment else 1
-        for index, spec in enumerate(specs[: len(self._columns)]):
-            self._columns[index].points.lay_out_ahead(spec.rows, sources=marks, own=index)
-        if self.merged:
-            self.merged_view.lay_out_ahead(merged_rows, sources=len(specs), own=None)
-
     def _shared_counts(self) -> list[int]:
         return [sum(1 for row in spec.rows if len(row.marks) > 1) for spec in self.specs]
 

@@ -186,24 +186,6 @@ class PointView(ScrollView, can_focus=True):
         self.virtual_size = Size(width, len(layout.lines))
         self.refresh()
 
-    def lay_out_ahead(self, rows: list[Row], *, sources: int, own: int | None) -> None:
-        """Wrap `rows` now, as `show` would at the view's width, so showing them later
-        finds their lines ready (the reader does it for the next talk while idle)."""
-        width = self.scrollable_content_region.width
-        if width <= 0 or not self.is_attached:
-            return  # hidden: laid out when shown
-        key = (id(rows), width, sources, own, self._baked_styles())
-        if (kept := self._layouts.get(key)) is not None and kept.rows is rows:
-            return
-        shown = (self.rows, self.sources, self.own)
-        self.rows, self.sources, self.own = rows, sources, own  # what _lay_out reads
-        try:
-            self._layouts[key] = self._lay_out(width)
-        finally:
-            self.rows, self.sources, self.own = shown
-        while len(self._layouts) > _LAYOUTS_KEPT:
-            del self._layouts[next(iter(self._layouts))]
-
     def _lay_out(self, width: int) -> _Layout:
         """Wrap every row to `width`; the lines become strips when first drawn."""
         console = self.app.console

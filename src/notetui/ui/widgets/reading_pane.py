@@ -8,9 +8,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
-from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, OptionList
 from textual.worker import get_current_worker
@@ -110,31 +109,6 @@ class ReadingPane(ContentSwitcher):
         near = [talks[(here + step) % len(talks)] for step in range(1, _PREFETCH + 1)]
         near += [talks[(here - step) % len(talks)] for step in range(1, _PREFETCH + 1)]
         self.rows.prefetch(near, lambda: worker.is_cancelled)
-        if not worker.is_cancelled:
-            next_and_previous = (near[0].id, near[_PREFETCH].id)
-            self.post_message(self.RowsAhead(talk.id, next_and_previous))
-
-    class RowsAhead(Message):
-        """The rows of the talks next to `shown` are computed: lay out n's and p's."""
-
-        def __init__(self, shown: str, talk_ids: tuple[str, ...]) -> None:
-            super().__init__()
-            self.shown = shown
-            self.talk_ids = talk_ids
-
-    @on(RowsAhead)
-    def _lay_out_ahead(self, message: RowsAhead) -> None:
-        # After the frame being drawn, so the talk on screen is never kept waiting.
-        self.call_after_refresh(self._lay_out_rows, message.shown, message.talk_ids)
-
-    def _lay_out_rows(self, shown: str, talk_ids: tuple[str, ...]) -> None:
-        view = self.talk_view
-        if self.current != "talk" or view.talk is None or view.talk.id != shown or view.pending:
-            return  # another talk by now: its own worker says when its neighbours are ready
-        for talk_id in talk_ids:
-            rows = self.rows.cached(talk_id)
-            if rows is not None:
-                view.sources.lay_out_ahead(rows.columns, rows.alignment, rows.merged)
 
     def show_event(self, event: Event) -> None:
         self.current = "event"
