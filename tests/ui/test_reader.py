@@ -653,10 +653,13 @@ async def test_narrow_columns_show_every_word_of_every_point(
         await settle(pilot)
         for view in screen.query_one(EventView).sources.point_views():
             view.screen.set_focus(view)
-            # Focus brings its column to the front; on a busy machine the layout that
-            # gives it a size can take more than one pause.
-            await wait_for(pilot, lambda v=view: v.scrollable_content_region.height > 0)
-            assert view.rows and not _lost_text(view)
+            # Focus brings its column to the front; on a busy machine its layout and
+            # wrap (size, then virtual size) can take more than one pause.
+            await wait_for(
+                pilot,
+                lambda v=view: bool(v.rows) and not _lost_text(v),
+                f"every word of {view.id} on screen",
+            )
 
 
 # --------------------------------------------------------------- mouse
