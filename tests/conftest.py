@@ -27,7 +27,7 @@ from support.home_guard import pytest_sessionfinish  # noqa: F401 - a hook, and 
 
 # isort: split
 from support.bytecode import keep_bytecode
-from support.paths import CORPUS, NOTES, SCORER, SHARED, TEST_DATA
+from support.paths import CORPUS, NOTES, SCORER, TEST_DATA, need_shared
 
 keep_bytecode()  # before the test modules are collected, and before any subprocess
 
@@ -68,20 +68,6 @@ def isolated_locations(
     monkeypatch.setenv("NOTETUI_CONFIG", str(home / "config" / "config.toml"))
     monkeypatch.delenv("NOTETUI_NOTES", raising=False)
     yield home
-
-
-def need_shared(path: Path) -> None:
-    """Skip, or fail, a test that reads `path` from ../shared.
-
-    The corpus is other people's writing, so this repository does not ship it: in a
-    clone with no ../shared beside it, the corpus tests are skipped and say why.
-    Where ../shared is there (as in CI) but `path` is not, the test fails instead,
-    so the corpus checks can never go quiet by accident."""
-    if path.is_file():
-        return
-    if not SHARED.is_dir():
-        pytest.skip(f"needs {path}: the real notes are not shipped; put ../shared beside the clone")
-    pytest.fail(f"{SHARED} is there but {path} is not")
 
 
 @pytest.fixture(scope="session")

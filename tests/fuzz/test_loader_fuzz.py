@@ -138,5 +138,7 @@ def test_no_input_escapes_the_loader_thousands(
     kind: str, report: list[Figures], request: pytest.FixtureRequest
 ) -> None:
     if "slow" not in (request.config.getoption("markexpr") or ""):
-        pytest.skip(f"{SLOW_EXAMPLES:,} examples per kind: run with -m slow")
+        pytest.skip(
+            f"{SLOW_EXAMPLES:,} examples per kind take minutes: run by `pytest -m slow`, as CI does"
+        )
     run_kind(kind, SLOW_EXAMPLES, False, report)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus"
@@ -11,3 +13,17 @@ WILD = SHARED / "wild"
 SCORER = SHARED / "tools" / "score.py"
 NOTES = REPO / "notes"
 TEST_DATA = REPO / "tests" / "data"
+
+
+def need_shared(path: Path) -> None:
+    """Skip, or fail, a test that reads `path` (a file or a folder) from ../shared.
+
+    The real notes are other people's writing, so this repository does not ship them:
+    in a clone with no ../shared beside it, the tests that read them are skipped and
+    say why. Where ../shared is there (as in CI) but `path` is not, the test fails
+    instead, so those checks can never go quiet by accident."""
+    if path.exists():
+        return
+    if not SHARED.is_dir():
+        pytest.skip(f"needs {path}: the real notes are not shipped; put ../shared beside the clone")
+    pytest.fail(f"{SHARED} is there but {path} is not")

@@ -14,7 +14,7 @@ import pytest
 
 from support import rewrites as rw
 from support.browser_dump import LINE_WIDTH, dump_html, dump_page, wrap
-from support.paths import WILD
+from support.paths import WILD, need_shared
 from support.rewrites import REWRITES
 from support.scoring import LabelledNote, parse_score, write_rewritten
 
@@ -256,9 +256,9 @@ def test_browser_dump_maps_titles_and_hides_link_only_slides() -> None:
 def test_our_dumps_have_the_shape_of_the_shipped_scraped_notes() -> None:
     """The .txt notes in ../shared/wild were dumped by w3m from Markdown we do not have;
     our dumps of the other wild notes must use the same bullets, rules and width."""
+    need_shared(WILD)
     shipped = sorted(WILD.glob("*.txt"))
-    if not shipped:
-        pytest.skip(f"needs the scraped notes in {WILD}")
+    assert shipped, f"no scraped (.txt) notes in {WILD}"
 
     def shape(text: str) -> tuple[set[str], set[int], int]:
         bullets = {line[: line.index(ch) + 2] for line in text.split("\n")

@@ -13,7 +13,7 @@ from types import ModuleType
 
 import pytest
 
-from support.paths import CORPUS, NOTES, REPO, TEST_DATA, WILD
+from support.paths import CORPUS, NOTES, REPO, TEST_DATA, WILD, need_shared
 
 
 def _benchmark() -> ModuleType:
@@ -34,8 +34,8 @@ def _benchmark() -> ModuleType:
 )
 def test_fields_match_the_labels(folder: Path, titles: float, recall: float, slides: float) -> None:
     labels = TEST_DATA / "notes_expected.json" if folder == NOTES else folder / "expected.json"
-    if not labels.is_file():
-        pytest.skip(f"no labels in {folder}")
+    if folder != NOTES:  # our samples' labels are always here; the real notes' only beside a clone
+        need_shared(labels)
     tally = _benchmark().measure(folder, labels=labels)
     assert tally.located == tally.talks
     assert tally.titles / tally.talks >= titles, tally.line(folder.name)
