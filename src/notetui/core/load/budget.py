@@ -49,6 +49,12 @@ class LoadCancelled(Exception):
     """`load_library` stopped because its `cancelled` callback said so."""
 
 
+def check_cancelled(cancelled: Cancelled | None) -> None:
+    """Raise LoadCancelled if `cancelled()` says the load should stop."""
+    if cancelled is not None and cancelled():
+        raise LoadCancelled
+
+
 class BudgetExceeded(BaseException):
     """One note needed more time or memory than its budget.
 

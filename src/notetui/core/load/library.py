@@ -24,7 +24,9 @@ from pathlib import Path
 from notetui.core.load.budget import (
     NOTE_SECONDS,
     BudgetExceeded,
+    Cancelled,
     LoadCancelled,
+    check_cancelled,
     note_budget,
 )
 from notetui.core.load.cache import (
@@ -40,14 +42,13 @@ from notetui.core.load.cache import (
     stamp_of,
 )
 from notetui.core.load.files import NoteText, ReadFailure, read_note, scan_notes
-from notetui.core.load.pool import Job, Work, run_in_pool, workers_for
+from notetui.core.load.pool import Job, Work, run_here, run_in_pool, workers_for
 from notetui.core.merge.merging import MergeSettings, NoteDigest, digest, group_events, merge_groups
 from notetui.core.models import Library, Note, Problem
 from notetui.core.parse.event_evidence import not_event_notes
 from notetui.core.parse.note import split_note
 
 Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
 
 __all__ = ["LibraryError", "LoadCancelled", "load_library"]
 
@@ -114,7 +115,7 @@ def load_library(
     rels = _relative(root, files)
     stamps = [_stamp(path) for path in files]
     packed = pack_stamps(stamps)
-    _check(cancelled)
+    check_cancelled(cancelled)
     old = _read_cache(store)
     if old is not None and old.matches(settings_key, rels, packed):
         if progress is not None:
@@ -140,32 +141,29 @@ def load_library(
     done = len(files) - len(misses)
     cut_off = False  # a note was cut by its budget: this load is not the file's final word
 
-    def loaded(job: Job, result: Loaded, text: NoteText | None = None) -> None:
+    def loaded(job: Job, result: Loaded) -> None:
         nonlocal done, cut_off
         note, found, cut = result
         # A note cut off by its budget is read again next time (the machine may
         # just have been busy), so it is cached with a stamp that never matches.
         slots[job.index] = Entry(_NO_STAMP if cut else stamps[job.index] or _NO_STAMP, note, found)
         cut_off = cut_off or cut
-        if note is not None and text is not None and note.format == "text":
-            texts[job.rel] = text
         done += 1
         if progress is not None:
             progress(done, len(files))
 
     def here(job: Job) -> Loaded:
-        note, _text, found, cut = _load_one(files[job.index], job.rel, root, cancelled)
+        note, text, found, cut = _load_one(files[job.index], job.rel, root, cancelled)
+        if note is not None and text is not None and note.format == "text":
+            texts[job.rel] = text  # kept for a re-split with hints, not read again
         return note, found, cut
 
+    work = Work(_load_chunk, here, _worker_died, loaded)
     if (workers := workers_for(len(misses))) > 0:
         # Their texts stay in the workers: a re-split with hints reads a note again.
-        work = Work(_load_chunk, here, _worker_died, loaded)
         run_in_pool(root, misses, workers, work, cancelled)
     else:
-        for job in misses:
-            _check(cancelled)
-            note, text, found, cut = _load_one(files[job.index], job.rel, root, cancelled)
-            loaded(job, (note, found, cut), text)
+        run_here(misses, work, cancelled)
     if progress is not None and not misses:
         progress(len(files), len(files))
     notes: list[Note] = []
@@ -178,10 +176,10 @@ def load_library(
             notes.append(slot.note)
     clock.lap("read and split")
     old = None  # let the cached library go before merging builds a new one
-    _check(cancelled)
+    check_cancelled(cancelled)
 
     def check() -> None:
-        _check(cancelled)
+        check_cancelled(cancelled)
 
     digests = _digests(notes, problems, cancelled)
     clock.lap("merge digests")
@@ -200,7 +198,7 @@ def load_library(
         notes=tuple(notes),
     )
     if store is not None:
-        _check(cancelled)
+        check_cancelled(cancelled)
         if cut_off or any(stamp is None or is_racy(stamp, scanned_ns) for stamp in stamps):
             packed = None  # some note may still change under the same stamp, or was cut
         merged = Merged(
@@ -253,11 +251,6 @@ def _resplit_chunk(root: str, tasks: list[tuple[str, tuple[str, ...], int]]) -> 
     split them with, their talks so far) split again, as `_split_again` does."""
     base = Path(root)
     return dump_models([_split_again(base, rel, None, known, talks) for rel, known, talks in tasks])
-
-
-def _check(cancelled: Cancelled | None) -> None:
-    if cancelled is not None and cancelled():
-        raise LoadCancelled
 
 
 def _sorted(problems: tuple[Problem, ...]) -> tuple[Problem, ...]:
@@ -445,13 +438,11 @@ def _resplit_with_hints(
                 result[g][m] = digest(groups[g][m].position, entry.hinted[1])
         else:
             jobs.append(Job(at, note.path, (note.path, known, len(note.talks))))
+    work: Work[Again] = Work(_resplit_chunk, here, lambda _job: (False, None), done)
     if (workers := workers_for(len(jobs))) > 0:
-        work: Work[Again] = Work(_resplit_chunk, here, lambda _job: (False, None), done)
         run_in_pool(root, jobs, workers, work, cancelled)
     else:
-        for job in jobs:
-            _check(cancelled)
-            done(job, here(job))
+        run_here(jobs, work, cancelled)
     return result
 
 

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from notetui.core.load.budget import LoadCancelled
+from notetui.core.load.budget import Cancelled, check_cancelled
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,6 @@ _POLL_SECONDS = 0.1  # how often the caller's `cancelled()` is asked while worke
 # Runs in a worker: given the root and some jobs' tasks, the result of each, in
 # order, as a list encoded by `core.load.cache.dump_models`.
 ChunkRunner = Callable[[str, list[Any]], bytes]
-Cancelled = Callable[[], bool]
 Result = TypeVar("Result")
 
 
@@ -111,14 +110,12 @@ def run_in_pool(
         pending = {_submit(pool, work, root, chunk): chunk for chunk in chunks}
     except (OSError, ValueError, RuntimeError) as error:  # no processes to be had here
         log.warning("cannot start worker processes (%s): running %d jobs here", error, len(jobs))
-        for job in jobs:
-            _check(cancelled)
-            work.done(job, work.here(job))
+        run_here(jobs, work, cancelled)
         return
     try:
         while pending:
             done, _ = wait(pending, timeout=_POLL_SECONDS, return_when=FIRST_COMPLETED)
-            _check(cancelled)
+            check_cancelled(cancelled)
             for future in done:
                 chunk = pending.pop(future)
                 try:
@@ -137,12 +134,17 @@ def run_in_pool(
         # Not one chunk came back: the workers cannot start here (a main module
         # without `if __name__ == "__main__":` runs again in each and fails).
         log.warning("worker processes failed; running %d jobs in-process", len(orphans))
-        for job in orphans:
-            _check(cancelled)
-            work.done(job, work.here(job))
+        run_here(orphans, work, cancelled)
     elif orphans:
         log.warning("a note-reading process stopped; running %d jobs one by one", len(orphans))
         _one_by_one(root, orphans, workers, work, cancelled)
+
+
+def run_here(jobs: Sequence[Job], work: Work[Result], cancelled: Cancelled | None) -> None:
+    """Every job in this process, in order: too few for a pool, or no pool to be had."""
+    for job in jobs:
+        check_cancelled(cancelled)
+        work.done(job, work.here(job))
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -220,7 +222,7 @@ def _one_by_one(
                 pool = idle.pop() if idle else ProcessPoolExecutor(1, mp_context=context)
                 running[_submit(pool, work, root, [job])] = (job, pool)
             done, _ = wait(running, timeout=_POLL_SECONDS, return_when=FIRST_COMPLETED)
-            _check(cancelled)
+            check_cancelled(cancelled)
             for future in done:
                 job, pool = running.pop(future)
                 try:
@@ -235,8 +237,3 @@ def _one_by_one(
     finally:
         for left in [*idle, *(pool for _, pool in running.values())]:
             left.shutdown(wait=False, cancel_futures=True)
-
-
-def _check(cancelled: Cancelled | None) -> None:
-    if cancelled is not None and cancelled():
-        raise LoadCancelled
