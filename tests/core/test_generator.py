@@ -2,40 +2,26 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 import tomllib
 from collections import Counter
 from datetime import date
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import frontmatter
 import pytest
 import yaml
 
-from support.paths import REPO
+from support.paths import benchmark_script
 
-SCRIPT = REPO / "benchmarks" / "generate.py"
 CODECS = {"utf-8": "utf-8", "utf-8-sig": "utf-8-sig", "utf-16": "utf-16", "cp932": "cp932",
           "euc-jp": "euc_jp"}  # fmt: skip
 NOTES = 60
 
 
-def _load() -> ModuleType:
-    # benchmarks/ is not a package; dataclasses need the module registered before it runs.
-    spec = importlib.util.spec_from_file_location("notetui_bench_generate", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-gen = _load()
+gen = benchmark_script("generate")
 
 
 @pytest.fixture(scope="module")

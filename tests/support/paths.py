@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -27,3 +30,18 @@ def need_shared(path: Path) -> None:
     if not SHARED.is_dir():
         pytest.skip(f"needs {path}: the real notes are not shipped; put ../shared beside the clone")
     pytest.fail(f"{SHARED} is there but {path} is not")
+
+
+def benchmark_script(name: str) -> ModuleType:
+    """`benchmarks/<name>.py` as a module (benchmarks/ is not a package), registered in
+    sys.modules first: its dataclasses look their module up as they are made."""
+    spec = importlib.util.spec_from_file_location(
+        f"notetui_bench_{name}", REPO / "benchmarks" / f"{name}.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = sys.modules.get(spec.name)
+    if module is None:
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+    return module

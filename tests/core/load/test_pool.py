@@ -7,12 +7,9 @@ The pool is forced on for these small folders (`POOL_MIN_NOTES` = 0, two workers
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import threading
 import time
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -21,21 +18,10 @@ from notetui.core.load.budget import LoadCancelled
 from notetui.core.load.library import load_library
 from notetui.core.models import Library
 from support import hostile, pool_faults
-from support.paths import CORPUS, NOTES, REPO, WILD, need_shared
+from support.paths import CORPUS, NOTES, WILD, benchmark_script, need_shared
 
 GOOD = "# 並べて読む勉強会\n\n## 並べて読めるノートの発表\n\n- 本文\n"
 GUARD_SECONDS = 120  # turns a hang into a failure; not a timing assertion
-
-
-def _generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "notetui_bench_generate", REPO / "benchmarks" / "generate.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses need the module registered
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture
@@ -84,7 +70,7 @@ def test_the_pool_gives_the_library_serial_loading_gives(
 def test_a_generated_library_is_the_same_from_the_pool(
     tmp_path: Path, in_workers: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _generator().generate(tmp_path / "gen", 120, seed=11)
+    benchmark_script("generate").generate(tmp_path / "gen", 120, seed=11)
     root = tmp_path / "gen" / "notes"
     spied: list[str] = []
     real = pool.run_in_pool

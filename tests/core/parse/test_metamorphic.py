@@ -8,14 +8,12 @@ each rewrite must score talks precision and recall of at least 0.95.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-from support.paths import REPO
+from support.paths import benchmark_script
 from support.rewrites import REWRITES, UNREWRITTEN, Rewrite
 from support.scoring import (
     Figures,
@@ -59,13 +57,8 @@ def test_each_rewrite_keeps_the_talks_found(
     )
 
 
-def test_the_floors_here_are_the_benchmarks_floors(monkeypatch: pytest.MonkeyPatch) -> None:
-    script = REPO / "benchmarks" / "accuracy.py"
-    spec = importlib.util.spec_from_file_location("notetui_bench_accuracy", script)
-    assert spec is not None and spec.loader is not None
-    accuracy = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, spec.name, accuracy)  # its dataclasses look it up
-    spec.loader.exec_module(accuracy)
+def test_the_floors_here_are_the_benchmarks_floors() -> None:
+    accuracy = benchmark_script("accuracy")
     assert {name: bar.talks for name, bar in accuracy.METAMORPHIC_FLOORS.items()} == FLOORS
     assert accuracy.METAMORPHIC_BAR.talks == BAR
     assert set(FLOORS) <= {rewrite.name for rewrite in REWRITES}

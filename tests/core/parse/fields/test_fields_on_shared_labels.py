@@ -6,25 +6,11 @@ stages alone; the figures must stay at or above what the stages reach today."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-from support.paths import CORPUS, NOTES, REPO, TEST_DATA, WILD, need_shared
-
-
-def _benchmark() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "fields_benchmark", REPO / "benchmarks" / "fields.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+from support.paths import CORPUS, NOTES, TEST_DATA, WILD, benchmark_script, need_shared
 
 
 @pytest.mark.parametrize(
@@ -36,7 +22,7 @@ def test_fields_match_the_labels(folder: Path, titles: float, recall: float, sli
     labels = TEST_DATA / "notes_expected.json" if folder == NOTES else folder / "expected.json"
     if folder != NOTES:  # our samples' labels are always here; the real notes' only beside a clone
         need_shared(labels)
-    tally = _benchmark().measure(folder, labels=labels)
+    tally = benchmark_script("fields").measure(folder, labels=labels)
     assert tally.located == tally.talks
     assert tally.titles / tally.talks >= titles, tally.line(folder.name)
     assert tally.speakers_recalled / tally.speakers_labelled >= recall, tally.line(folder.name)
