@@ -20,7 +20,7 @@ from notetui.core.load.budget import BudgetExceeded, LoadCancelled, note_budget,
 from notetui.core.load.files import NoteText
 from notetui.core.load.library import load_library
 from notetui.core.models import Note
-from support import hostile
+from support import hostile, pool_faults
 
 GOOD = "# 壊れない勉強会\n\n## 読めるノートの発表\n\n- 本文\n"
 GOOD_TALK = "読めるノートの発表"
@@ -143,13 +143,8 @@ def test_a_recursion_error_or_memory_error_is_one_note_too(
 # ------------------------------------------------------------------ the budget
 
 
-def spin_forever(text: NoteText, rel: str, known: Any = ()) -> Note:
-    """A parser stage that never polls and never ends (for the note named slow.md)."""
-    if rel != "slow.md":
-        return real_split(text, rel, known)
-    n = 0
-    while True:
-        n += 1
+# A parser stage that never polls and never ends (for the note named slow.md).
+spin_forever = pool_faults.spin_on_slow
 
 
 def test_a_note_that_never_finishes_is_cut_off_and_the_rest_loads(
