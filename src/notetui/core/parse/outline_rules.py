@@ -46,9 +46,9 @@ def score_all(found: Sequence[Candidate], w: Weights) -> None:
 
 
 def _evident(candidate: Candidate) -> bool:
-    f = candidate.features
-    if any(f.get(name) for name in _NON_TALK):
+    if _non_talk(candidate):
         return False
+    f = candidate.features
     return any(f.get(name) for name in _EVIDENCE) or bool(f.get("label_only"))
 
 
