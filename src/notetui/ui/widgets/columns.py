@@ -13,7 +13,6 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import HorizontalScroll, Vertical
-from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
 
@@ -62,14 +61,6 @@ class SourcesPane(SteadyVertical):
     merged: reactive[bool] = reactive(False, repaint=False)
     synced: reactive[bool] = reactive(False, repaint=False)
     active: reactive[int] = reactive(0, repaint=False)
-
-    class PointChanged(Message):
-        """The current point changed: the screen shows who noted it."""
-
-        def __init__(self, column: int | None, row: Row | None) -> None:
-            super().__init__()
-            self.column = column
-            self.row = row
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -272,12 +263,11 @@ class SourcesPane(SteadyVertical):
         if self.synced:
             info.append("  [synced]", palette().style("tag"))
         # A new talk describes its first point more than once (shown, then marked):
-        # the same line again is not drawn again, nor announced.
+        # the same line again is not drawn again.
         if (column, row, info) == self._described:
             return
         self._described = (column, row, info)
         self.query_one("#point-info", Static).update(info, layout=False)
-        self.post_message(self.PointChanged(column, row))
 
     def watch_synced(self) -> None:
         self.describe_current()
